@@ -1,0 +1,292 @@
+"""Extract: named entities from spaCy, dates and figures from rules.
+
+Each segment goes to the spaCy model of its language (a segment too short to
+have a language takes its neighbours'). Only the components that NER and the
+figure rules need are loaded, and segments are batched with `nlp.pipe`. The
+French models have no DATE or number labels and the English model's are loose,
+so dates and figures come from the rules in `pipeline.rules` for both languages.
+
+Every mention keeps its document offsets and the extractor that produced it:
+``spacy:<model>==<version>`` for NER, ``rule:<rule name>@<rules version>`` for
+rules. The work is a pure function from rows to rows (`extract_documents`), so
+it runs the same in this process, in a pool of workers or on Dask.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import pyarrow as pa
+
+from .config import BATCH_SIZE, MODELS, NER_DISABLE, Paths, stage_versions
+from .language import UNDETERMINED
+from .rules import dates as date_rules
+from .rules import figures as figure_rules
+from .runner import DocResult, StageReport, ok_documents, run_incremental
+from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, SEGMENTS
+from .storage import keep_docs, read_state, read_table
+from .textnorm import normalise_for_model
+
+log = logging.getLogger(__name__)
+
+# Model labels mapped to the pipeline's kinds. English number and date labels
+# are left to the rules, which treat both languages alike.
+LABELS = {
+    "ORG": "ORG",
+    "LOC": "LOC",
+    "GPE": "LOC",
+    "PER": "PER",
+    "PERSON": "PER",
+    "MISC": "MISC",
+    "NORP": "MISC",
+    "FAC": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+}
+
+# An entity that starts with an elided article or preposition ("l'", "d'",
+# "qu'") starts after it: the French model often includes them.
+_LEADING_ELISION = re.compile(r"^(?:[lLdDjJnNsStTmMcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)'\s*")
+_TRIM_CHARS = " \t\n-–—•·*,;:.!?()[]{}«»\"'/|"
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@cache
+def load_model(language: str):
+    """The spaCy model for `language`, loaded once per process."""
+    import spacy
+
+    spec = MODELS[language]
+    try:
+        nlp = spacy.load(spec.package, exclude=list(NER_DISABLE))
+    except OSError as exc:
+        raise ModelMissing(
+            f"spaCy model {spec.package}=={spec.version} is not installed: run `make install` "
+            f"(it installs the pinned models from requirements.lock)"
+        ) from exc
+    installed = nlp.meta.get("version")
+    if installed != spec.version:
+        log.warning("%s is version %s, expected %s", spec.package, installed, spec.version)
+    return nlp
+
+
+def trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Tighten an entity span: no elided article, no surrounding punctuation.
+
+    Returns None for spans that cannot be names: no letter, a single letter,
+    or a line break inside (entities do not cross lines in this text).
+    """
+    while start < end and text[start] in _TRIM_CHARS:
+        start += 1
+    m = _LEADING_ELISION.match(text[start:end].replace("\u2019", "'"))
+    if m and m.end() < end - start:
+        start += m.end()
+    while end > start and text[end - 1] in _TRIM_CHARS and text[end - 1] not in ").":
+        end -= 1
+    # keep a closing bracket or a final dot only when it closes something inside the span
+    while end > start and text[end - 1] == ")" and "(" not in text[start : end - 1]:
+        end -= 1
+    while end > start and text[end - 1] == "." and not re.search(r"\b\w\.\w\.?$", text[start:end]):
+        end -= 1
+    span = text[start:end]
+    if end - start < 2 or "\n" in span or not _HAS_LETTER.search(span):
+        return None
+    return start, end
+
+
+def _model_languages(segments: list[dict], main: str) -> list[str]:
+    """The model to use for each segment: its language, else its nearest neighbour's."""
+    langs = [s["language"] for s in segments]
+    out = []
+    for i, lang in enumerate(langs):
+        if lang in MODELS:
+            out.append(lang)
+            continue
+        before = next((langs[j] for j in range(i - 1, -1, -1) if langs[j] in MODELS), None)
+        after = next((langs[j] for j in range(i + 1, len(langs)) if langs[j] in MODELS), None)
+        out.append(before or after or (main if main in MODELS else "fr"))
+    return out
+
+
+def _entity_rows(doc, doc_id: str, segment: dict, language: str, text: str) -> Iterator[dict]:
+    extractor = MODELS[language].extractor
+    base = segment["start"]
+    for ent in doc.ents:
+        label = LABELS.get(ent.label_)
+        if label is None:
+            continue
+        span = trim_entity(text, base + ent.start_char, base + ent.end_char)
+        if span is None:
+            continue
+        yield {
+            "doc_id": doc_id,
+            "segment": segment["segment"],
+            "start": span[0],
+            "end": span[1],
+            "text": text[span[0] : span[1]],
+            "label": label,
+            "model_label": ent.label_,
+            "language": language,
+            "extractor": extractor,
+        }
+
+
+def _date_row(m, doc_id: str, segment: int, language: str) -> dict:
+    return {
+        "doc_id": doc_id,
+        "segment": segment,
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "label": "DATE",
+        "language": language,
+        "extractor": f"rule:{m.rule}@{date_rules.RULES_VERSION}",
+        "date_start": m.value_start,
+        "date_end": m.value_end,
+        "granularity": m.granularity,
+        "day": m.day,
+        "month": m.month,
+    }
+
+
+def _shift(match, offset: int):
+    """A rule match moved from segment offsets to document offsets."""
+    from dataclasses import replace
+
+    return replace(match, start=match.start + offset, end=match.end + offset)
+
+
+def extract_documents(
+    documents: list[dict], segments_by_doc: dict[str, list[dict]]
+) -> Iterator[DocResult]:
+    """Mentions for each document. Pure: rows in, rows out; models load once per process.
+
+    `documents` rows need doc_id, text, published; `segments_by_doc` maps a
+    doc_id to its segment rows in order.
+    """
+    # 1. Which model reads which segment.
+    jobs: dict[str, list[tuple[int, dict]]] = {lang: [] for lang in MODELS}
+    for d_index, doc in enumerate(documents):
+        segs = segments_by_doc.get(doc["doc_id"], [])
+        main = _main_language(segs)
+        for seg, lang in zip(segs, _model_languages(segs, main), strict=True):
+            jobs[lang].append((d_index, seg))
+
+    rows: list[list[dict]] = [[] for _ in documents]
+    dates: list[list] = [[] for _ in documents]
+    seconds = [0.0 for _ in documents]
+    # 2. One nlp.pipe per language, over all segments of these documents.
+    for lang, items in jobs.items():
+        if not items:
+            continue
+        nlp = load_model(lang)
+        texts = (
+            normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
+        )
+        for (d, seg), spacy_doc in zip(items, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+            started = time.perf_counter()
+            doc = documents[d]
+            text = doc["text"]
+            rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
+            # dates are matched on the original text (they need its dashes and spaces)
+            seg_dates = date_rules.find_dates(text[seg["start"] : seg["end"]], lang)
+            dates[d].extend((_shift(m, seg["start"]), seg["segment"], lang) for m in seg_dates)
+            exclude = [(m.start, m.end) for m in seg_dates]
+            for f in figure_rules.find_figures(spacy_doc, lang, exclude):
+                rows[d].append(
+                    {
+                        "doc_id": doc["doc_id"],
+                        "segment": seg["segment"],
+                        "start": seg["start"] + f.start,
+                        "end": seg["start"] + f.end,
+                        "text": text[seg["start"] + f.start : seg["start"] + f.end],
+                        "label": "FIGURE",
+                        "language": lang,
+                        "extractor": f"rule:{f.rule}@{figure_rules.RULES_VERSION}",
+                        "value": f.value,
+                        "upper": f.upper,
+                        "unit": f.unit,
+                        "approximate": f.approximate,
+                    }
+                )
+            seconds[d] += time.perf_counter() - started
+    # 3. Document-level pass: a day and month get a year only where the document is certain.
+    for d, doc in enumerate(documents):
+        found = dates[d]
+        if found:
+            matches = [m for m, _, _ in found]
+            resolved = date_rules.resolve_yearless(doc["text"], matches, doc.get("published"))
+            for m, (_, segment, lang) in zip(resolved, found, strict=True):
+                rows[d].append(_date_row(m, doc["doc_id"], segment, lang))
+        rows[d].sort(key=lambda r: (r["start"], r["end"], r["label"]))
+        yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d])
+
+
+def _main_language(segments: list[dict]) -> str:
+    chars: dict[str, int] = {}
+    for s in segments:
+        if s["language"] != UNDETERMINED:
+            chars[s["language"]] = chars.get(s["language"], 0) + s["end"] - s["start"]
+    return max(chars, key=chars.__getitem__) if chars else UNDETERMINED
+
+
+def _group_segments(segments: pa.Table) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for seg in segments.to_pylist():
+        grouped.setdefault(seg["doc_id"], []).append(seg)
+    for segs in grouped.values():
+        segs.sort(key=lambda s: s["segment"])
+    return grouped
+
+
+def process_table(
+    documents: pa.Table, segments: pa.Table, chunk_docs: int = 200
+) -> Iterator[DocResult]:
+    """Extract over documents in chunks, so memory stays bounded."""
+    grouped = _group_segments(segments)
+    docs = documents.to_pylist()
+    for offset in range(0, len(docs), chunk_docs):
+        chunk = docs[offset : offset + chunk_docs]
+        yield from extract_documents(
+            chunk, {d["doc_id"]: grouped.get(d["doc_id"], []) for d in chunk}
+        )
+
+
+def run(paths: Paths) -> StageReport:
+    documents_path = paths.interim / "documents.parquet"
+    segments_path = paths.interim / "segments.parquet"
+    index = ok_documents(read_table(documents_path, DOCUMENTS_RAW, ["doc_id", "status"]))
+    # only documents that the language stage has been through
+    index = keep_docs(index, read_state(paths.state, "language").column("doc_id").to_pylist())
+
+    def read_inputs(doc_ids: list[str]) -> pa.Table:
+        table = read_table(documents_path, DOCUMENTS_RAW, ["doc_id", "status", "text", "published"])
+        return keep_docs(ok_documents(table), doc_ids)
+
+    def process(table: pa.Table) -> Iterable[DocResult]:
+        segments = keep_docs(
+            read_table(segments_path, SEGMENTS), table.column("doc_id").to_pylist()
+        )
+        return process_table(table, segments)
+
+    return run_incremental(
+        "extract",
+        stage_versions()["extract"],
+        index,
+        read_inputs,
+        paths.interim / "mentions.parquet",
+        MENTIONS_RAW,
+        paths.state,
+        process,
+    )

@@ -1,0 +1,927 @@
+"""Rule-based recognition and normalisation of calendar dates in French and English text.
+
+Why rules: the French spaCy models have no DATE label and the English one tags durations
+("22 years") and counts as dates, so the extract stage finds dates here, with regular expressions
+over month/weekday vocabularies kept in ``data/dates/*.json``. Every pattern is compiled once per
+language set; ``find_dates`` runs on every paragraph of large corpora.
+
+What is a date (and the choices made where the text is ambiguous):
+
+* Day dates: "25 mai 2018", "le 1er mars 2019", "jeudi 13 octobre 2016", "May 25, 2013",
+  "20th April 2018", "20th of April", numeric "22/06/2018", "22.06.2018", "22-06-2018",
+  "22/06/18" (two-digit years only with "/": 00-49 -> 20xx, 50-99 -> 19xx), ISO "2018-05-25".
+  Numeric dates are read day first in both languages (the European order, also the most common
+  one in the English pages of this corpus); only when that reading is impossible and the
+  month-first one is valid ("06/22/2018") is the month-first reading taken. Impossible dates
+  (31/02/2018) are dropped.
+* Months: "octobre 2007", "May 2013", "May of 2013", numeric "06/2018".
+* Years: a 4-digit number (1800-2100) is a year only in context: after a cue word ("en 2013",
+  "depuis 2001", "since 1983", "fin 2010", "printemps 2020"), in a citation ("(2010)",
+  "(Dupont, 2010)"), in a list that started with a year ("en 2019, 2020 et 2021") or as a
+  heading ("2013 : ..."); and never when the next word is an ordinary word that makes it a count
+  ("en 2000 exemplaires", "2013 participants"), nor after a quantity/reference cue ("près de",
+  "p.", "n°") or next to a currency or unit ("2018 €"). Seasons and "fin/début/mi-" keep the
+  whole year as value (a season straddles months and hemispheres); the modifier is in the span.
+* Ranges are one match: "mai 2022 – avril 2024" (month granularity), "entre 2010 et 2012",
+  "from 2013 to 2021", "2007-2010", "2010/2011" (consecutive years only), "du 3 au 5 juin 2019",
+  "1st March until 20th April 2018" (a start without a year takes the end's year, or the year
+  before when its month comes later: "décembre – février 2019" starts in 2018). Word connectors
+  between bare years need a start cue ("de", "from"...), "et"/"and" need "entre"/"between".
+* Decades: "années 90", "les années 1990", "the 1990s", "the '90s", "the nineties",
+  "au début des années 2000" -> the whole decade, year granularity (two-digit "années 00/10"
+  are read 2000s/2010s, 20-90 as 19xx).
+* Day+month without a year ("le 3 mars", "on 20th April") are returned with value None and
+  day/month kept; ``resolve_yearless`` gives them a year only when the document makes it
+  certain (see there). Nothing is ever filled from today's date.
+* Not dates: times ("14h30", "10:30"), durations ("depuis 22 ans"), phone numbers, numbers inside
+  URLs and e-mail addresses, page numbers, ISBNs, amounts.
+
+dateparser is not used: all the spans are found and parsed by the patterns below, which is
+faster and never fills missing parts from the clock.
+"""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime
+import functools
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+RULES_VERSION = "dates-1"
+
+_DATA_DIR = Path(__file__).parent / "data" / "dates"
+_LANGS = ("fr", "en")
+
+# Bare years accepted from context; explicit calendar forms (with a month) accept 1000-2100.
+_YEAR_MIN, _YEAR_MAX = 1800, 2100
+_CAL_YEAR_MIN = 1000
+# resolve_yearless: a yearless date is given the year of its anchor only if it falls at most
+# this many days before the anchor (a past reference in the post); later dates stay unresolved.
+_RESOLVE_WINDOW_DAYS = 183
+_DATELINE_MAX_LINE = 80
+
+
+@dataclass(frozen=True, slots=True)
+class DateMatch:
+    start: int  # char offset into the text given (inclusive)
+    end: int  # exclusive; text[start:end] == self.text
+    text: str
+    value_start: datetime.date | None  # first day covered; None while unresolved
+    value_end: datetime.date | None  # last day covered (inclusive)
+    granularity: str  # "day" | "month" | "year"
+    rule: str  # which rule produced it
+    day: int | None = None  # kept so that a yearless date can be resolved later
+    month: int | None = None
+
+
+# --------------------------------------------------------------------------- building blocks
+
+_SP = r"[^\S\n]"  # inline whitespace, including no-break and narrow no-break spaces
+_S = rf"(?:{_SP}+\n?{_SP}*|\n{_SP}*)"  # at least one space, at most one line break
+_OS = rf"(?:{_S})?"
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_DASH = f"[{_DASHES}]"
+_APOS = "['\u2019\u02bc]"
+# A number starting a date must not continue another number, a URL path, a phone number...
+_NUM_LEFT = rf"(?=\d)(?<![\w./:+,{_DASHES}])"
+_NUM_RIGHT = rf"(?!\w|[./:,{_DASHES}]\d)"
+
+# Small patterns used by the context checks (compiled once).
+_NEXT_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['\u2019\u02bc])?|\S")
+_HYPHENS_RE = re.compile(r"[\s\-\u2010\u2011]+")
+_LINE_START_RE = re.compile(r"(?:^|\n)[^\S\n]*(?:[-\u2022*\u2013][^\S\n]*)?\Z")
+_HEADING_TAIL_RE = re.compile(rf"{_SP}*(?::|{_DASH}{_SP})")
+_CITATION_TAIL_RE = re.compile(r"(?:[)\],;:]|(?:et|and|&|p\.|pp\.)(?!\w))", re.IGNORECASE)
+_OPEN_PAREN_RE = re.compile(r"[(\[][^\S\n]*\Z")
+_AUTHOR_COMMA_RE = re.compile(r"([^\W\d_][\w'\u2019.\-]*)[^\S\n]*,[^\S\n]*\Z")
+# What may follow a dateline on its line: a time ("à 04:00", "at 10:30 am", "| 14h05").
+_TIME_TAIL_RE = re.compile(
+    r"[^\S\n]*(?:[,\-\u2013|@]?[^\S\n]*(?:à|at|@)?[^\S\n]*\d{1,2}[:h]\d{2}"
+    r"(?:[^\S\n]*[ap]\.?m\.?)?)?[^\S\n]*",
+    re.IGNORECASE,
+)
+
+
+def _key(s: str) -> str:
+    """Fold a vocabulary token or matched word for dictionary lookup."""
+    s = unicodedata.normalize("NFC", s).lower()
+    s = re.sub(_APOS, "'", s)
+    return " ".join(s.split())
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Regex alternation of vocabulary entries, longest first, tolerant of spaces/apostrophes."""
+    out = []
+    for w in sorted({_key(w) for w in words}, key=len, reverse=True):
+        esc = re.escape(w).replace("'", _APOS).replace("\\ ", _S)
+        esc = esc.replace("\\-", f"[{_DASHES}\\s]")
+        out.append(esc)
+    return "|".join(out)
+
+
+@functools.cache
+def _load(name: str) -> dict:
+    with open(_DATA_DIR / f"{name}.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@dataclass(frozen=True)
+class _MonthReq:
+    month: int
+    need_capital: bool
+    need_dot: bool
+
+
+class _Grammar:
+    """Compiled patterns and vocabularies for one set of languages."""
+
+    def __init__(self, langs: tuple[str, ...]) -> None:
+        self.langs = langs
+        data = [_load(lang) for lang in langs]
+        common = _load("common")
+
+        def merged(field: str) -> list[str]:
+            return [w for d in data for w in d.get(field, [])]
+
+        self.month_reqs: dict[str, list[_MonthReq]] = {}
+        abbrevs: set[str] = set()
+        for lang, d in zip(langs, data, strict=True):
+            english = lang == "en"
+            for w, m in d["months"].items():
+                self.month_reqs.setdefault(_key(w), []).append(_MonthReq(m, english, False))
+            for w, m in d["month_abbreviations"].items():
+                abbrevs.add(_key(w))
+                self.month_reqs.setdefault(_key(w), []).append(_MonthReq(m, english, not english))
+        month_alts = []
+        for w in sorted(self.month_reqs, key=len, reverse=True):
+            esc = re.escape(w)
+            month_alts.append(esc + (r"\.?" if w in abbrevs else ""))
+        self._month_alt = "|".join(month_alts)
+        initials = sorted({w[0] for w in self.month_reqs} | {w[0].upper() for w in self.month_reqs})
+        self._month_first = "[" + re.escape("".join(initials)) + "]"
+        self._weekday_alt = _alt(merged("weekdays"))
+        self._ord_alt = _alt(merged("ordinal_suffixes"))
+        self.follow_words = {_key(w) for w in merged("follow_words")}
+        self.units = {_key(w) for w in common["amount_units"]}
+        symbols = "".join(re.escape(c) for c in common["currency_symbols"])
+        self.range_and_cues = {_key(w) for w in merged("range_and_cues")}
+        self.decade_words = {_key(w): v for d in data for w, v in d.get("decade_words", {}).items()}
+
+        flags = re.IGNORECASE
+        self.year_cue_re = re.compile(rf"(?<!\w)(?:{_alt(merged('year_cues'))}){_S}\Z", flags)
+        self.year_mod_re = re.compile(
+            rf"(?<!\w)(?:{_alt(merged('year_modifiers'))})(?:{_S}|[{_DASHES}]{_OS})\Z", flags
+        )
+        self.count_cue_re = re.compile(
+            rf"(?:(?<!\w)(?:{_alt(merged('count_cues'))})|[{symbols}]|(?<!\d)\d{{1,3}}[.,]?){_OS}\Z",
+            flags,
+        )
+        self.dateline_cue_re = re.compile(
+            rf"(?<!\w)(?:{_alt(merged('dateline_cues'))})\s*:?\s*\Z", flags
+        )
+        self.enum_re = re.compile(rf"(\d{{4}})(?:{_OS},{_OS}|{_S}(?:et|and|ou|or|&){_S})\Z", flags)
+        conn_alt = _alt(merged("range_connectors"))
+        and_alt = _alt(merged("range_and"))
+        self.failed_range_re = re.compile(
+            rf"^(?:{_OS}{_DASH}{_OS}|{_S}(?:{conn_alt}){_S})\d", flags
+        )
+        self.patterns = self._build(merged, conn_alt, and_alt)
+        # Cheap pre-scans: most paragraphs have no month name and no decade, so the patterns
+        # that need one are skipped there.
+        self.month_scan_re = re.compile(
+            rf"(?={self._month_first})(?<![^\W\d_])(?:{self._month_alt})(?![^\W\d_])", flags
+        )
+        self.needs = [
+            "decade" if rule == "dates.decade" else "month" if "(?P<mo1>" in p.pattern else ""
+            for rule, p, _, _ in self.patterns
+        ]
+
+    # -- pattern construction -------------------------------------------------------------
+    def _month(self, i: int) -> str:
+        return rf"(?P<mo{i}>(?={self._month_first})(?<![^\W\d_])(?:{self._month_alt})(?![^\W\d_]))"
+
+    def _day(self, i: int) -> str:
+        return rf"(?P<d{i}>3[01]|[12]\d|0?[1-9])(?:{self._ord_alt})?(?!\w)"
+
+    @staticmethod
+    def _year(i: int) -> str:
+        return rf"(?P<y{i}>\d{{4}})(?!\d)"
+
+    def _build(self, merged: Callable[[str], list[str]], conn_alt: str, and_alt: str):
+        # Patterns start at the first digit or month name, which keeps the regex engine fast;
+        # a weekday, "le"/"the" or a range cue ("du", "entre", "from") before a match is added
+        # afterwards by looking back (see _extend_left).
+        wd = rf"(?:(?<!\w)(?:{self._weekday_alt})\.?,?{_S})?"
+        the = rf"(?:(?:le|the){_S})?"
+        of = rf"(?:of{_S})?"
+        self.left_cue_re = re.compile(
+            rf"(?:(?<!\w)(?P<cue>{_alt(merged('range_start_cues'))}){_S}|(?<!\w)(?P<el>d){_APOS})"
+            rf"(?:(?:le|the){_S})?\Z",
+            re.IGNORECASE,
+        )
+        self.left_weekday_re = re.compile(
+            rf"(?<!\w)(?:{self._weekday_alt})\.?,?{_S}\Z", re.IGNORECASE
+        )
+        conn = (
+            rf"(?:{_OS}(?P<dash>{_DASH}){_OS}|{_S}(?P<cw>{conn_alt}){_S}"
+            rf"|{_S}(?P<cand>{and_alt}){_S})"
+        )
+        conn_y = (
+            rf"(?:{_OS}(?P<dash>{_DASH}|/){_OS}|{_S}(?P<cw>{conn_alt}){_S}"
+            rf"|{_S}(?P<cand>{and_alt}){_S})"
+        )
+        m1, m2 = self._month(1), self._month(2)
+        d1, d2 = self._day(1), self._day(2)
+        y1, y2 = self._year(1), self._year(2)
+        left = _NUM_LEFT
+
+        def num(i: int) -> str:
+            return (
+                rf"{_NUM_LEFT}(?P<a{i}>\d{{1,2}})(?P<s{i}>[/.{_DASHES}])(?P<b{i}>\d{{1,2}})"
+                rf"(?P=s{i})(?P<y{i}>\d{{4}}|\d{{2}}){_NUM_RIGHT}"
+            )
+
+        f = re.IGNORECASE
+        rng, one = "range", "single"
+        pats: list[tuple[str, re.Pattern, Callable, str]] = [
+            (
+                "dates.range",
+                re.compile(rf"{left}{y1}{conn_y}{y2}{_NUM_RIGHT}", f),
+                _v_year_range,
+                rng,
+            ),
+            (
+                "dates.range",
+                re.compile(rf"{m1}(?:{_S}{y1})?{conn}{m2}(?:{_S}(?:of|de){_S}|,?{_S}){y2}", f),
+                _v_month_range,
+                rng,
+            ),
+            (
+                "dates.range",
+                re.compile(
+                    rf"{left}{d1}(?:{_S}{of}{m1}(?:,?{_S}{y1})?)?{conn}{the}{wd}"
+                    rf"{d2}{_S}{of}{m2}(?:,?{_S}{y2})?",
+                    f,
+                ),
+                _v_day_range,
+                rng,
+            ),
+            ("dates.range", re.compile(rf"{num(1)}{conn}{num(2)}", f), _v_numeric_range, rng),
+            (
+                "dates.day_month_year",
+                re.compile(rf"{left}{d1}{_S}{of}{m1}(?:(?P<comma>,)?{_S}{y1})?", f),
+                _v_day,
+                one,
+            ),
+            ("dates.numeric", re.compile(num(1), f), _v_numeric, one),
+            (
+                "dates.iso",
+                re.compile(
+                    rf"{_NUM_LEFT}(?P<y1>\d{{4}})(?P<s1>[-/.])(?P<b1>\d{{1,2}})(?P=s1)"
+                    rf"(?P<a1>\d{{1,2}}){_NUM_RIGHT}"
+                ),
+                _v_iso,
+                one,
+            ),
+            (
+                "dates.month_year",
+                re.compile(rf"{m1}(?:{_S}(?:of|de){_S}|,?{_S}){y1}", f),
+                _v_month,
+                one,
+            ),
+            (
+                "dates.numeric_month_year",
+                re.compile(rf"{_NUM_LEFT}(?P<b1>0[1-9]|1[0-2])/(?P<y1>\d{{4}}){_NUM_RIGHT}"),
+                _v_numeric_month,
+                one,
+            ),
+        ]
+        if "en" in self.langs:  # month-first order is English only
+            pats += [
+                (
+                    "dates.range",
+                    re.compile(
+                        rf"{m1}{_S}{d1}(?:,?{_S}{y1})?{conn}(?:{m2}{_S})?{d2}(?:,?{_S}{y2})?", f
+                    ),
+                    _v_day_range,
+                    rng,
+                ),
+                (
+                    "dates.month_day_year",
+                    re.compile(rf"{m1}{_S}{d1}(?:,?{_S}{y1})?", f),
+                    _v_day,
+                    one,
+                ),
+            ]
+        # decades
+        dec_words = _alt(self.decade_words) or "(?!)"
+        if "fr" in self.langs:
+            fr = _load("fr")
+            pats.append(
+                (
+                    "dates.decade",
+                    re.compile(
+                        rf"(?<!\w)(?:(?:{_alt(fr['decade_modifiers'])}){_S})?{_alt([fr['decade_word']])}"
+                        rf"{_S}(?:(?P<cent>19|20)?(?P<dec>\d)0|(?P<word>{dec_words}))(?!\w)",
+                        f,
+                    ),
+                    _v_decade,
+                    one,
+                )
+            )
+        if "en" in self.langs:
+            en = _load("en")
+            mods = rf"(?:(?:{_alt(en['decade_modifiers'])})(?:[{_DASHES}]|{_S}))?"
+            pats += [
+                (
+                    "dates.decade",
+                    re.compile(
+                        rf"(?<![\w'\u2019]){mods}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|{_APOS}(?P<dec2>\d)0)"
+                        rf"{_APOS}?s(?!\w)",
+                        f,
+                    ),
+                    _v_decade,
+                    one,
+                ),
+                (
+                    "dates.decade",
+                    re.compile(
+                        rf"(?<!\w)the{_S}{mods}(?:(?P<dec3>\d)0{_APOS}?s|(?P<word>{dec_words}))(?!\w)",
+                        f,
+                    ),
+                    _v_decade,
+                    one,
+                ),
+            ]
+        # A bare year may follow a hyphen after a word ("mi-2015"), not after a number.
+        self.year_re = re.compile(
+            rf"(?=\d)(?<![\w./:+,])(?<!\d[{_DASHES}])(?P<y>1[89]\d\d|20\d\d|2100){_NUM_RIGHT}"
+        )
+        return pats
+
+    # -- helpers used by validators -------------------------------------------------------
+    def month_value(self, token: str | None) -> int | None:
+        if not token:
+            return None
+        k = _key(token).rstrip(".")
+        for req in self.month_reqs.get(k, ()):
+            if req.need_capital and not token[0].isupper():
+                continue
+            if req.need_dot and not token.endswith("."):
+                continue
+            return req.month
+        return None
+
+    def follows_ok(self, text: str, end: int) -> bool:
+        """True when what follows a number lets it be a year rather than a count or amount."""
+        rest = text[end : end + 40]
+        stripped = rest.lstrip(" \t\u00a0\u202f\u2009")
+        if not stripped or stripped[0] == "\n":
+            return True
+        tok = _NEXT_TOKEN_RE.match(stripped)
+        assert tok is not None
+        word = tok.group(0)
+        k = _key(word).rstrip("'")
+        if k in self.units or _key(word) in self.units:
+            return False
+        if not word[0].isalpha():
+            return not word.isdigit()
+        if word[0].isupper():
+            return True
+        if "'" in _key(word):
+            return True  # elided article or pronoun: l', d', qu'...
+        return _key(word) in self.follow_words
+
+    def unit_follows(self, text: str, end: int) -> bool:
+        stripped = text[end : end + 20].lstrip(" \t\u00a0\u202f\u2009")
+        tok = _NEXT_TOKEN_RE.match(stripped)
+        return bool(tok) and _key(tok.group(0)).rstrip("'") in self.units
+
+
+@functools.cache
+def _grammar(langs: tuple[str, ...]) -> _Grammar:
+    return _Grammar(langs)
+
+
+def _langs(language: str) -> tuple[str, ...]:
+    return (language,) if language in _LANGS else _LANGS
+
+
+# --------------------------------------------------------------------------- value helpers
+
+
+def _mk_date(y: int, m: int, d: int) -> datetime.date | None:
+    if not (1 <= m <= 12) or not (1 <= d <= calendar.monthrange(y, m)[1]):
+        return None
+    return datetime.date(y, m, d)
+
+
+def _month_end(y: int, m: int) -> datetime.date:
+    return datetime.date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _cal_year(s: str | None) -> int | None:
+    if s is None:
+        return None
+    y = int(s)
+    return y if _CAL_YEAR_MIN <= y <= _YEAR_MAX else None
+
+
+def _numeric_year(s: str, sep: str) -> int | None:
+    if len(s) == 2:
+        if sep != "/":
+            return None
+        y = int(s)
+        return 2000 + y if y < 50 else 1900 + y
+    y = int(s)
+    return y if 1900 <= y <= _YEAR_MAX else None
+
+
+def _day_month_numeric(a: int, b: int, y: int) -> tuple[int, int] | None:
+    """Day first; month first only when day first is impossible and month first is not."""
+    if _mk_date(y, b, a):
+        return a, b
+    if _mk_date(y, a, b):
+        return b, a
+    return None
+
+
+def _match(
+    text: str,
+    s: int,
+    e: int,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    gran: str,
+    rule: str,
+    day: int | None = None,
+    month: int | None = None,
+) -> DateMatch:
+    return DateMatch(s, e, text[s:e], start, end, gran, rule, day, month)
+
+
+# --------------------------------------------------------------------------- validators
+# Each takes (grammar, text, match, rule, range cue found before the match or None) and returns
+# a DateMatch or None.
+
+
+def _range_cue_ok(g: _Grammar, m: re.Match, cue: str | None, *, words_need_cue: bool) -> bool:
+    if m.group("cand"):
+        return cue is not None and _key(cue) in g.range_and_cues
+    if m.group("cw") and words_need_cue:
+        return cue is not None
+    return True
+
+
+def _v_year_range(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    y1, y2 = int(m.group("y1")), int(m.group("y2"))
+    if not (_YEAR_MIN <= y1 < y2 <= _YEAR_MAX):
+        return None
+    if not _range_cue_ok(g, m, cue, words_need_cue=True):
+        return None
+    dash = m.group("dash")
+    if dash == "/" and y2 != y1 + 1:
+        return None
+    if dash and y2 - y1 > 100:
+        return None
+    if cue is None and g.count_cue_re.search(text, max(0, m.start() - 40), m.start()):
+        return None
+    if dash and g.unit_follows(text, m.end()):
+        return None
+    if not dash and not g.follows_ok(text, m.end()):
+        return None
+    return _match(
+        text,
+        m.start(),
+        m.end(),
+        datetime.date(y1, 1, 1),
+        datetime.date(y2, 12, 31),
+        "year",
+        rule,
+    )
+
+
+def _v_month_range(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    mo1, mo2 = g.month_value(m.group("mo1")), g.month_value(m.group("mo2"))
+    y2 = _cal_year(m.group("y2"))
+    if (
+        mo1 is None
+        or mo2 is None
+        or y2 is None
+        or not _range_cue_ok(g, m, cue, words_need_cue=False)
+    ):
+        return None
+    y1 = _cal_year(m.group("y1")) if m.group("y1") else (y2 if mo1 <= mo2 else y2 - 1)
+    if y1 is None or (y1, mo1) >= (y2, mo2):
+        return None
+    return _match(
+        text,
+        m.start(),
+        m.end(),
+        datetime.date(y1, mo1, 1),
+        _month_end(y2, mo2),
+        "month",
+        rule,
+    )
+
+
+def _day_range_parts(
+    g: _Grammar, m: re.Match
+) -> tuple[int, int, int | None, int, int, int | None] | None:
+    """(d1, m1, y1, d2, m2, y2) of a day range; years may be None (yearless range)."""
+    # Day-first ranges may omit the first month ("du 3 au 5 juin"), month-first ones the
+    # second ("June 3-5, 2019").
+    mo1 = g.month_value(m.group("mo1")) if m.group("mo1") else None
+    mo2 = g.month_value(m.group("mo2")) if m.group("mo2") else mo1
+    mo1 = mo1 if m.group("mo1") else mo2
+    if mo1 is None or mo2 is None:
+        return None
+    d1, d2 = int(m.group("d1")), int(m.group("d2"))
+    y1 = _cal_year(m.group("y1")) if m.group("y1") else None
+    y2 = _cal_year(m.group("y2")) if m.group("y2") else None
+    if (m.group("y1") and y1 is None) or (m.group("y2") and y2 is None):
+        return None
+    if y2 is None and y1 is not None:
+        y2 = y1 if (mo1, d1) <= (mo2, d2) else y1 + 1
+    elif y1 is None and y2 is not None:
+        y1 = y2 if (mo1, d1) <= (mo2, d2) else y2 - 1
+    return d1, mo1, y1, d2, mo2, y2
+
+
+def _v_day_range(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    if not _range_cue_ok(g, m, cue, words_need_cue=False):
+        return None
+    parts = _day_range_parts(g, m)
+    if parts is None:
+        return None
+    d1, mo1, y1, d2, mo2, y2 = parts
+    if y1 is None or y2 is None:
+        # Yearless: check the day/month pairs against a leap year, resolve later.
+        if _mk_date(2000, mo1, d1) is None or _mk_date(2000, mo2, d2) is None:
+            return None
+        if (mo1, d1) == (mo2, d2):
+            return None
+        return _match(text, m.start(), m.end(), None, None, "day", rule, d1, mo1)
+    a, b = _mk_date(y1, mo1, d1), _mk_date(y2, mo2, d2)
+    if a is None or b is None or a >= b:
+        return None
+    return _match(text, m.start(), m.end(), a, b, "day", rule, d1, mo1)
+
+
+def _v_numeric_range(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    if not _range_cue_ok(g, m, cue, words_need_cue=False):
+        return None
+    ends = []
+    for i in (1, 2):
+        y = _numeric_year(m.group(f"y{i}"), m.group(f"s{i}"))
+        if y is None:
+            return None
+        dm = _day_month_numeric(int(m.group(f"a{i}")), int(m.group(f"b{i}")), y)
+        if dm is None:
+            return None
+        ends.append(datetime.date(y, dm[1], dm[0]))
+    if ends[0] >= ends[1]:
+        return None
+    return _match(
+        text, m.start(), m.end(), ends[0], ends[1], "day", rule, ends[0].day, ends[0].month
+    )
+
+
+def _v_day(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
+    mo = g.month_value(m.group("mo1"))
+    if mo is None:
+        return None
+    d = int(m.group("d1"))
+    ystr = m.group("y1")
+    y = _cal_year(ystr) if ystr else None
+    comma = m.groupdict().get("comma")
+    if ystr and (y is None or (comma and not g.follows_ok(text, m.end()))):
+        # "le 3 mars, 2000 personnes": the number is not the date's year.
+        end = m.start("y1")
+        while end > m.start() and (text[end - 1].isspace() or text[end - 1] == ","):
+            end -= 1
+        y = None
+        e = end
+    else:
+        e = m.end()
+    if y is None:
+        if _mk_date(2000, mo, d) is None:
+            return None
+        return _match(text, m.start(), e, None, None, "day", "dates.day_month", d, mo)
+    value = _mk_date(y, mo, d)
+    if value is None:
+        return None
+    return _match(text, m.start(), e, value, value, "day", rule, d, mo)
+
+
+def _v_numeric(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
+    y = _numeric_year(m.group("y1"), m.group("s1"))
+    if y is None:
+        return None
+    dm = _day_month_numeric(int(m.group("a1")), int(m.group("b1")), y)
+    if dm is None:
+        return None
+    value = datetime.date(y, dm[1], dm[0])
+    return _match(text, m.start(), m.end(), value, value, "day", rule, dm[0], dm[1])
+
+
+def _v_iso(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
+    y = int(m.group("y1"))
+    if not (1900 <= y <= _YEAR_MAX):
+        return None
+    value = _mk_date(y, int(m.group("b1")), int(m.group("a1")))
+    if value is None:
+        return None
+    return _match(text, m.start(), m.end(), value, value, "day", rule, value.day, value.month)
+
+
+def _v_month(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
+    mo, y = g.month_value(m.group("mo1")), _cal_year(m.group("y1"))
+    if mo is None or y is None:
+        return None
+    return _match(
+        text, m.start(), m.end(), datetime.date(y, mo, 1), _month_end(y, mo), "month", rule
+    )
+
+
+def _v_numeric_month(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    y = int(m.group("y1"))
+    if not (1900 <= y <= _YEAR_MAX):
+        return None
+    if g.count_cue_re.search(text, max(0, m.start() - 40), m.start()):
+        return None  # "loi n° 04/2018", "p. 12/2018"
+    mo = int(m.group("b1"))
+    return _match(
+        text, m.start(), m.end(), datetime.date(y, mo, 1), _month_end(y, mo), "month", rule
+    )
+
+
+def _v_decade(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
+    gd = m.groupdict()
+    if gd.get("word"):
+        first = g.decade_words.get(_key(gd["word"]).replace("\u2010", "-"))
+        if first is None:
+            first = g.decade_words.get(_HYPHENS_RE.sub("-", _key(gd["word"])))
+        if first is None:
+            return None
+    elif gd.get("cent"):
+        first = int(gd["cent"]) * 100 + int(gd["dec"]) * 10
+    else:
+        dec = gd.get("dec") or gd.get("dec2") or gd.get("dec3")
+        if dec is None:
+            return None
+        first = (2000 if dec in "01" else 1900) + int(dec) * 10
+    if not (_YEAR_MIN <= first <= _YEAR_MAX - 9):
+        return None
+    return _match(
+        text,
+        m.start(),
+        m.end(),
+        datetime.date(first, 1, 1),
+        datetime.date(first + 9, 12, 31),
+        "year",
+        rule,
+    )
+
+
+# --------------------------------------------------------------------------- bare years
+
+
+def _year_candidates(g: _Grammar, text: str) -> list[DateMatch]:
+    """4-digit numbers that context makes years (see module docstring)."""
+    out: list[DateMatch] = []
+    accepted_ends: set[int] = set()
+    for m in g.year_re.finditer(text):
+        s, e = m.span()
+        y = int(m.group("y"))
+        lo = max(0, s - 40)
+        prev = text[lo:s]
+        if g.count_cue_re.search(prev) or g.unit_follows(text, e):
+            continue
+        if g.failed_range_re.match(text, e):
+            continue  # "de 1500 à 2000": the range rule has refused it, so must we
+        follows = g.follows_ok(text, e)
+        start, rule = None, None
+        mod = g.year_mod_re.search(prev)
+        if mod and follows:
+            start, rule = lo + mod.start(), "dates.year_in_context"
+        elif g.year_cue_re.search(prev) and follows:
+            start, rule = s, "dates.year_in_context"
+        elif follows and _is_citation(text, s, e, prev):
+            start, rule = s, "dates.year_citation"
+        elif follows and (em := g.enum_re.search(prev)) and lo + em.end(1) in accepted_ends:
+            start, rule = s, "dates.year_list"
+        elif _LINE_START_RE.search(prev) and _HEADING_TAIL_RE.match(text, e):
+            start, rule = s, "dates.year_heading"
+        if rule is None:
+            continue
+        accepted_ends.add(e)
+        out.append(
+            _match(text, start, e, datetime.date(y, 1, 1), datetime.date(y, 12, 31), "year", rule)
+        )
+    return out
+
+
+def _is_citation(text: str, s: int, e: int, prev: str) -> bool:
+    """ "(2010)", "(Dupont, 2010)", "Dupont et Durand, 2010 et ...": author-year references."""
+    nxt = text[e : e + 6].lstrip(" \t\u00a0\u202f")
+    if not _CITATION_TAIL_RE.match(nxt):
+        return False
+    if _OPEN_PAREN_RE.search(prev):
+        return True
+    w = _AUTHOR_COMMA_RE.search(prev)
+    return bool(w) and (w.group(1)[0].isupper() or w.group(1) == "al.")
+
+
+# --------------------------------------------------------------------------- public API
+
+# Only decades written in words ("les années soixante", "the nineties") have no digit.
+_NO_DIGIT_HINT_RE = re.compile(r"ann[ée]es|ties\b", re.IGNORECASE)
+_DECADE_HINT_RE = re.compile(r"ann[ée]es|\d0['\u2019]?s\b|ties\b", re.IGNORECASE)
+_URL_RE = re.compile(r"(?=[hHwW])(?:\bhttps?://|\bwww\.)\S+")
+_EMAIL_AT_RE = re.compile(r"(?<=\w)@(?=\w)")
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of URLs and e-mail addresses: numbers inside them are never dates."""
+    spans = [m.span() for m in _URL_RE.finditer(text)]
+    if "@" in text:
+        for m in _EMAIL_AT_RE.finditer(text):
+            s = e = m.start()
+            while s > 0 and not text[s - 1].isspace():
+                s -= 1
+            while e < len(text) and not text[e].isspace():
+                e += 1
+            spans.append((s, e))
+    return spans
+
+
+def _extend_left(g: _Grammar, text: str, start: int, kind: str) -> tuple[int, str | None]:
+    """Start of the match once a weekday (and, for ranges, a cue like "du", "entre le",
+    "from") before it is included, and that cue."""
+    lo = max(0, start - 40)
+    wd = g.left_weekday_re.search(text, lo, start)
+    if wd:
+        start = wd.start()
+        lo = max(0, start - 40)
+    if kind != "range":
+        return start, None
+    cm = g.left_cue_re.search(text, lo, start)
+    if cm is None:
+        return start, None
+    return cm.start(), cm.group("cue") or (cm.group("el") + "'")
+
+
+def _candidates(g: _Grammar, text: str) -> list[tuple[DateMatch, int]]:
+    cands: list[tuple[DateMatch, int]] = []
+    present = {
+        "": True,
+        "month": g.month_scan_re.search(text) is not None,
+        "decade": _DECADE_HINT_RE.search(text) is not None,
+    }
+    for prio, (rule, pat, validate, kind) in enumerate(g.patterns):
+        if not present[g.needs[prio]]:
+            continue
+        for m in pat.finditer(text):
+            start, cue = _extend_left(g, text, m.start(), kind)
+            dm = validate(g, text, m, rule, cue)
+            if dm is None:
+                continue
+            if start < dm.start:
+                dm = dataclasses.replace(dm, start=start, text=text[start : dm.end])
+            cands.append((dm, prio))
+    n = len(g.patterns)
+    cands += [(dm, n) for dm in _year_candidates(g, text)]
+    return cands
+
+
+def _select(cands: list[tuple[DateMatch, int]], blocked: list[tuple[int, int]]) -> list[DateMatch]:
+    """Longest match first, then pattern priority; matches never overlap."""
+    chosen: list[DateMatch] = []
+    taken = list(blocked)
+    for dm, _ in sorted(cands, key=lambda c: (-(c[0].end - c[0].start), c[1], c[0].start)):
+        if any(dm.start < e and s < dm.end for s, e in taken):
+            continue
+        chosen.append(dm)
+        taken.append((dm.start, dm.end))
+    chosen.sort(key=lambda d: d.start)
+    return chosen
+
+
+def find_dates(text: str, language: str) -> list[DateMatch]:
+    """language is "fr", "en" or "und" (try both). Non-overlapping, sorted by start."""
+    if not text or (not any(c.isdigit() for c in text) and not _NO_DIGIT_HINT_RE.search(text)):
+        return []
+    g = _grammar(_langs(language))
+    blocked = _blocked_spans(text)
+    return _select(_candidates(g, text), blocked)
+
+
+# --------------------------------------------------------------------------- yearless dates
+
+
+def _is_dateline(g: _Grammar, text: str, m: DateMatch) -> bool:
+    """A full day date that dates the page/post/comment it heads: introduced by a publication
+    cue ("Publié le", "Posted on") or closing a short line ("Jean Dupont | 22/06/2018")."""
+    if m.value_start is None or m.value_start != m.value_end or m.granularity != "day":
+        return False
+    if g.dateline_cue_re.search(text, max(0, m.start - 40), m.start):
+        return True
+    ls = text.rfind("\n", 0, m.start) + 1
+    le = text.find("\n", m.end)
+    le = len(text) if le < 0 else le
+    if len(text[ls:le].strip()) > _DATELINE_MAX_LINE:
+        return False
+    tail = text[m.end : le]
+    return _TIME_TAIL_RE.fullmatch(tail) is not None
+
+
+def _place_in_year(d: int, mo: int, anchor: datetime.date) -> datetime.date | None:
+    """The latest (d, mo) not after anchor, if it lies within the window before it."""
+    for y in (anchor.year, anchor.year - 1):
+        cand = _mk_date(y, mo, d)
+        if cand is not None and cand <= anchor:
+            return cand if (anchor - cand).days <= _RESOLVE_WINDOW_DAYS else None
+    return None
+
+
+def _yearless_range_parts(m: DateMatch) -> tuple[int, int, int, int] | None:
+    g = _grammar(_LANGS)
+    for _, pat, validate, _ in g.patterns:
+        if validate is not _v_day_range:
+            continue
+        rm = pat.search(m.text)
+        if rm and (parts := _day_range_parts(g, rm)):
+            d1, mo1, _, d2, mo2, _ = parts
+            return d1, mo1, d2, mo2
+    return None
+
+
+def resolve_yearless(
+    text: str, matches: list[DateMatch], published: datetime.date | None = None
+) -> list[DateMatch]:
+    """Give a year to day+month dates only when the document makes it certain.
+
+    The anchor of a yearless date is the nearest preceding dateline (the date heading the page,
+    post or comment it sits in, see ``_is_dateline``); without one, the ``published`` date of the
+    page metadata; without that, the document's datelines when they all carry the same date.
+    The date then takes the anchor's year, or the year before when its day/month comes later in
+    the year than the anchor ("on 20 December" in a post of 10 January) -- but only if it falls
+    within about six months before the anchor. Later dates may be upcoming events and stay
+    unresolved (value None), as do dates with no anchor. Never filled from today's date.
+    """
+    g = _grammar(_LANGS)
+    datelines = [m for m in matches if _is_dateline(g, text, m)]
+    distinct = {m.value_start for m in datelines}
+    fallback = published or (distinct.pop() if len(distinct) == 1 else None)
+    out: list[DateMatch] = []
+    for m in matches:
+        if m.value_start is not None or m.day is None or m.month is None:
+            out.append(m)
+            continue
+        preceding = [dl for dl in datelines if dl.end <= m.start]
+        anchor = preceding[-1].value_start if preceding else fallback
+        how = "dateline" if preceding else ("published" if published else "dateline")
+        resolved = None
+        if anchor is not None:
+            if m.rule == "dates.range":
+                parts = _yearless_range_parts(m)
+                if parts:
+                    d1, mo1, d2, mo2 = parts
+                    b = _place_in_year(d2, mo2, anchor)
+                    if b is not None:
+                        a = _mk_date(b.year if (mo1, d1) <= (mo2, d2) else b.year - 1, mo1, d1)
+                        if a is not None:
+                            resolved = (a, b)
+            else:
+                v = _place_in_year(m.day, m.month, anchor)
+                if v is not None:
+                    resolved = (v, v)
+        if resolved is None:
+            out.append(m)
+        else:
+            out.append(
+                dataclasses.replace(
+                    m,
+                    value_start=resolved[0],
+                    value_end=resolved[1],
+                    rule=f"{m.rule}+year_from_{how}",
+                )
+            )
+    return out

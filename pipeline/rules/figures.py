@@ -1,0 +1,791 @@
+"""Rule-based recognition of figures (counts, amounts, percentages) in French and English.
+
+Why rules and not the NER model: spaCy's CARDINAL/MONEY/PERCENT labels only exist in the
+English model, miss numbers written in words and approximation nouns ("une cinquantaine"), and
+do not say *what* is counted. Figures in NGO pages and field studies follow a small set of
+surface patterns, so the work here is mostly about two things:
+
+* reading the number itself under the language's conventions (``981.528`` is 981528 in French,
+  ``5,000`` is 5000 in English, ``vingt et un`` is 21, ``2,5 millions`` is 2.5e6), then attaching
+  what follows it: a currency, a percent sign or the counted noun (its lemma is the unit);
+* rejecting the many numbers that are not figures: years, dates (the caller's ``exclude``
+  spans), list and annex numbering, footnote markers glued to words, page numbers, phone
+  numbers, e-mail addresses, URLs, references, times of day, postal codes, numbers in names.
+
+Design choices worth knowing (documented because they are judgement calls):
+
+* Year-like integers (1900-2100, four plain digits) are dropped unless a currency, a percent
+  sign or a plural counted noun follows them and no temporal preposition precedes them
+  ("2000 bénéficiaires" is a figure, "en 2013", "(Dupont, 2010)" and "2010-2012" are not).
+  Real dates should still be passed in ``exclude``.
+* Plural approximation nouns with an indefinite determiner ("des centaines", "des milliers",
+  "hundreds of", "thousands of", "des millions") give the base value (100, 1000, 1e6) with
+  ``approximate=True``: an order of magnitude, the least that the text asserts.
+* "un/une" and "one" are articles far more often than counts: alone they are figures only with
+  an explicit quantity cue ("au moins un", "un seul", "only one", "at least one").
+* "plus de", "more than", "over"... mark the figure approximate; the value is the number given.
+* A range ("8 à 17 ans", "between 10 and 20 people", "10-15 %") is one match with
+  ``value`` = low end and ``upper`` = high end.
+
+All vocabularies live in ``data/figures/`` (per-language JSON, currencies TSV) and are compiled
+once per language; a cheap pre-check returns early on paragraphs with no digit and no number
+word, since this runs on every paragraph of large corpora.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Token
+from text_to_num import text2num
+
+RULES_VERSION = "figures-1"
+
+_DATA_DIR = Path(__file__).parent / "data" / "figures"
+
+_SP = r"[ \t\u00a0\u202f\u2009]"  # blanks inside a line (no newline)
+_GROUP_SP = r"[ \u00a0\u202f\u2009]"  # thousands separators written as spaces
+_LETTER = r"[^\W\d_]"
+_BULLETS = "•·▪►○◦‣∙*-–—>"
+
+# A number must not continue a word, a code or another number: not glued after a letter
+# (footnote markers "étude2", "G7"), after letter+hyphen ("COVID-19"), after a decimal
+# separator, a slash, a colon or "@#°" (dates, times, ratios, references, "n°12"), nor after
+# letter+punctuation with no space ("durable.3", footnote calls).
+_NUM_BEFORE = (
+    r"(?<![\w@#/:°.,])(?<!\d[.,])(?<!" + _LETTER + r"-)(?<!" + _LETTER + r"[.;:»”’)])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureMatch:
+    start: int  # char offset into doc.text (inclusive)
+    end: int  # exclusive; doc.text[start:end] == self.text
+    text: str  # the whole expression, e.g. "près de 5000 bénéficiaires"
+    value: float
+    upper: float | None  # high end of a range, else None
+    unit: str | None  # ISO 4217 code, "percent", or the lemma of the counted noun
+    approximate: bool
+    rule: str  # "figures.digits", "figures.words", "figures.approx_noun", "figures.range"
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+def _phrase(p: str) -> str:
+    """Regex for a lower-case phrase: blanks match any blank run, apostrophes both kinds."""
+    out = []
+    for ch in p:
+        if ch == " ":
+            out.append(r"\s+")
+        elif ch in "'’":
+            out.append("['’]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
+
+
+def _alt(phrases: Sequence[str]) -> str:
+    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def _cue_before(phrases: Sequence[str]) -> re.Pattern[str]:
+    """End-anchored pattern: one of the phrases right before the number (then blanks)."""
+    parts = []
+    for p in sorted(set(phrases), key=len, reverse=True):
+        tail = r"\s*" if not p[-1].isalnum() else r"\s+"
+        head = r"(?<!\w)" if p[0].isalnum() else ""
+        parts.append(head + _phrase(p) + tail)
+    return re.compile("(?:" + "|".join(parts) + r")\Z", re.IGNORECASE)
+
+
+def _cue_after(phrases: Sequence[str]) -> re.Pattern[str]:
+    """Start-anchored pattern: blanks then one of the phrases right after the number."""
+    return re.compile(r"\s+(?:" + _alt(phrases) + r")(?![^\W_])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Multiplier:
+    pattern: re.Pattern[str]
+    factor: float
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class _Lang:
+    code: str
+    precheck: re.Pattern[str]
+    number: re.Pattern[str]
+    words: re.Pattern[str]
+    word_item: re.Pattern[str]
+    approx_noun: re.Pattern[str]
+    approx_values: dict[str, tuple[float, bool, str | None, bool]]  # value, approx, unit, plural
+    multipliers: tuple[_Multiplier, ...]
+    link: re.Pattern[str]
+    partitive: re.Pattern[str]
+    percent: re.Pattern[str]
+    currency_after: re.Pattern[str]
+    currency_before: re.Pattern[str]
+    currency_codes: dict[str, str]
+    approx_before: re.Pattern[str]
+    approx_after: re.Pattern[str]
+    range_mid: re.Pattern[str]
+    range_pairs: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
+    labels_before: re.Pattern[str]
+    street_after: re.Pattern[str]
+    temporal_before: re.Pattern[str]
+    months: frozenset[str]
+    months_title_only: bool
+    time_after: re.Pattern[str]
+    time_words_after: re.Pattern[str]
+    time_before: re.Pattern[str]
+    article_numbers: frozenset[str]
+    article_cue_before: re.Pattern[str]
+    article_cue_after: re.Pattern[str]
+    needs_num_pos: frozenset[str]
+    bare_multipliers: frozenset[str]
+    bare_multiplier_article: re.Pattern[str] | None
+    irregular: dict[str, str]
+    invariable: frozenset[str]
+
+
+@cache
+def _currencies() -> tuple[tuple[str, str, str], ...]:
+    rows = []
+    with open(_DATA_DIR / "currencies.tsv", encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if row and not row[0].startswith("#"):
+                rows.append((row[0], row[1], row[2]))
+    return tuple(rows)
+
+
+def _digit_number_pattern(lang: str) -> str:
+    if lang == "fr":
+        # 1 234,5 / 1.234,5 / 1,234,567 (rare, English-style) / 12,5 or 2.5 / 5000
+        body = (
+            r"\d{1,3}(?:" + _GROUP_SP + r"\d{3})+(?:,\d+)?"
+            r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
+            r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"
+            r"|\d+(?:[.,]\d+)?"
+        )
+    else:
+        # 5,000.5 / 5 000 with non-breaking spaces / 2,5 (European decimal) / 2.5 / 5000
+        body = (
+            r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+            r"|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?"
+            r"|\d+,\d{1,2}(?!\d)"
+            r"|\d+(?:\.\d+)?"
+        )
+    # Glued suffixes that keep the number a figure ("10%", "5M€", "2bn"); any other glued
+    # letter makes it an ordinal, a code or a measure we do not read ("1er", "2e", "3rd").
+    glued = r"(?:%|‰|€|\$|£|(?:Mds|Mrd|Md|bn|mn|k|K|M)(?![^\W_]))"
+    after = r"(?=" + glued + r"|(?![^\W_]|[.,:/]\d))"
+    return _NUM_BEFORE + r"(?:" + body + r")" + after
+
+
+@cache
+def _lang(code: str) -> _Lang:
+    data = json.loads((_DATA_DIR / f"{code}.json").read_text(encoding="utf-8"))
+    words = data["number_words"]
+    word_alt = "(?:" + _alt(words) + r")(?![^\W\d_])"
+    joiners = "|".join(_phrase(j) for j in data["number_joiners"])
+    sep = (
+        r"(?:-(?:" + joiners + r")-|" + _SP + r"*-" + _SP + r"*|"
+        + _SP + r"+(?:(?:" + joiners + r")" + _SP + r"+)?)"
+    )
+    words_re = re.compile(
+        r"(?<![\w-])" + word_alt + r"(?:" + sep + word_alt + r")*", re.IGNORECASE
+    )
+
+    approx_values: dict[str, tuple[float, bool, str | None, bool]] = {}
+    for noun, value in data["approx_nouns"].items():
+        approx_values[noun] = (float(value), True, None, False)
+        approx_values[noun + "s"] = (float(value), True, None, True)
+    for noun, value in data["plural_approx_nouns"].items():
+        approx_values[noun] = (float(value), True, None, True)
+    for noun, (value, unit) in data["exact_nouns"].items():
+        approx_values[noun] = (float(value), False, unit, False)
+    dets = sorted(data["approx_noun_dets"], key=len, reverse=True)
+    det_alt = "|".join(_phrase(d) + (r"\s*" if not d[-1].isalnum() else r"\s+") for d in dets)
+    approx_noun = re.compile(
+        r"(?<!\w)(?P<det>(?:" + det_alt + r"))?(?P<noun>" + _alt(list(approx_values)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+
+    cur_rows = _currencies()
+    sym_codes = [s for s, _, k in cur_rows if k in ("symbol", "code")]
+    cur_words = [s for s, _, k in cur_rows if k == "word"]
+    sym_alt = "|".join(re.escape(s) for s in sorted(sym_codes, key=len, reverse=True))
+    sym_re = r"(?:" + sym_alt + r")(?![A-Za-z])"
+    currency_after = re.compile(
+        _SP + r"{0,2}(?:" + sym_re + r"|(?i:" + _alt(cur_words) + r")(?![^\W_]))"
+    )
+    currency_before = re.compile(r"(?<![A-Za-z])(?:" + sym_re + r")" + _SP + r"?\Z")
+    codes = {s.lower(): c for s, c, _ in cur_rows}
+
+    mults = []
+    for m in sorted(data["multipliers"], key=lambda m: len(m["surface"]), reverse=True):
+        pat = _SP + r"?" + re.escape(m["surface"]) + r"(?![^\W_])"
+        if m.get("currency"):
+            pat += r"(?=" + _SP + r"?" + sym_re + r")"
+        flags = 0 if m.get("case") else re.IGNORECASE
+        mults.append(_Multiplier(re.compile(pat, flags), float(m["factor"]), m.get("approx", False)))
+
+    mids = [_phrase(c) for c in data["range_connectors"] if c[0].isalnum()]
+    dashes = "".join(re.escape(c) for c in data["range_connectors"] if not c[0].isalnum())
+    range_mid = re.compile(
+        r"(?:\s*[" + dashes + r"]\s*|\s+(?:" + "|".join(mids) + r")\s+)\Z", re.IGNORECASE
+    )
+    pairs = tuple(
+        (
+            re.compile(r"(?<!\w)" + _phrase(o) + (r"\s+" if o[-1].isalnum() else r"\s*") + r"\Z", re.I),
+            re.compile(r"\s+" + _phrase(m) + r"\s+\Z", re.IGNORECASE),
+        )
+        for o, m in data["range_pairs"]
+    )
+    all_words = (
+        list(words)
+        + list(approx_values)
+        + [m["surface"] for m in data["multipliers"] if not m.get("case")]
+    )
+    precheck = re.compile(r"\d|(?<!\w)(?:" + _alt(all_words) + r")(?!\w)", re.IGNORECASE)
+
+    bma = data.get("bare_multiplier_articles") or []
+    return _Lang(
+        code=code,
+        precheck=precheck,
+        number=re.compile(_digit_number_pattern(code)),
+        words=words_re,
+        word_item=re.compile(word_alt, re.IGNORECASE),
+        approx_noun=approx_noun,
+        approx_values=approx_values,
+        multipliers=tuple(mults),
+        link=re.compile(r"\s*(?:" + _alt(data["link_words"]) + r")(?:\s+|(?<=['’]))", re.I),
+        partitive=re.compile(r"\s+(?:" + _alt(data["partitive_links"]) + r")\s+", re.I),
+        percent=re.compile(
+            _SP + r"?(?:%|(?i:" + _alt(data["percent_words"]) + r")(?![^\W_]))"
+        ),
+        currency_after=currency_after,
+        currency_before=currency_before,
+        currency_codes=codes,
+        approx_before=_cue_before(data["approx_before"]),
+        approx_after=_cue_after(data["approx_after"]),
+        range_mid=range_mid,
+        range_pairs=pairs,
+        labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"]),
+        street_after=re.compile(
+            r"\s*,?\s*(?:" + _alt(data["street_words_after"]) + r")(?![^\W_])", re.I
+        ),
+        temporal_before=_cue_before(data["temporal_before"] + data["months"]),
+        months=frozenset(data["months"]),
+        months_title_only=bool(data.get("months_title_case_only")),
+        time_after=re.compile(
+            _SP + r"?(?:h(?:" + _SP + r"?\d{2})?|H|a\.?m\.?|p\.?m\.?|o['’]clock)(?![^\W_])"
+        ),
+        time_words_after=_cue_after([w for w in data["time_after"] if len(w) > 2]),
+        time_before=_cue_before(data["time_before"]),
+        article_numbers=frozenset(data["article_numbers"]),
+        article_cue_before=_cue_before(data["article_number_cues_before"]),
+        article_cue_after=_cue_after(data["article_number_cues_after"]),
+        needs_num_pos=frozenset(data["needs_num_pos"]),
+        bare_multipliers=frozenset(data["bare_multipliers"]),
+        bare_multiplier_article=_cue_before(bma) if bma else None,
+        irregular=dict(data["irregular_plurals"]),
+        invariable=frozenset(data["invariable_nouns"]),
+    )
+
+
+# Spans that never hold figures, whatever the language.
+_BLOCKED = re.compile(
+    r"(?:https?://|www\.)\S+"  # URLs
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|(?<![\w+])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international phones
+    r"|(?<![\w,.])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national phones
+    r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
+    r"\+?\d[\d() .\-/]{7,}\d"
+    r"|\(\s*\d{1,3}\s*\)"  # "(2)": enumeration in running text
+    r"|(?<![\w.,])\d+(?:[-‐‑/]\d+){2,}(?!\w)"  # references, ISBN parts, dates
+    r"|(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\w)"  # 1.2.3, 20.04.2018
+    r"|(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*"
+)
+_CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
+_ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
+_FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]\s*|[«“\"(]\s*)\Z")
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    core_start: int
+    core_end: int
+    value: float
+    rule: str
+    approximate: bool = False
+    upper: float | None = None
+    unit: str | None = None
+    unit_kind: str | None = None  # "currency", "percent", "noun", "implied"
+    plural_noun: bool = False
+    plain_int: bool = False  # plain digits, no separator, no multiplier
+    multiplier: float | None = None
+    first_word: str = ""  # lower-case text of a one-word number
+    parts: list[_Cand] = field(default_factory=list)
+
+
+def _parse_digits(s: str, lang: str) -> float:
+    s = re.sub(_GROUP_SP, "", s)
+    if lang == "fr":
+        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+            s = s.replace(".", "")
+        elif re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?", s):
+            s = s.replace(",", "")
+        return float(s.replace(",", "."))
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        return float(s.replace(",", ""))
+    return float(s.replace(",", "."))
+
+
+class _Matcher:
+    """One call of find_figures: the doc, its text and the language's vocabularies."""
+
+    def __init__(self, doc: Doc, lang: _Lang, exclude: Sequence[tuple[int, int]]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.L = lang
+        self.blocked = sorted(
+            [(s, e) for s, e in exclude] + [m.span() for m in _BLOCKED.finditer(self.text)]
+        )
+        self._starts: list[int] | None = None
+
+    # ---- helpers
+    def blocked_at(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.blocked, (e, e))
+        return any(be > s for _, be in self.blocked[:i])
+
+    def before(self, pos: int, n: int = 60) -> str:
+        return self.text[max(0, pos - n) : pos]
+
+    def tok_from(self, pos: int) -> int:
+        """Index of the first token starting at or after pos."""
+        if self._starts is None:
+            self._starts = [t.idx for t in self.doc]
+        return bisect.bisect_left(self._starts, pos)
+
+    def next_token(self, pos: int) -> Token | None:
+        i = self.tok_from(pos)
+        while i < len(self.doc) and self.doc[i].is_space:
+            i += 1
+        return self.doc[i] if i < len(self.doc) else None
+
+    def prev_token(self, pos: int) -> Token | None:
+        i = self.tok_from(pos) - 1
+        while i >= 0 and (self.doc[i].is_space or self.doc[i].idx + len(self.doc[i]) > pos):
+            i -= 1
+        return self.doc[i] if i >= 0 else None
+
+    def is_month(self, tok: Token | None) -> bool:
+        if tok is None or tok.text.lower() not in self.L.months:
+            return False
+        return not self.L.months_title_only or tok.text[:1].isupper()
+
+    # ---- cores
+    def digit_cores(self) -> list[_Cand]:
+        out = []
+        for m in self.L.number.finditer(self.text):
+            s, e = m.span()
+            if self.blocked_at(s, e):
+                continue
+            raw = m.group()
+            plain = raw.isdigit()
+            out.append(
+                _Cand(s, e, s, e, _parse_digits(raw, self.L.code), "figures.digits", plain_int=plain)
+            )
+        return out
+
+    def word_cores(self) -> list[_Cand]:
+        out = []
+        for m in self.L.words.finditer(self.text):
+            items = list(self.L.word_item.finditer(self.text, m.start(), m.end()))
+            i = 0
+            while i < len(items):
+                for j in range(len(items), i, -1):
+                    s, e = items[i].start(), items[j - 1].end()
+                    try:
+                        value = float(text2num(" ".join(self.text[s:e].split()), self.L.code))
+                    except ValueError:
+                        continue
+                    cand = self.word_cand(s, e, value, items[i].group().lower(), j - i)
+                    if cand is not None:
+                        out.append(cand)
+                    i = j
+                    break
+                else:
+                    i += 1
+        return out
+
+    def word_cand(self, s: int, e: int, value: float, first: str, n: int) -> _Cand | None:
+        L, text = self.L, self.text
+        tail = re.match(r"-(" + _LETTER + r"+)", text[e : e + 20])
+        if tail and tail.group(1).lower().endswith(_ORDINAL_TAIL + _FRACTION_TAIL):
+            return None  # "vingt-deuxième", "two-thirds"
+        if self.blocked_at(s, e):
+            return None
+        if first in L.bare_multipliers:
+            art = L.bare_multiplier_article.search(self.before(s)) if L.bare_multiplier_article else None
+            if art is None:
+                return None  # "millions" alone: left to the approximation nouns
+            s -= len(art.group())
+        if n == 1 and first in L.needs_num_pos:
+            tok = self.next_token(s)
+            if tok is None or tok.pos_ != "NUM":
+                return None  # "un bâtiment neuf"
+        cand = _Cand(s, e, s, e, value, "figures.words")
+        cand.first_word = first if n == 1 else ""
+        return cand
+
+    def approx_cores(self) -> list[_Cand]:
+        out = []
+        for m in self.L.approx_noun.finditer(self.text):
+            noun = m.group("noun").lower()
+            value, approx, unit, plural = self.L.approx_values[noun]
+            s, e = m.span()
+            if m.group("det") is None:
+                # bare "centaines de", "thousands of": plural and followed by de/of
+                if not (plural and self.L.link.match(self.text, e)):
+                    continue
+            if self.blocked_at(s, e):
+                continue
+            cand = _Cand(s, e, s, e, value, "figures.approx_noun", approximate=approx)
+            if unit:
+                cand.unit, cand.unit_kind = unit, "implied"
+            # "des dizaines de milliers", "hundreds of thousands"
+            lk = self.L.link.match(self.text, e)
+            if lk:
+                m2 = self.L.approx_noun.match(self.text, lk.end())
+                if m2 and m2.group("det") is None:
+                    v2, _, _, pl2 = self.L.approx_values[m2.group("noun").lower()]
+                    if pl2 and v2 >= 1000:
+                        cand.value *= v2
+                        cand.end = cand.core_end = m2.end()
+            out.append(cand)
+        return out
+
+    # ---- what follows the number
+    def attach_multiplier(self, c: _Cand) -> None:
+        """'2,5 millions', '1,2 Md€', 'deux centaines': the multiplier is part of the number."""
+        if c.rule == "figures.approx_noun":
+            return
+        for mult in self.L.multipliers:
+            m = mult.pattern.match(self.text, c.end)
+            if m:
+                c.value *= mult.factor
+                c.multiplier = mult.factor
+                c.approximate |= mult.approximate
+                c.end = c.core_end = m.end()
+                c.plain_int = False
+                return
+
+    def attach_unit(self, c: _Cand) -> None:
+        L, text = self.L, self.text
+        if c.unit_kind == "implied":
+            return
+        linked = c.multiplier is not None or c.rule == "figures.approx_noun"
+        m = L.percent.match(text, c.end)
+        if m:
+            c.unit, c.unit_kind, c.end = "percent", "percent", m.end()
+            return
+        pos = c.end
+        if linked:
+            lk = L.link.match(text, pos)
+            if lk:
+                pos = lk.end()
+        m = L.currency_after.match(text, pos)
+        if m:
+            c.unit, c.unit_kind, c.end = self.currency_code(m.group()), "currency", m.end()
+            return
+        m = L.currency_before.search(self.before(c.start, 8))
+        if m:
+            c.unit, c.unit_kind = self.currency_code(m.group()), "currency"
+            c.start -= len(m.group())
+            return
+        if L.street_after.match(text, c.end):
+            c.unit_kind = "street"
+            return
+        tok = self.noun_after(pos)
+        if tok is None:
+            p = L.partitive.match(text, c.end)
+            if p:
+                tok = self.noun_after(p.end())
+        if tok is not None and not self.is_month(tok):
+            c.unit, c.unit_kind = self.unit_lemma(tok), "noun"
+            c.plural_noun = "Plur" in tok.morph.get("Number") or (
+                tok.text.lower().endswith(("s", "x")) and c.unit != tok.text.lower()
+            )
+            c.end = tok.idx + len(tok.text)
+
+    def currency_code(self, surface: str) -> str:
+        key = " ".join(surface.split()).lower()
+        return self.L.currency_codes.get(key, key.upper())
+
+    def noun_after(self, pos: int) -> Token | None:
+        """The counted noun after a number, skipping up to three modifiers."""
+        doc = self.doc
+        i = self.tok_from(pos)
+        skipped = 0
+        first = True
+        while i < len(doc):
+            t = doc[i]
+            if t.is_space:
+                if t.text.count("\n") > 1:
+                    return None
+                i += 1
+                continue
+            if first and t.text in "-‐‑":
+                first = False
+                i += 1
+                continue
+            first = False
+            if t.pos_ == "NOUN" or (t.pos_ == "PROPN" and t.text.islower()):
+                return t if t.is_alpha or "-" in t.text or "'" in t.text else None
+            modifier = (
+                t.pos_ in ("ADJ", "ADV")
+                or (t.pos_ in ("VERB", "AUX") and "Part" in t.morph.get("VerbForm"))
+                or (t.pos_ == "PROPN" and (t.ent_type_ == "NORP" or t.tag_ == "JJ"))
+            )
+            if not modifier or skipped >= 3:
+                return None
+            skipped += 1
+            i += 1
+        return None
+
+    def unit_lemma(self, tok: Token) -> str:
+        """spaCy's lemma, guarded against its slips by a regular-plural singulariser."""
+        L = self.L
+        low = tok.text.lower()
+        if low in L.irregular:
+            return L.irregular[low]
+        if low in L.invariable:
+            return low
+        lemma = tok.lemma_.lower()
+        if lemma in L.irregular:
+            return L.irregular[lemma]
+        plural = "Plur" in tok.morph.get("Number")
+        shares_stem = bool(lemma) and lemma[: min(3, len(low))] == low[: min(3, len(low))]
+        if not shares_stem or not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", lemma):
+            lemma = _singularise(low, L.code)
+        elif lemma == low and (plural or low.endswith("s")):
+            lemma = _singularise(low, L.code)
+        return lemma
+
+    # ---- ranges
+    def merge_ranges(self, cands: list[_Cand]) -> list[_Cand]:
+        out: list[_Cand] = []
+        i = 0
+        while i < len(cands):
+            a = cands[i]
+            b = cands[i + 1] if i + 1 < len(cands) else None
+            merged = self.try_range(a, b) if b is not None else None
+            if merged is not None:
+                out.append(merged)
+                i += 2
+            else:
+                out.append(a)
+                i += 1
+        return out
+
+    def try_range(self, a: _Cand, b: _Cand) -> _Cand | None:
+        if b.start < a.end or b.start - a.end > 12 or a.upper is not None:
+            return None
+        if a.rule == "figures.approx_noun" or b.rule == "figures.approx_noun":
+            return None
+        if a.unit is not None and a.unit != b.unit:
+            return None
+        gap = self.text[a.end : b.start]
+        start = a.start
+        opener = None
+        for op, mid in self.L.range_pairs:
+            o = op.search(self.before(a.start, 20))
+            if o and mid.fullmatch(gap):
+                opener = o
+                break
+        if opener is None and not self.L.range_mid.fullmatch(gap):
+            return None
+        low = a.value
+        if a.multiplier is None and b.multiplier is not None and low * b.multiplier <= b.value:
+            low *= b.multiplier
+        if not low < b.value:
+            return None
+        if opener is not None:
+            start -= len(opener.group())
+        return _Cand(
+            start,
+            b.end,
+            a.core_start,
+            b.core_end,
+            low,
+            "figures.range",
+            approximate=a.approximate or b.approximate,
+            upper=b.value,
+            unit=b.unit or a.unit,
+            unit_kind=b.unit_kind or a.unit_kind,
+            plural_noun=b.plural_noun,
+            plain_int=a.plain_int and b.plain_int,
+            parts=[a, b],
+        )
+
+    # ---- rejection of numbers that are not figures
+    def is_year_like(self, c: _Cand) -> bool:
+        parts = c.parts or [c]
+        return all(
+            p.plain_int and len(self.text[p.core_start : p.core_end]) == 4 and 1900 <= p.value <= 2100
+            for p in parts
+        )
+
+    def rejected(self, c: _Cand) -> bool:
+        L, text = self.L, self.text
+        core = text[c.core_start : c.core_end]
+        before = self.before(c.core_start, 80)
+        line_start = text.rfind("\n", 0, c.core_start) + 1
+        line_end = text.find("\n", c.core_end)
+        line_end = len(text) if line_end < 0 else line_end
+        prefix = text[line_start : c.core_start]
+        if c.unit_kind == "street":
+            return True
+        # list numbering "1. ..." / "2) ..." and page numbers alone on their line
+        if prefix.strip(" \t\u00a0" + _BULLETS) == "" and c.rule != "figures.words":
+            if re.match(r"[.)/](?:\s|\Z)", text[c.core_end : c.core_end + 2]):
+                return True
+            if text[line_start:line_end].strip(" \t\u00a0" + _BULLETS + "|") == core.strip():
+                return True
+        label = L.labels_before.search(before)
+        if label and not self.label_is_verb(c.core_start - len(label.group())):
+            return True
+        if _CITATION.search(before) and c.unit is None:
+            return True
+        nxt = self.next_token(c.core_end)
+        prv = self.prev_token(c.core_start)
+        if c.unit_kind != "noun" and self.is_month(nxt):
+            return True  # "13 octobre": a date
+        if c.unit is None and self.is_month(prv):
+            return True  # "April 20"
+        if L.time_after.match(text, c.core_end) and c.unit_kind not in ("currency", "percent"):
+            return True  # "14 h 30", "3 pm"
+        if L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
+            return True  # "à 14 heures"
+        if self.is_year_like(c):
+            if c.unit_kind in ("currency", "percent"):
+                return False
+            if c.unit_kind == "noun" and c.plural_noun and not L.temporal_before.search(before):
+                return False
+            return True
+        if c.plain_int and c.unit is None:
+            if len(core) >= 6:
+                return True  # identifiers, account or reference numbers
+            if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
+                return True  # postal code before a town: "4000 Liège"
+        if c.first_word in L.article_numbers:
+            if not (L.article_cue_before.search(before) or L.article_cue_after.match(text, c.end)):
+                return True
+        if c.unit is None and c.rule != "figures.words" and self.name_like(prv):
+            return True  # "Windows 10", "Agenda 21": a number inside a name
+        return False
+
+    def label_is_verb(self, pos: int) -> bool:
+        tok = self.next_token(pos)
+        return tok is not None and tok.pos_ in ("VERB", "AUX") and tok.is_alpha
+
+    def name_like(self, prv: Token | None) -> bool:
+        if prv is None or not prv.is_alpha:
+            return False
+        if not (prv.is_title or (prv.is_upper and len(prv) > 1)):
+            return False
+        return not _SENTENCE_END.search(self.before(prv.idx, 10))
+
+    # ---- cues around the figure
+    def extend_cues(self, c: _Cand, min_start: int) -> None:
+        m = self.L.approx_before.search(self.before(c.start, 40))
+        if m and c.start - len(m.group()) >= min_start:
+            c.start -= len(m.group())
+            c.approximate = True
+        m = self.L.approx_after.match(self.text, c.end)
+        if m:
+            c.end = m.end()
+            c.approximate = True
+
+    def run(self) -> list[FigureMatch]:
+        cores = self.approx_cores() + self.digit_cores() + self.word_cores()
+        for c in cores:
+            self.attach_multiplier(c)
+        cores.sort(key=lambda c: (c.start, -(c.end - c.start)))
+        kept: list[_Cand] = []
+        for c in cores:
+            if kept and c.start < kept[-1].end:
+                continue
+            kept.append(c)
+        for c in kept:
+            self.attach_unit(c)
+        cands = self.merge_ranges(kept)
+        out: list[FigureMatch] = []
+        last_end = 0
+        for c in cands:
+            if c.start < last_end or self.rejected(c):
+                continue  # e.g. "cent" already read as the unit of "20 pour cent"
+            self.extend_cues(c, last_end)
+            last_end = c.end
+            out.append(
+                FigureMatch(
+                    start=c.start,
+                    end=c.end,
+                    text=self.text[c.start : c.end],
+                    value=c.value,
+                    upper=c.upper,
+                    unit=c.unit,
+                    approximate=c.approximate,
+                    rule=c.rule,
+                )
+            )
+        return out
+
+
+def _singularise(word: str, lang: str) -> str:
+    """Regular plurals only: a fallback for the lemmatiser's slips, not a morphology."""
+    if lang == "fr":
+        if word.endswith(("eaux", "eux", "oux")):
+            return word[:-1]
+        if word.endswith("aux") and len(word) > 4:
+            return word[:-3] + "al"
+        if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            return word[:-1]
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def find_figures(
+    doc: Doc, language: str, exclude: Sequence[tuple[int, int]] = ()
+) -> list[FigureMatch]:
+    """Figures of a paragraph parsed by spaCy (parser not needed).
+
+    language is "fr" or "en" (anything else is read as English). `exclude` are char spans
+    (e.g. recognised dates) whose numbers are not figures. Non-overlapping, sorted by start.
+    """
+    lang = _lang("fr" if language == "fr" else "en")
+    if not lang.precheck.search(doc.text):
+        return []
+    return _Matcher(doc, lang, exclude).run()

@@ -1,0 +1,251 @@
+"""Organisations: acronyms linked to their long forms, consistent labels, canonical names.
+
+NER gives surface forms; users want organisations. Three general rules turn
+one into the other:
+
+* **Acronym definitions** ("Coopérative Minière pour le Développement Social
+  (CMDS)", "GAMS : Groupe pour l'Abolition des Mutilations Sexuelles") are found
+  with the Schwartz & Hearst (2003) algorithm: the letters of the short form must
+  appear, in order, in the long form, the first letter starting a word. Once
+  defined, the acronym alone later in the text is the same organisation.
+* **Label consistency**: the same name tagged ORG in one place and PER, LOC or
+  MISC elsewhere gets the label with the most evidence; a name whose head noun
+  is an organisation word (association, asbl, ONG, fondation, foundation,
+  ministère, university, ...) is an organisation. French typography capitalises
+  the institution and not the place: "la Ville de Liège" is the municipality.
+* **Junk**: function words, elisions, page furniture and generic nouns alone
+  are not names (word lists in `data/organisations/`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA = Path(__file__).parent / "data" / "organisations"
+RULES_VERSION = "organisations-1"
+
+_ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
+_FOLD_ARTICLES = ("the ", "le ", "la ", "les ", "l ", "l'")
+_ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&.\-]{1,11}$")
+# "Long Form (ACR)" or "ACR (Long Form)"
+_PARENS = re.compile(r"\(([^()\n]{2,120})\)")
+# "ACR : Long Form" / "ACR – Long Form" at the start of a line or item
+_COLON_DEF = re.compile(
+    r"(?m)(?:^|(?<=[\s(]))([A-Z][A-Z0-9&.\-]{1,11})\s*[:–—-]\s+([A-ZÀ-Ý][^\n:()]{3,120}?)(?=\s*(?:$|[.;,)\n]))"
+)
+
+
+def fold(name: str) -> str:
+    """Case, accents, apostrophes, punctuation and a leading article folded away.
+
+    The same folding as the reference scorer, so that names that count as one
+    there are one here.
+    """
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    s = s.replace("\u2019", "'")
+    for article in _FOLD_ARTICLES:
+        if s.startswith(article):
+            s = s[len(article) :]
+    s = re.sub(r"[^a-z0-9]+", " ", s)
+    return " ".join(s.split())
+
+
+@cache
+def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    not_names = json.loads((DATA / "not_names.json").read_text(encoding="utf-8"))
+    org_words = frozenset(fold(w) for lang in ("fr", "en") for w in cues[lang])
+    institutions = frozenset(fold(w) for w in cues["institution_if_capitalised"]["words"])
+    return org_words, institutions, frozenset(fold(w) for w in not_names["words"])
+
+
+def is_junk(name: str) -> bool:
+    """Not a name: function words, page furniture, a generic noun alone, no capital."""
+    folded = fold(name)
+    if len(folded) < 2 or folded in _lists()[2]:
+        return True
+    if not any(ch.isupper() for ch in name):  # names carry at least one capital
+        return True
+    return bool(re.fullmatch(r"[\d\s]+", folded))
+
+
+def has_org_cue(name: str) -> bool:
+    """The name's first or last word is an organisation noun, or it names an institution."""
+    org_words, institutions, _ = _lists()
+    words = fold(name).split()
+    if len(words) < 2:
+        return False
+    if words[0] in org_words or words[-1] in org_words:
+        return True
+    stripped = _ARTICLE.sub("", name.strip())
+    first = stripped.split()[0] if stripped.split() else ""
+    return fold(first) in institutions and first[:1].isupper() and len(words) >= 3
+
+
+def is_acronym(token: str) -> bool:
+    return bool(_ACRONYM.match(token)) and sum(ch.isupper() for ch in token) >= 2
+
+
+def _letters(short: str) -> str:
+    return "".join(ch.lower() for ch in short if ch.isalnum())
+
+
+def match_long_form(short: str, candidate: str) -> int | None:
+    """Schwartz & Hearst: the start of the long form within `candidate`, or None.
+
+    Walk the short form's characters from the right, finding each in the
+    candidate from the right; the first character must start a word.
+    """
+    s = _letters(short)
+    c = candidate.lower()
+    if not s or len(s) < 2:
+        return None
+    s_index = len(s) - 1
+    l_index = len(c) - 1
+    while s_index >= 0:
+        ch = s[s_index]
+        while l_index >= 0 and (
+            c[l_index] != ch or (s_index == 0 and l_index > 0 and c[l_index - 1].isalnum())
+        ):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    start = l_index + 1
+    return start
+
+
+@dataclass(frozen=True, slots=True)
+class AcronymDefinition:
+    short: str
+    long: str
+    short_start: int
+    short_end: int
+    long_start: int
+    long_end: int
+
+
+def _long_form_before(text: str, end: int, short: str) -> tuple[int, int] | None:
+    """The long form that ends at `end` for the acronym `short`, if one fits."""
+    n = len(_letters(short))
+    window_start = max(0, text.rfind("\n", 0, end) + 1)
+    words = list(re.finditer(r"\S+", text[window_start:end]))
+    max_words = n + 5
+    words = words[-max_words:]
+    if not words:
+        return None
+    cand_start = window_start + words[0].start()
+    candidate = text[cand_start:end].rstrip(" ,:–—-")
+    start = match_long_form(short, candidate)
+    if start is None:
+        return None
+    long_start = cand_start + start
+    # extend to the start of the word
+    while long_start > cand_start and text[long_start - 1].isalnum():
+        long_start -= 1
+    long_end = cand_start + len(candidate)
+    return _extend_head_noun(text, window_start, long_start), long_end
+
+
+def _extend_head_noun(text: str, floor: int, start: int) -> int:
+    """Take in a capitalised organisation noun just before the long form.
+
+    Acronyms often skip the head noun ("Société Générale des Carrières et des
+    Mines (GECAMINES)"): the noun is still part of the name.
+    """
+    m = re.search(r"(\S+)\s+$", text[floor:start])
+    if m and m.group(1)[:1].isupper() and fold(m.group(1)) in _lists()[0]:
+        return floor + m.start(1)
+    return start
+
+
+def _plausible(short: str, long: str) -> bool:
+    if len(long) <= len(short) or fold(long) == fold(short):
+        return False
+    words = long.split()
+    if len(words) < 2 or len(words) > 2 * len(_letters(short)) + 3:
+        return False
+    if any(ch in long for ch in "()[]"):
+        return False
+    # the long form is a name: it starts with a capital, as do most of its content words
+    content = [w for w in words if len(w) >= 4]
+    capitalised = sum(1 for w in content if w[:1].isupper())
+    return long[:1].isupper() and capitalised * 2 >= len(content)
+
+
+def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
+    """Acronyms defined in the text with their long forms (both orders)."""
+    found: list[AcronymDefinition] = []
+    for m in _PARENS.finditer(text):
+        inside = m.group(1).strip()
+        inside_start = m.start(1) + m.group(1).index(inside)
+        if is_acronym(inside):
+            span = _long_form_before(text, m.start(), inside)
+            if span:
+                long = text[span[0] : span[1]]
+                if _plausible(inside, long):
+                    found.append(
+                        AcronymDefinition(
+                            inside, long, inside_start, inside_start + len(inside), *span
+                        )
+                    )
+            continue
+        # "ACR (Long Form)"
+        before = re.search(
+            r"([A-Z][A-Za-z0-9&.\-]{1,11})\s*$", text[max(0, m.start() - 14) : m.start()]
+        )
+        if before and is_acronym(before.group(1)):
+            short = before.group(1)
+            start = match_long_form(short, inside)
+            if start == 0 and _plausible(short, inside):
+                s_end = m.start() - (len(text[: m.start()]) - len(text[: m.start()].rstrip()))
+                found.append(
+                    AcronymDefinition(
+                        short,
+                        inside,
+                        s_end - len(short),
+                        s_end,
+                        inside_start,
+                        inside_start + len(inside),
+                    )
+                )
+    for m in _COLON_DEF.finditer(text):
+        short, long = m.group(1), m.group(2).strip()
+        if is_acronym(short) and match_long_form(short, long) == 0 and _plausible(short, long):
+            found.append(
+                AcronymDefinition(
+                    short, long, m.start(1), m.end(1), m.start(2), m.start(2) + len(long)
+                )
+            )
+    return found
+
+
+def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
+    """Where an acronym stands alone as a word in the text."""
+    for m in re.finditer(rf"(?<![\w&.-]){re.escape(short)}(?![\w&-])", text):
+        yield m.start(), m.end()
+
+
+def canonical_name(forms: list[str]) -> str:
+    """The name to show: the longest form that is not an acronym, else the most frequent form."""
+    longs = [f for f in forms if not is_acronym(f)]
+    pool = longs or forms
+    counts: dict[str, int] = {}
+    for f in pool:
+        counts[f] = counts.get(f, 0) + 1
+    # prefer frequent, then long; strip a leading article for display
+    best = max(counts, key=lambda f: (counts[f] > 1, len(f) if longs else counts[f], counts[f]))
+    return strip_article(best)
+
+
+def strip_article(name: str) -> str:
+    stripped = re.sub(r"^(?:the|le|la|les)\s+(?=\S)", "", name.strip(), flags=re.I)
+    stripped = re.sub(r"^[lL]['\u2019]\s*(?=[A-ZÀ-Ý])", "", stripped)
+    return stripped

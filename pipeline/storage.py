@@ -1,0 +1,195 @@
+"""Parquet tables on disk: atomic writes, schema-checked reads, and what changed.
+
+Every write goes to a temporary file in the destination folder and is renamed
+over the old table once complete (``os.replace`` is atomic on POSIX), so a run
+killed at any moment leaves the tables of the last complete run readable.
+
+A stage keeps, per document, the version of the code that produced its rows
+(`interim/state/<stage>.parquet`). `plan()` compares that with the documents
+upstream and says what is new, changed, removed or can be skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from .schemas import STAGE_STATE
+
+
+def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) -> None:
+    """Write `table` to `path` atomically (temporary file, fsync, rename)."""
+    if schema is not None:
+        table = conform(table, schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_rows(rows: list[dict], path: Path, schema: pa.Schema) -> pa.Table:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    write_table(table, path)
+    return table
+
+
+def conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """Select and cast `table` to `schema`; missing nullable columns become nulls."""
+    columns = []
+    for f in schema:
+        if f.name in table.column_names:
+            columns.append(table.column(f.name).cast(f.type))
+        else:
+            columns.append(pa.nulls(table.num_rows, f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def read_table(path: Path, schema: pa.Schema, columns: list[str] | None = None) -> pa.Table:
+    """Read a table, or an empty one with `schema` if it does not exist yet.
+
+    A table written by an older version of the pipeline with other columns is
+    conformed to the current schema, so readers never see a type they did not expect.
+    """
+    if not path.exists():
+        empty = schema.empty_table()
+        return empty.select(columns) if columns else empty
+    available = pq.read_schema(path).names
+    wanted = columns or schema.names
+    table = pq.read_table(path, columns=[c for c in wanted if c in available])
+    conformed = conform(
+        table, schema if columns is None else pa.schema([schema.field(c) for c in columns])
+    )
+    return conformed
+
+
+def touch(path: Path) -> None:
+    """Mark an output as up to date for make, without rewriting it."""
+    if path.exists():
+        os.utime(path)
+
+
+def drop_docs(table: pa.Table, doc_ids: Iterable[str]) -> pa.Table:
+    """`table` without the rows of these documents."""
+    ids = pa.array(sorted(set(doc_ids)), type=pa.string())
+    if len(ids) == 0 or table.num_rows == 0:
+        return table
+    return table.filter(pc.invert(pc.is_in(table.column("doc_id"), value_set=ids)))
+
+
+def keep_docs(table: pa.Table, doc_ids: Iterable[str]) -> pa.Table:
+    ids = pa.array(sorted(set(doc_ids)), type=pa.string())
+    return table.filter(pc.is_in(table.column("doc_id"), value_set=ids))
+
+
+# --- incremental bookkeeping --------------------------------------------------
+
+
+@dataclass(slots=True)
+class Plan:
+    """What a stage has to do, given its inputs and what it produced before."""
+
+    todo: list[str] = field(default_factory=list)  # doc_ids to (re)process, in input order
+    new: int = 0
+    changed: int = 0  # produced by an older version of the stage: redone
+    removed: list[str] = field(default_factory=list)  # no longer upstream: rows leave
+    skipped: int = 0  # up to date
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.todo and not self.removed
+
+    def describe(self) -> str:
+        return (
+            f"{self.new} new, {self.changed} changed, {len(self.removed)} removed, "
+            f"{self.skipped} up to date"
+        )
+
+
+def plan(input_ids: list[str], state: pa.Table, version: str) -> Plan:
+    done = dict(
+        zip(state.column("doc_id").to_pylist(), state.column("version").to_pylist(), strict=True)
+    )
+    result = Plan()
+    inputs = set(input_ids)
+    for doc_id in input_ids:
+        produced_by = done.get(doc_id)
+        if produced_by is None:
+            result.new += 1
+            result.todo.append(doc_id)
+        elif produced_by != version:
+            result.changed += 1
+            result.todo.append(doc_id)
+        else:
+            result.skipped += 1
+    result.removed = [d for d in done if d not in inputs]
+    return result
+
+
+def state_path(state_dir: Path, stage: str) -> Path:
+    return state_dir / f"{stage}.parquet"
+
+
+def read_state(state_dir: Path, stage: str) -> pa.Table:
+    return read_table(state_path(state_dir, stage), STAGE_STATE)
+
+
+def merge(old: pa.Table, new: pa.Table, replaced: Iterable[str]) -> pa.Table:
+    """Old rows minus those of `replaced` documents, plus the new rows."""
+    kept = drop_docs(old, replaced)
+    if new.num_rows == 0:
+        return kept
+    return pa.concat_tables([kept, new.cast(kept.schema)])
+
+
+# --- one run at a time ---------------------------------------------------------
+
+
+class RunLocked(RuntimeError):
+    pass
+
+
+@contextlib.contextmanager
+def run_lock(interim: Path) -> Iterator[None]:
+    """Hold `interim/.lock` for the duration of a stage.
+
+    A second run started while one is going exits at once with the holder's pid
+    instead of interleaving writes. The lock is an flock, so a killed run never
+    leaves it held.
+    """
+    interim.mkdir(parents=True, exist_ok=True)
+    path = interim / ".lock"
+    fh = open(path, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown"
+            raise RunLocked(
+                f"another pipeline run (pid {holder}) is using {interim}; "
+                "wait for it to finish or stop it"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+    finally:
+        fh.close()

