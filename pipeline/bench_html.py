@@ -57,7 +57,9 @@ def subset_gold(set_dir: Path, ids: set[str], out: Path) -> Path:
     gold = json.loads(gzip.decompress((set_dir / "ground-truth.json.gz").read_bytes()))
     lang_path = set_dir / "lang.json"
     langs = json.loads(lang_path.read_text(encoding="utf-8")) if lang_path.exists() else {}
-    subset = {k: {**v, "lang": v.get("lang") or langs.get(k, "")} for k, v in gold.items() if k in ids}
+    subset = {
+        k: {**v, "lang": v.get("lang") or langs.get(k, "")} for k, v in gold.items() if k in ids
+    }
     out.write_text(json.dumps(subset, ensure_ascii=False), encoding="utf-8")
     return out
 

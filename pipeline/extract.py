@@ -56,6 +56,7 @@ LABELS = {
 _LEADING_ELISION = re.compile(r"^(?:[lLdDjJnNsStTmMcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)'\s*")
 _TRIM_CHARS = " \t\n-–—•·*,;:.!?()[]{}«»\"'/|"
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_NAME_STOP = re.compile(r"\s*[“”«»\"]|\s+\(")
 
 
 class ModelMissing(RuntimeError):
@@ -84,9 +85,13 @@ def load_model(language: str):
 def trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Tighten an entity span: no elided article, no surrounding punctuation.
 
-    Returns None for spans that cannot be names: no letter, a single letter,
-    or a line break inside (entities do not cross lines in this text).
+    A name stops at an opening quote or bracket: what follows is a gloss
+    ("Maison Kwetu – « notre maison » en swahili"). Returns None for spans that
+    cannot be names: no letter, a single letter, or a line break inside.
     """
+    stop = _NAME_STOP.search(text, start, end)
+    if stop and stop.start() - start >= 2:
+        end = stop.start()
     while start < end and text[start] in _TRIM_CHARS:
         start += 1
     m = _LEADING_ELISION.match(text[start:end].replace("\u2019", "'"))

@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 NAME_LABELS = ("ORG", "LOC", "PER", "MISC")
 ACRONYM_RULE = f"rule:organisations.acronym@{org_rules.RULES_VERSION}"
 CUE_RULE = f"rule:organisations.consistency@{org_rules.RULES_VERSION}"
+LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
+ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
+APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
 # to the next ("COPERMA NGO", "COPERMA"): ignored when grouping names.
 _GENERIC_AFFIX = re.compile(
@@ -102,83 +105,151 @@ def _gazetteer_kind(name: str, language: str) -> str | None:
     return place.kind if place else None
 
 
-def resolve_labels(mentions: list[dict], text: str, language: str) -> list[dict]:
-    """One label per name in a document, acronym definitions applied, junk dropped.
+class _Spans:
+    """Rule mentions claimed so far, highest priority first: later rules never overlap them."""
 
-    Returns the name mentions (ORG/LOC/PER/MISC) to keep, relabelled, plus new
-    rule mentions for acronyms and their long forms.
+    def __init__(self) -> None:
+        self.mentions: list[dict] = []
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(m["start"] < end and start < m["end"] for m in self.mentions)
+
+    def claim(self, mention: dict) -> None:
+        self.mentions.append(mention)
+
+
+def _common_noun(name: str, text: str) -> bool:
+    """A single capitalised word that the text also uses in lower case is a common noun.
+
+    "Centers", "Kidnappings", "Region": capitalised by a heading or a writer's
+    habit, written in lower case elsewhere in the same document.
+    """
+    if " " in name or org_rules.is_acronym(name) or not name[:1].isupper():
+        return False
+    lower = name.lower()
+    forms = {lower, lower[:-1]} if lower.endswith("s") and len(lower) > 3 else {lower}
+    return any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text) for f in forms)
+
+
+_ORG_OF_PLACE = re.compile(r"^[ \t]+(?:de|du|des|de la|de l'|de l’|d'|d’)[ \t]*$")
+
+
+def _merge_org_of_place(names: list[dict], text: str) -> list[dict]:
+    """French names that carry their place: "FGTB" + " de " + "Liège-Huy-Waremme" is one organisation."""
+    names = sorted(names, key=lambda m: m["start"])
+    out: list[dict] = []
+    for m in names:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev["label"] == "ORG"
+            and m["label"] in ("LOC", "ORG")
+            and (prev.get("language") or "fr") == "fr"
+            and _ORG_OF_PLACE.match(text[prev["end"] : m["start"]])
+        ):
+            prev["end"] = m["end"]
+            prev["text"] = text[prev["start"] : prev["end"]]
+            prev["extractor"] = f"{prev['extractor']}+{CUE_RULE}"
+            continue
+        out.append(m)
+    return out
+
+
+def resolve_labels(
+    doc_id: str, mentions: list[dict], text: str, segments: list[dict], language: str
+) -> list[dict]:
+    """A document's name mentions with one label per name, rule names added, junk dropped.
+
+    In order of trust: acronym definitions and their later uses, bullet items of
+    partner lists, enumerations after a plural organisation noun, appositions
+    ("l'asbl X"), then the model's own entities, relabelled by evidence.
     """
     names = [dict(m) for m in mentions if m["label"] in NAME_LABELS]
-    definitions = org_rules.find_acronym_definitions(text)
+    rules = _Spans()
+
+    def add(start: int, end: int, extractor: str, short: str | None = None) -> None:
+        if rules.free(start, end):
+            rules.claim(_rule_mention(doc_id, segments, start, end, text, "ORG", extractor, short))
 
     # 1. Acronym definitions: organisation, place, or neither, by evidence.
-    org_spans: list[tuple[int, int, str, str]] = []  # (start, end, short, long)
-    place_acronyms: dict[str, str] = {}
-    for d in definitions:
+    place_acronyms: set[str] = set()
+    org_definitions = []
+    for d in org_rules.find_acronym_definitions(text):
         inside = [m for m in names if _overlaps(m, d.long_start, d.long_end)]
-        short_labels = Counter(m["label"] for m in names if m["text"] == d.short)
-        org_evidence = org_rules.has_org_cue(d.long) or any(m["label"] == "ORG" for m in inside)
-        org_evidence = org_evidence or short_labels["ORG"] > 0
-        gazetteer = _gazetteer_kind(d.long, language)
-        if gazetteer and not org_rules.has_org_cue(d.long):
-            place_acronyms[d.short] = d.long
-        elif org_evidence:
-            org_spans.append((d.long_start, d.long_end, d.short, d.long))
-
-    rule_mentions: list[dict] = []
-    for start, end, short, _long in org_spans:
-        names = [m for m in names if not _overlaps(m, start, end)]
-        rule_mentions.append(
-            _rule_mention(mentions, start, end, text, "ORG", ACRONYM_RULE, short=short)
+        org_evidence = (
+            org_rules.has_org_cue(d.long)
+            or any(m["label"] == "ORG" for m in inside)
+            or any(m["label"] == "ORG" and m["text"] == d.short for m in names)
         )
-    org_acronyms = {short: long for _, _, short, long in org_spans}
-    for short in org_acronyms:
-        for s, e in org_rules.find_occurrences(text, short):
-            if any(r["start"] <= s and e <= r["end"] for r in rule_mentions):
-                continue
-            names = [m for m in names if not _overlaps(m, s, e)]
-            rule_mentions.append(
-                _rule_mention(mentions, s, e, text, "ORG", ACRONYM_RULE, short=short)
-            )
+        if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
+            place_acronyms.add(d.short)
+        elif org_evidence:
+            org_definitions.append(d)
+    for d in org_definitions:
+        add(d.long_start, d.long_end, ACRONYM_RULE, d.short)
+        add(d.short_start, d.short_end, ACRONYM_RULE, d.short)
+    for d in org_definitions:
+        for s, e in org_rules.find_occurrences(text, d.short):
+            add(s, e, ACRONYM_RULE, d.short)
 
-    # 2. Junk out.
-    names = [m for m in names if not org_rules.is_junk(m["text"])]
+    # 2. Names the model misses or cuts: partner lists, enumerations, appositions.
+    tagged = [(m["start"], m["end"]) for m in names if m["label"] in ("ORG", "MISC")]
+    for s, e in org_rules.find_list_item_names(text, tagged):
+        add(s, e, LIST_RULE)
+    for s, e in org_rules.find_enumerated_names(text):
+        add(s, e, ENUMERATION_RULE)
+    terms = org_rules.find_term_acronyms(text)
+    for s, e in org_rules.find_apposition_names(text):
+        if not _common_noun(text[s:e], text) and text[s:e] not in terms:
+            add(s, e, APPOSITION_RULE)
+    names = [m for m in names if rules.free(m["start"], m["end"])]
 
-    # 3. One label per name: votes, with organisation nouns and the gazetteer as evidence.
+    # 3. Junk out: function words, page furniture, common nouns with a capital,
+    # acronyms of terms.
+    names = [
+        m
+        for m in names
+        if not org_rules.is_junk(m["text"])
+        and not _common_noun(m["text"], text)
+        and m["text"] not in terms
+    ]
+
+    # 4. One label per name: votes, with organisation nouns and the gazetteer as evidence.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in names:
         votes[org_rules.fold(m["text"])][m["label"]] += 1
     for m in names:
-        key = org_rules.fold(m["text"])
         if org_rules.has_org_cue(m["text"]):
             label = "ORG"
         elif m["text"] in place_acronyms:
             label = "LOC"
         else:
-            counts = votes[key]
+            counts = votes[org_rules.fold(m["text"])]
             kind = _gazetteer_kind(m["text"], language) if m["label"] != "PER" else None
             if kind in ("country", "region", "continent"):
                 counts = counts + Counter({"LOC": 2})
             label = max(counts, key=lambda lab: (counts[lab], lab == "ORG"))
+            if label == "MISC" and org_rules.is_name_like_acronym_or_brand(m["text"]):
+                label = "ORG"  # the French model files most acronyms and brand names as MISC
         if label != m["label"]:
             m["label"] = label
             m["extractor"] = f"{m['extractor']}+{CUE_RULE}"
-    out = names + rule_mentions
+    names = _merge_org_of_place(names, text)
+    out = names + rules.mentions
     out.sort(key=lambda m: (m["start"], m["end"]))
     return out
 
 
-def _rule_mention(mentions, start, end, text, label, extractor, short=None) -> dict:
-    segment = next((m["segment"] for m in mentions if m["start"] <= start < m["end"]), None)
-    language = next((m["language"] for m in mentions if m["start"] <= start < m["end"]), None)
+def _rule_mention(doc_id, segments, start, end, text, label, extractor, short=None) -> dict:
+    seg = next((s for s in segments if s["start"] <= start < s["end"]), None)
     return {
-        "doc_id": mentions[0]["doc_id"] if mentions else None,
-        "segment": segment if segment is not None else -1,
+        "doc_id": doc_id,
+        "segment": seg["segment"] if seg else -1,
         "start": start,
         "end": end,
         "text": text[start:end],
         "label": label,
-        "language": language,
+        "language": seg["language"] if seg else None,
         "extractor": extractor,
         "acronym": short,
     }
@@ -404,7 +475,7 @@ def run(paths: Paths) -> StageReport:
         if doc["status"] != "ok":
             continue
         doc_mentions = mentions_by_doc.get(doc_id, [])
-        names = resolve_labels(doc_mentions, doc["text"], language)
+        names = resolve_labels(doc_id, doc_mentions, doc["text"], segs, language)
         orgs_by_doc[doc_id] = organisations_of(names)
         for place in places_of(names, language):
             place_rows.append(

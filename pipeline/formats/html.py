@@ -27,11 +27,17 @@ from typing import Any
 
 import lxml.html
 import trafilatura
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from charset_normalizer import from_bytes
 from lxml import etree
 
-from pipeline.formats.text import DATA_DIR, FormatError, plausible_western, clean_text
+from pipeline.formats.text import (
+    DATA_DIR,
+    FormatError,
+    clean_text,
+    plausible_western,
+    sniff_binary,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,8 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 # A DOCTYPE with an internal subset [...] (entity definitions) or a plain one.
 _DOCTYPE = re.compile(r"<!DOCTYPE(?:[^\[>]*\[.*?\]\s*>|[^>]*>)", re.I | re.S)
 _EXCESSIVE_DEPTH = "Excessive depth"
+_WORD = re.compile(r"[^\W_]")  # a page whose "text" has no letter or digit has no text
+_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.I | re.S)
 
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
@@ -60,7 +68,8 @@ _BLOCK_TAGS = (
     "ol", "dl", "dt", "dd", "tr", "table", "blockquote", "pre", "figure", "figcaption",
     "address", "details", "summary", "caption", "hr",
 )  # fmt: skip
-_INLINE_SPACE = re.compile(r"[ \t\r\f\v\u00a0]*\n[ \t\r\f\v\u00a0]*|[ \t\r\f\v]+")
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")  # HTML's white space (not the no-break space)
+_BREAK_SPACE = re.compile(r" *\n *")
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +131,7 @@ def decode_html(raw: bytes) -> tuple[str, str]:
     if declared:
         return raw.decode(declared, "replace"), declared
     text = raw.decode("cp1252", "replace")
-    if plausible_western(text):
+    if plausible_western(_MARKUP.sub(" ", text)):  # judge the words, not the ASCII markup
         return text, "cp1252"
     best = from_bytes(raw).best()
     if best is None:
@@ -188,7 +197,7 @@ def _jsonld_objects(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]'):
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         stack = [data]
         while stack and len(objects) < 200:
@@ -254,6 +263,17 @@ def _title(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> str | Non
     return " ".join(title.split()) if title else None
 
 
+def _without_site(title: str | None, site: str | None) -> str | None:
+    """ "Article | Site" -> "Article" when the site name is known."""
+    if title and site:
+        for sep in (" | ", " - ", " – ", " — ", " · ", " :: ", " » "):
+            if title.endswith(sep + site) and len(title) > len(sep + site):
+                return title[: -len(sep + site)].strip()
+            if title.startswith(site + sep) and len(title) > len(site + sep):
+                return title[len(site + sep) :].strip()
+    return title
+
+
 def _canonical(tree: lxml.html.HtmlElement, meta: dict[str, list[str]]) -> str | None:
     candidates = [link.get("href") for link in tree.xpath('//link[@rel="canonical"][@href]')]
     candidates += meta.get("og:url", [])
@@ -306,17 +326,31 @@ def _trafilatura(html: str) -> tuple[str, str]:
 
 
 def _fallback_text(html: str) -> str:
-    """Visible text minus page chrome, with a paragraph break at every block element."""
+    """Visible text minus page chrome, with a paragraph break at every block element.
+
+    The tree is walked with an explicit stack (no recursion, no tree edits), so a page nested
+    10,000 levels deep costs the same as a flat one.
+    """
     soup = BeautifulSoup(html, "lxml")
-    for tag in soup.find_all(_DROP_TAGS):
-        if not tag.decomposed:
-            tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for tag in soup.find_all(_BLOCK_TAGS):
-        tag.insert_before("\n\n")
-        tag.append("\n\n")
-    text = _INLINE_SPACE.sub(lambda m: "\n" if "\n" in m.group() else " ", soup.get_text())
+    drop, block = frozenset(_DROP_TAGS), frozenset(_BLOCK_TAGS)
+    chunks: list[str] = []
+    stack: list[PageElement | str] = [soup]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str) and not isinstance(node, NavigableString):
+            chunks.append(node)  # a break marker pushed below
+        elif isinstance(node, Tag):
+            if node.name in drop:
+                continue
+            if node.name == "br":
+                chunks.append("\n")
+            elif node.name in block:
+                chunks.append("\n\n")
+                stack.append("\n\n")
+            stack.extend(reversed(node.contents))
+        elif type(node) is NavigableString:  # not comments, doctypes, CDATA
+            chunks.append(_HTML_SPACE.sub(" ", node))  # source line breaks are spaces in HTML
+    text = _BREAK_SPACE.sub("\n", "".join(chunks))
     return re.sub(r"\n{3,}", "\n\n", clean_text(text)).strip()
 
 
@@ -337,6 +371,8 @@ def extract_html(raw: bytes) -> HtmlDocument:
         raise FormatError(f"HTML page too large ({len(raw) // 2**20} MB, limit 32 MB)")
     if not raw.strip():
         raise FormatError("empty file")
+    if label := sniff_binary(raw):
+        raise FormatError(f"binary file ({label}), not HTML")
     html, encoding = decode_html(raw)
     html = _defang(html)
 
@@ -347,12 +383,12 @@ def extract_html(raw: bytes) -> HtmlDocument:
             main, comments = _trafilatura(html)
         except (RecursionError, ValueError, etree.LxmlError) as exc:
             log.warning("trafilatura failed (%s), using the fallback extractor", exc)
-    if not main:
+    if not main and not comments:
         try:
-            main, comments = _fallback_text(html), ""
+            main = _fallback_text(html)
         except RecursionError:
             raise FormatError("HTML page nested too deeply to read") from None
-    if not main and not comments:
+    if not _WORD.search(main) and not _WORD.search(comments):
         raise FormatError("no text in HTML page")
 
     parts: list[tuple[int, int, str]] = []
@@ -368,10 +404,13 @@ def extract_html(raw: bytes) -> HtmlDocument:
     title = language = canonical = site = None
     published = None
     if tree is not None:
-        meta = _meta_values(tree)
-        title, language = _title(tree, meta), _language(tree, meta)
-        canonical, site = _canonical(tree, meta), _site_name(tree, meta)
-        published = _published(tree, meta)
+        try:
+            meta = _meta_values(tree)
+            site, language = _site_name(tree, meta), _language(tree, meta)
+            title, canonical = _without_site(_title(tree, meta), site), _canonical(tree, meta)
+            published = _published(tree, meta)
+        except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
+            log.warning("HTML metadata unreadable (%s)", exc)  # the text is what matters
     return HtmlDocument(
         text=text,
         title=title,

@@ -40,7 +40,7 @@ _FILE_NAME = re.compile(r"\.(?:docx?|odt|rtf|pdf|pptx?|xlsx?|indd|qxp|tex|txt)$"
 def _title(reader: PdfReader) -> str | None:
     try:
         title = reader.metadata.title if reader.metadata else None
-    except Exception:  # noqa: BLE001 - a broken info dictionary must not lose the text
+    except Exception:  # a broken info dictionary must not lose the text
         return None
     if not isinstance(title, str):
         return None
@@ -108,7 +108,7 @@ def extract_pdf(raw: bytes) -> tuple[str, list[tuple[int, int, int]], str | None
     for number, page in enumerate(reader.pages, 1):
         try:
             text = page.extract_text() or ""
-        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on broken pages
+        except Exception as exc:  # pypdf raises many kinds on broken pages
             log.warning("PDF page %d: text extraction failed (%s)", number, exc)
             text = ""
         pages.append(text[:MAX_PAGE_CHARS])

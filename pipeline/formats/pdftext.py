@@ -15,6 +15,7 @@ the pages (which may start anywhere, or be roman numerals).
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -117,7 +118,9 @@ def _margin_zone(lines: list[str], from_bottom: bool) -> list[int]:
         i = j
     if not collected:
         return []
-    widest = max(range(len(collected)), key=lambda k: (collected[k][1], -k))
+    # Ties go to the line farthest from the edge: clean_text caps blank runs at two lines, so
+    # after it the page-bottom gap and the gap inside the footer look the same.
+    widest = max(range(len(collected)), key=lambda k: (collected[k][1], k))
     if collected[widest][1] < 2:
         return []
     zone = [idx for idx, _ in collected[: widest + 1]]
@@ -129,8 +132,8 @@ def _edge_indices(lines: list[str]) -> list[int]:
     return sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]))
 
 
-def _drop_running_lines(pages: list[list[str]]) -> None:
-    """Blank out running headers/footers and page numbers at the page edges (in place)."""
+def _drop_running_lines(pages: list[list[str | None]]) -> None:
+    """Set running headers/footers and page numbers at the page edges to None (in place)."""
     running: set[str] = set()
     if len(pages) >= 2:
         seen = Counter(k for lines in pages for k in {_key(lines[i]) for i in _edge_indices(lines)})
@@ -142,15 +145,15 @@ def _drop_running_lines(pages: list[list[str]]) -> None:
             if _key(lines[i]) in running or _is_page_number(lines[i]):
                 drop.add(i)
         for i in drop:
-            lines[i] = ""
+            lines[i] = None
 
 
 def split_pages(text: str) -> list[str]:
     """Cut a PDF text dump into pages.
 
     Form feeds (``\\f``, written by pdftotext and most extractors) are page breaks.  Without them
-    a page break is recognised by a lone page-number line close to a run of three or more blank
-    lines (the white bottom or top of the printed page).  When the blank run is above the number,
+    a page break is recognised by a lone page-number line close to a run of two or more blank
+    lines (the white bottom or top of the printed page; ``clean_text`` keeps at most two).  When the blank run is above the number,
     the number is a footer and the page ends after it; otherwise it is a header and the page
     starts with it.  Without either, the text is one page.
     """
@@ -166,7 +169,7 @@ def split_pages(text: str) -> list[str]:
         run = 0
         for k in range(max(lo, 0), min(hi, len(lines))):
             run = run + 1 if blank[k] else 0
-            if run >= 3:
+            if run >= 2:
                 return True
         return False
 
@@ -208,7 +211,7 @@ def looks_like_pdf_text(text: str) -> bool:
         return False
     continued = sum(
         1
-        for a, b in zip(lines, lines[1:])
+        for a, b in itertools.pairwise(lines)
         if a.strip() and b.strip() and not _TERMINAL.search(a) and _STARTS_LOWER.match(b)
     )
     regular = sum(1 for line in filled if 0.75 * width <= len(line) <= 1.1 * width)
@@ -271,15 +274,24 @@ def _typical_widths(stream: list[tuple[str, int, int, bool]]) -> list[float]:
     return widths
 
 
-def _table_row(line: str) -> str | None:
-    """Cells of a column-aligned row joined with " | ", or None if the line is not a row."""
-    cells = [c for c in _COLUMN_GAP.split(line) if c]
-    return " | ".join(cells) if len(cells) >= 2 else None
+def _cells(line: str) -> list[str]:
+    """The line cut at its column gaps (three spaces or more, or a tab)."""
+    return [cell for cell in _COLUMN_GAP.split(line) if cell]
+
+
+def _paragraph_ends(prev: str, line: str, gap: int, short: float) -> bool:
+    """A blank line between two lines ends a paragraph, unless it is a single blank line inside
+    a sentence after a full-width line (some extractors emit one after an overlong line)."""
+    if gap == 0:
+        return False
+    sentence_open = not _TERMINAL.search(prev) and bool(_STARTS_LOWER.match(line))
+    return gap > 1 or not (sentence_open and len(prev) >= short)
 
 
 def clean_pdf_text(pages: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
     """Turn page texts extracted from a PDF into clean paragraphs; see the module docstring.
 
+    ``pages`` may be a single text (a ``.txt`` dump): it is then cut with ``split_pages``.
     Returns the text (paragraphs separated by a blank line, rows of a table on consecutive lines)
     and ``(start, end, page_number)`` spans into it, 1-based, one per page that kept any text.
 
@@ -289,56 +301,59 @@ def clean_pdf_text(pages: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
     first is much shorter than the typical line and the second starts with a capital or a digit;
     or either is a table row.
     """
+    if len(pages) == 1:
+        pages = split_pages(pages[0])
     page_lines = [_normalise_page(p) for p in pages]
     _drop_running_lines(page_lines)
 
-    stream: list[tuple[str, int, int, bool]] = []  # (line, page, blank lines before, is row)
-    blanks = 0
+    # (line, page, blank lines before it on its page, is a table row).  Blank lines at the top
+    # of a page are page margin, not a paragraph break: a paragraph may run on from the last page.
+    stream: list[tuple[str, int, int, bool]] = []
     for page_no, lines in enumerate(page_lines, 1):
-        for line in lines:
+        kept = [line for line in lines if line is not None]  # None: running line, page number
+        cells = [_cells(line) for line in kept]
+        blanks, started = 0, False
+        for i, line in enumerate(kept):
             if not line:
                 blanks += 1
                 continue
-            row = _table_row(line)
-            stream.append((row or _SPACES.sub(" ", line), page_no, blanks, row is not None))
-            blanks = 0
+            # A row has three cells or more, or two next to another multi-cell line: one wide
+            # gap alone may just be an extraction accident inside a sentence.
+            near = [len(cells[j]) for j in (i - 1, i + 1) if 0 <= j < len(kept)]
+            is_row = len(cells[i]) >= 3 or (len(cells[i]) == 2 and any(n >= 2 for n in near))
+            text = " | ".join(cells[i]) if is_row else _SPACES.sub(" ", line)
+            stream.append((text, page_no, blanks if started else 0, is_row))
+            blanks, started = 0, True
     if not stream:
         return "", []
 
     widths = _typical_widths(stream)
-    hyphens = _Hyphenation("\n".join("\n".join(lines) for lines in page_lines))
+    hyphens = _Hyphenation("\n".join(s[0] for s in stream))
 
     texts = [s[0] for s in stream]
     seps = [""]
     for k in range(1, len(stream)):
         prev, (line, _, gap, row) = texts[k - 1], stream[k]
-        prev_row, short = stream[k - 1][3], _SHORT_LINE * widths[k - 1]
-        starts_new = bool(_STARTS_UPPER.match(line))
-        sentence_open = not _TERMINAL.search(prev) and bool(_STARTS_LOWER.match(line))
-        if row and prev_row and gap == 0:
-            seps.append("\n")
-        elif row or prev_row:
+        if row or stream[k - 1][3]:
+            seps.append("\n" if row and stream[k - 1][3] and gap == 0 else "\n\n")
+        elif _paragraph_ends(prev, line, gap, _SHORT_LINE * widths[k - 1]):
             seps.append("\n\n")
-        elif gap > 1 or (gap == 1 and not (sentence_open and len(prev) >= short)):
-            seps.append("\n\n")
-        elif _BULLET.match(line):
-            seps.append("\n\n")
-        elif starts_new and (_TERMINAL.search(prev) or len(prev) < short):
+        elif (split := _LINE_END_HYPHEN.search(prev)) and (word := _LEADING_WORD.match(line)):
+            if not hyphens.keep_hyphen(split.group(1), word.group()):
+                texts[k - 1] = prev[:-1]
+            seps.append("")
+        elif _BULLET.match(line) or (
+            _STARTS_UPPER.match(line)
+            and (_TERMINAL.search(prev) or len(prev) < _SHORT_LINE * widths[k - 1])
+        ):
             seps.append("\n\n")
         else:
-            split = _LINE_END_HYPHEN.search(prev)
-            word = _LEADING_WORD.match(line)
-            if split and word:
-                if not hyphens.keep_hyphen(split.group(1), word.group()):
-                    texts[k - 1] = prev[:-1]
-                seps.append("")
-            else:
-                seps.append(" ")
+            seps.append(" ")
 
     out: list[str] = []
     pos = 0
     spans: dict[int, list[int]] = {}
-    for k, (sep, text) in enumerate(zip(seps, texts)):
+    for k, (sep, text) in enumerate(zip(seps, texts, strict=True)):
         out.append(sep)
         pos += len(sep)
         page = stream[k][1]

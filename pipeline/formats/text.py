@@ -47,13 +47,18 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xfe", "utf-16-le"),
 )
 # Python codec names for the BOM encodings (the -le/-be codecs would keep the BOM as U+FEFF).
-_BOM_CODEC = {"utf-32-be": "utf-32", "utf-32-le": "utf-32", "utf-16-be": "utf-16", "utf-16-le": "utf-16"}
+_BOM_CODEC = {
+    "utf-32-be": "utf-32",
+    "utf-32-le": "utf-32",
+    "utf-16-be": "utf-16",
+    "utf-16-le": "utf-16",
+}
 
 # Share of control characters (other than tab/newline/CR/FF/VT) above which decoded content is
 # not text but binary data that happened to decode.
 _MAX_CONTROL_SHARE = 0.05
 # In plausible French/English cp1252 text, non-ASCII letters are a minority of letters.
-_MAX_NON_ASCII_LETTER_SHARE = 0.3
+_MAX_NON_ASCII_LETTER_SHARE = 0.5
 # Non-ASCII non-letters that legitimately sit between two letters in French/English text.
 _INWORD_PUNCT_OK = frozenset("’‘·‐‑–—")
 _CONTROL_KEEP = frozenset("\t\n\r\f\v")
@@ -66,7 +71,9 @@ class FormatError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Decoded:
     text: str
-    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp1252", "utf-8 (with N invalid bytes replaced)"
+    encoding: (
+        str  # "utf-8", "utf-8-sig", "utf-16", "cp1252", "utf-8 (with N invalid bytes replaced)"
+    )
 
 
 @cache
@@ -124,9 +131,7 @@ def plausible_western(text: str) -> bool:
 def _check_text(text: str, encoding: str, raw_len: int) -> Decoded:
     if not text:
         raise FormatError("empty file" if raw_len == 0 else "empty file (only a byte-order mark)")
-    controls = sum(
-        1 for c in text if c not in _CONTROL_KEEP and unicodedata.category(c) == "Cc"
-    )
+    controls = sum(1 for c in text if c not in _CONTROL_KEEP and unicodedata.category(c) == "Cc")
     if controls > _MAX_CONTROL_SHARE * len(text):
         raise FormatError(
             f"binary file ({100 * controls // len(text)}% control characters), not text"
@@ -153,7 +158,9 @@ def decode_text(raw: bytes) -> Decoded:
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError as exc:
-            raise FormatError(f"invalid {bom} text after its byte-order mark: {exc.reason}") from None
+            raise FormatError(
+                f"invalid {bom} text after its byte-order mark: {exc.reason}"
+            ) from None
         return _check_text(text, codec, len(raw))
 
     utf16 = _bomless_utf16(raw)
@@ -200,9 +207,7 @@ _BLANK_RUN = re.compile(r"\n{4,}")
 
 
 def _drop_controls(text: str) -> str:
-    return "".join(
-        c for c in text if c == "\n" or c == "\t" or unicodedata.category(c) != "Cc"
-    )
+    return "".join(c for c in text if c == "\n" or c == "\t" or unicodedata.category(c) != "Cc")
 
 
 def clean_text(text: str) -> str:

@@ -10,10 +10,10 @@ What is a date (and the choices made where the text is ambiguous):
 * Day dates: "25 mai 2018", "le 1er mars 2019", "jeudi 13 octobre 2016", "May 25, 2013",
   "20th April 2018", "20th of April", numeric "22/06/2018", "22.06.2018", "22-06-2018",
   "22/06/18" (two-digit years only with "/": 00-49 -> 20xx, 50-99 -> 19xx), ISO "2018-05-25".
-  Numeric dates are read day first in both languages (the European order, also the most common
-  one in the English pages of this corpus); only when that reading is impossible and the
-  month-first one is valid ("06/22/2018") is the month-first reading taken. Impossible dates
-  (31/02/2018) are dropped.
+  Numeric dates are read day first in both languages (the order of French and of most
+  English outside the United States, the usual one on international NGO pages); only when that
+  reading is impossible and the month-first one is valid ("06/22/2018") is the month-first
+  reading taken. Impossible dates (31/02/2018, 30 février 2019) are dropped, span and all.
 * Months: "octobre 2007", "May 2013", "May of 2013", numeric "06/2018".
 * Years: a 4-digit number (1800-2100) is a year only in context: after a cue word ("en 2013",
   "depuis 2001", "since 1983", "fin 2010", "printemps 2020"), in a citation ("(2010)",
@@ -36,12 +36,21 @@ What is a date (and the choices made where the text is ambiguous):
 * Not dates: times ("14h30", "10:30"), durations ("depuis 22 ans"), phone numbers, numbers inside
   URLs and e-mail addresses, page numbers, ISBNs, amounts.
 
+Languages: "fr" and "en" select the vocabulary, "und" uses both. Textual month-first order
+("May 25, 2013") is English only; English month names count only capitalised ("may", "march"
+are verbs) and French abbreviations only with their full stop ("sept" is seven).
+
+Known limits: a year used as a modifier without a cue ("the 2016 campaign", "le rapport 2018")
+is not taken, since "the 2000 participants" has the same shape; weak cues ("de 2006", "of 2019")
+are not cues, for the same reason.
+
 dateparser is not used: all the spans are found and parsed by the patterns below, which is
 faster and never fills missing parts from the clock.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import datetime
@@ -166,6 +175,9 @@ class _Grammar:
         initials = sorted({w[0] for w in self.month_reqs} | {w[0].upper() for w in self.month_reqs})
         self._month_first = "[" + re.escape("".join(initials)) + "]"
         self._weekday_alt = _alt(merged("weekdays"))
+        # Weekday lists are Monday first, like datetime.date.weekday().
+        self.weekday_index = {_key(w): i for d in data for i, w in enumerate(d["weekdays"])}
+        self.weekday_re = re.compile(rf"(?<!\w)(?:{self._weekday_alt})(?!\w)", re.IGNORECASE)
         self._ord_alt = _alt(merged("ordinal_suffixes"))
         self.follow_words = {_key(w) for w in merged("follow_words")}
         self.units = {_key(w) for w in common["amount_units"]}
@@ -179,7 +191,8 @@ class _Grammar:
             rf"(?<!\w)(?:{_alt(merged('year_modifiers'))})(?:{_S}|[{_DASHES}]{_OS})\Z", flags
         )
         self.count_cue_re = re.compile(
-            rf"(?:(?<!\w)(?:{_alt(merged('count_cues'))})|[{symbols}]|(?<!\d)\d{{1,3}}[.,]?){_OS}\Z",
+            rf"(?:(?<!\w)(?:{_alt(merged('count_cues'))})|[{symbols}]"
+            rf"|(?<!\d)\d{{1,3}}[.,]?){_OS}\Z",
             flags,
         )
         self.dateline_cue_re = re.compile(
@@ -228,12 +241,14 @@ class _Grammar:
         self.left_weekday_re = re.compile(
             rf"(?<!\w)(?:{self._weekday_alt})\.?,?{_S}\Z", re.IGNORECASE
         )
+        # A line break may follow a dash (hyphenation, "2007-\n2010") but not precede it: a dash
+        # at the start of a line is a list bullet.
         conn = (
-            rf"(?:{_OS}(?P<dash>{_DASH}){_OS}|{_S}(?P<cw>{conn_alt}){_S}"
+            rf"(?:{_SP}*(?P<dash>{_DASH}){_OS}|{_S}(?P<cw>{conn_alt}){_S}"
             rf"|{_S}(?P<cand>{and_alt}){_S})"
         )
         conn_y = (
-            rf"(?:{_OS}(?P<dash>{_DASH}|/){_OS}|{_S}(?P<cw>{conn_alt}){_S}"
+            rf"(?:{_SP}*(?P<dash>{_DASH}|/){_OS}|{_S}(?P<cw>{conn_alt}){_S}"
             rf"|{_S}(?P<cand>{and_alt}){_S})"
         )
         m1, m2 = self._month(1), self._month(2)
@@ -291,7 +306,7 @@ class _Grammar:
             ),
             (
                 "dates.month_year",
-                re.compile(rf"{m1}(?:{_S}(?:of|de){_S}|,?{_S}){y1}", f),
+                re.compile(rf"{m1}(?:{_S}(?:of|de){_S}|(?P<comma>,)?{_S}){y1}", f),
                 _v_month,
                 one,
             ),
@@ -327,7 +342,8 @@ class _Grammar:
                 (
                     "dates.decade",
                     re.compile(
-                        rf"(?<!\w)(?:(?:{_alt(fr['decade_modifiers'])}){_S})?{_alt([fr['decade_word']])}"
+                        rf"(?<!\w)(?:(?:{_alt(fr['decade_modifiers'])}){_S})?"
+                        rf"{_alt([fr['decade_word']])}"
                         rf"{_S}(?:(?P<cent>19|20)?(?P<dec>\d)0|(?P<word>{dec_words}))(?!\w)",
                         f,
                     ),
@@ -342,7 +358,8 @@ class _Grammar:
                 (
                     "dates.decade",
                     re.compile(
-                        rf"(?<![\w'\u2019]){mods}(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|{_APOS}(?P<dec2>\d)0)"
+                        rf"(?<![\w'\u2019]){mods}"
+                        rf"(?:(?P<cent>1[5-9]|20)(?P<dec>\d)0|{_APOS}(?P<dec2>\d)0)"
                         rf"{_APOS}?s(?!\w)",
                         f,
                     ),
@@ -352,7 +369,8 @@ class _Grammar:
                 (
                     "dates.decade",
                     re.compile(
-                        rf"(?<!\w)the{_S}{mods}(?:(?P<dec3>\d)0{_APOS}?s|(?P<word>{dec_words}))(?!\w)",
+                        rf"(?<!\w)the{_S}{mods}"
+                        rf"(?:(?P<dec3>\d)0{_APOS}?s|(?P<word>{dec_words}))(?!\w)",
                         f,
                     ),
                     _v_decade,
@@ -468,7 +486,9 @@ def _match(
 
 # --------------------------------------------------------------------------- validators
 # Each takes (grammar, text, match, rule, range cue found before the match or None) and returns
-# a DateMatch or None.
+# a DateMatch, None (not a date) or _IMPOSSIBLE: a well-formed day date that does not exist
+# ("31/02/2018", "30 février 2019"), whose span then blocks shorter readings ("février 2019").
+_IMPOSSIBLE = DateMatch(0, 0, "", None, None, "day", "dates.impossible")
 
 
 def _range_cue_ok(g: _Grammar, m: re.Match, cue: str | None, *, words_need_cue: bool) -> bool:
@@ -551,6 +571,8 @@ def _day_range_parts(
     y2 = _cal_year(m.group("y2")) if m.group("y2") else None
     if (m.group("y1") and y1 is None) or (m.group("y2") and y2 is None):
         return None
+    if not (m.group("mo1") and m.group("mo2")) and d1 >= d2:
+        return None  # one shared month: "3-5 juin", never "5-3 juin"
     if y2 is None and y1 is not None:
         y2 = y1 if (mo1, d1) <= (mo2, d2) else y1 + 1
     elif y1 is None and y2 is not None:
@@ -620,11 +642,11 @@ def _v_day(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> D
         e = m.end()
     if y is None:
         if _mk_date(2000, mo, d) is None:
-            return None
+            return _IMPOSSIBLE
         return _match(text, m.start(), e, None, None, "day", "dates.day_month", d, mo)
     value = _mk_date(y, mo, d)
     if value is None:
-        return None
+        return _IMPOSSIBLE
     return _match(text, m.start(), e, value, value, "day", rule, d, mo)
 
 
@@ -634,7 +656,7 @@ def _v_numeric(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) 
         return None
     dm = _day_month_numeric(int(m.group("a1")), int(m.group("b1")), y)
     if dm is None:
-        return None
+        return _IMPOSSIBLE
     value = datetime.date(y, dm[1], dm[0])
     return _match(text, m.start(), m.end(), value, value, "day", rule, dm[0], dm[1])
 
@@ -645,7 +667,7 @@ def _v_iso(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> D
         return None
     value = _mk_date(y, int(m.group("b1")), int(m.group("a1")))
     if value is None:
-        return None
+        return _IMPOSSIBLE
     return _match(text, m.start(), m.end(), value, value, "day", rule, value.day, value.month)
 
 
@@ -653,6 +675,8 @@ def _v_month(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) ->
     mo, y = g.month_value(m.group("mo1")), _cal_year(m.group("y1"))
     if mo is None or y is None:
         return None
+    if m.group("comma") and not g.follows_ok(text, m.end()):
+        return None  # "en mars, 2000 personnes"
     return _match(
         text, m.start(), m.end(), datetime.date(y, mo, 1), _month_end(y, mo), "month", rule
     )
@@ -675,9 +699,7 @@ def _v_numeric_month(
 def _v_decade(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
     gd = m.groupdict()
     if gd.get("word"):
-        first = g.decade_words.get(_key(gd["word"]).replace("\u2010", "-"))
-        if first is None:
-            first = g.decade_words.get(_HYPHENS_RE.sub("-", _key(gd["word"])))
+        first = g.decade_words.get(_HYPHENS_RE.sub("-", _key(gd["word"])))
         if first is None:
             return None
     elif gd.get("cent"):
@@ -719,7 +741,8 @@ def _year_candidates(g: _Grammar, text: str) -> list[DateMatch]:
         follows = g.follows_ok(text, e)
         start, rule = None, None
         mod = g.year_mod_re.search(prev)
-        if mod and follows:
+        # "mi-2015", "mid-2019 models": a hyphenated modifier makes a year whatever follows.
+        if mod and (follows or prev.rstrip()[-1:] in _DASHES):
             start, rule = lo + mod.start(), "dates.year_in_context"
         elif g.year_cue_re.search(prev) and follows:
             start, rule = s, "dates.year_in_context"
@@ -788,7 +811,10 @@ def _extend_left(g: _Grammar, text: str, start: int, kind: str) -> tuple[int, st
     return cm.start(), cm.group("cue") or (cm.group("el") + "'")
 
 
-def _candidates(g: _Grammar, text: str) -> list[tuple[DateMatch, int]]:
+def _candidates(
+    g: _Grammar, text: str, blocked: list[tuple[int, int]]
+) -> list[tuple[DateMatch, int]]:
+    """All validated matches; spans of impossible dates are appended to blocked."""
     cands: list[tuple[DateMatch, int]] = []
     present = {
         "": True,
@@ -803,6 +829,9 @@ def _candidates(g: _Grammar, text: str) -> list[tuple[DateMatch, int]]:
             dm = validate(g, text, m, rule, cue)
             if dm is None:
                 continue
+            if dm is _IMPOSSIBLE:
+                blocked.append(m.span())
+                continue
             if start < dm.start:
                 dm = dataclasses.replace(dm, start=start, text=text[start : dm.end])
             cands.append((dm, prio))
@@ -811,26 +840,34 @@ def _candidates(g: _Grammar, text: str) -> list[tuple[DateMatch, int]]:
     return cands
 
 
-def _select(cands: list[tuple[DateMatch, int]], blocked: list[tuple[int, int]]) -> list[DateMatch]:
+def _select(
+    text: str, cands: list[tuple[DateMatch, int]], blocked: list[tuple[int, int]]
+) -> list[DateMatch]:
     """Longest match first, then pattern priority; matches never overlap."""
+    taken = bytearray(len(text))
+    for s, e in blocked:
+        taken[s:e] = b"\x01" * (e - s)
     chosen: list[DateMatch] = []
-    taken = list(blocked)
     for dm, _ in sorted(cands, key=lambda c: (-(c[0].end - c[0].start), c[1], c[0].start)):
-        if any(dm.start < e and s < dm.end for s, e in taken):
+        if taken.find(1, dm.start, dm.end) != -1:
             continue
         chosen.append(dm)
-        taken.append((dm.start, dm.end))
+        taken[dm.start : dm.end] = b"\x01" * (dm.end - dm.start)
     chosen.sort(key=lambda d: d.start)
     return chosen
 
 
 def find_dates(text: str, language: str) -> list[DateMatch]:
-    """language is "fr", "en" or "und" (try both). Non-overlapping, sorted by start."""
+    """language is "fr", "en" or "und" (try both). Non-overlapping, sorted by start.
+
+    Any other language code is treated as "und".
+    """
     if not text or (not any(c.isdigit() for c in text) and not _NO_DIGIT_HINT_RE.search(text)):
         return []
     g = _grammar(_langs(language))
     blocked = _blocked_spans(text)
-    return _select(_candidates(g, text), blocked)
+    cands = _candidates(g, text, blocked)
+    return _select(text, cands, blocked)
 
 
 # --------------------------------------------------------------------------- yearless dates
@@ -852,12 +889,30 @@ def _is_dateline(g: _Grammar, text: str, m: DateMatch) -> bool:
     return _TIME_TAIL_RE.fullmatch(tail) is not None
 
 
-def _place_in_year(d: int, mo: int, anchor: datetime.date) -> datetime.date | None:
-    """The latest (d, mo) not after anchor, if it lies within the window before it."""
+def _place_in_year(
+    d: int, mo: int, anchor: datetime.date, weekday: int | None = None
+) -> datetime.date | None:
+    """The year-complete date for (d, mo) relative to anchor, or None when not certain.
+
+    Without a weekday: the latest (d, mo) not after the anchor, if within the window before it.
+    With a weekday ("mardi 10 septembre"): the only occurrence within the window on either side
+    of the anchor that falls on that weekday (the weekday pins the year; a mismatch means the
+    anchor is not the right one, so nothing is resolved).
+    """
+    window = _RESOLVE_WINDOW_DAYS
+    if weekday is not None:
+        hits = [
+            c
+            for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+            if (c := _mk_date(y, mo, d)) is not None
+            and abs((c - anchor).days) <= window
+            and c.weekday() == weekday
+        ]
+        return hits[0] if len(hits) == 1 else None
     for y in (anchor.year, anchor.year - 1):
         cand = _mk_date(y, mo, d)
         if cand is not None and cand <= anchor:
-            return cand if (anchor - cand).days <= _RESOLVE_WINDOW_DAYS else None
+            return cand if (anchor - cand).days <= window else None
     return None
 
 
@@ -884,10 +939,13 @@ def resolve_yearless(
     The date then takes the anchor's year, or the year before when its day/month comes later in
     the year than the anchor ("on 20 December" in a post of 10 January) -- but only if it falls
     within about six months before the anchor. Later dates may be upcoming events and stay
-    unresolved (value None), as do dates with no anchor. Never filled from today's date.
+    unresolved (value None), as do dates with no anchor -- unless a weekday written with the
+    date ("mardi 10 septembre") confirms one occurrence within six months on either side.
+    Never filled from today's date.
     """
     g = _grammar(_LANGS)
-    datelines = [m for m in matches if _is_dateline(g, text, m)]
+    datelines = sorted((m for m in matches if _is_dateline(g, text, m)), key=lambda m: m.end)
+    dateline_ends = [m.end for m in datelines]
     distinct = {m.value_start for m in datelines}
     fallback = published or (distinct.pop() if len(distinct) == 1 else None)
     out: list[DateMatch] = []
@@ -895,9 +953,9 @@ def resolve_yearless(
         if m.value_start is not None or m.day is None or m.month is None:
             out.append(m)
             continue
-        preceding = [dl for dl in datelines if dl.end <= m.start]
-        anchor = preceding[-1].value_start if preceding else fallback
-        how = "dateline" if preceding else ("published" if published else "dateline")
+        i = bisect.bisect_right(dateline_ends, m.start)
+        anchor = datelines[i - 1].value_start if i else fallback
+        how = "dateline" if i or not published else "published"
         resolved = None
         if anchor is not None:
             if m.rule == "dates.range":
@@ -910,7 +968,9 @@ def resolve_yearless(
                         if a is not None:
                             resolved = (a, b)
             else:
-                v = _place_in_year(m.day, m.month, anchor)
+                wd = g.weekday_re.search(m.text)
+                weekday = g.weekday_index.get(_key(wd.group(0))) if wd else None
+                v = _place_in_year(m.day, m.month, anchor, weekday)
                 if v is not None:
                     resolved = (v, v)
         if resolved is None:

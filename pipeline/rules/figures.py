@@ -152,6 +152,8 @@ class _Lang:
     needs_num_pos: frozenset[str]
     bare_multipliers: frozenset[str]
     bare_multiplier_article: re.Pattern[str] | None
+    decade_before: re.Pattern[str]
+    linking_multipliers: frozenset[str]
     irregular: dict[str, str]
     invariable: frozenset[str]
 
@@ -179,7 +181,7 @@ def _digit_number_pattern(lang: str) -> str:
         # 5,000.5 / 5 000 with non-breaking spaces / 2,5 (European decimal) / 2.5 / 5000
         body = (
             r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-            r"|\d{1,3}(?:[\u00a0\u202f\u2009]\d{3})+(?:\.\d+)?"
+            r"|\d{1,3}(?:" + _GROUP_SP + r"\d{3})+(?:\.\d+)?"
             r"|\d+,\d{1,2}(?!\d)"
             r"|\d+(?:\.\d+)?"
         )
@@ -250,8 +252,11 @@ def _lang(code: str) -> _Lang:
         )
         for o, m in data["range_pairs"]
     )
+    # "un/une/one" alone are figures only with a cue, so the cue, not the article, is checked
     all_words = (
-        list(words)
+        [w for w in words if w not in data["article_numbers"]]
+        + data["article_number_cues_after"]
+        + data["article_number_cues_before"]
         + list(approx_values)
         + [m["surface"] for m in data["multipliers"] if not m.get("case")]
     )
@@ -280,8 +285,8 @@ def _lang(code: str) -> _Lang:
         range_mid=range_mid,
         range_pairs=pairs,
         labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"]),
-        street_after=re.compile(
-            r"\s*,?\s*(?:" + _alt(data["street_words_after"]) + r")(?![^\W_])", re.I
+        street_after=re.compile(  # "12 rue ...", "12, avenue ...", "149 Main Street"
+            r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*(?i:" + _alt(data["street_words_after"]) + r")(?![^\W_])"
         ),
         temporal_before=_cue_before(data["temporal_before"] + data["months"]),
         months=frozenset(data["months"]),
@@ -297,6 +302,10 @@ def _lang(code: str) -> _Lang:
         needs_num_pos=frozenset(data["needs_num_pos"]),
         bare_multipliers=frozenset(data["bare_multipliers"]),
         bare_multiplier_article=_cue_before(bma) if bma else None,
+        decade_before=_cue_before(data["decade_before"] or ["\x00"]),
+        linking_multipliers=frozenset(
+            m["surface"].lower() for m in data["multipliers"] if not m.get("case")
+        ),
         irregular=dict(data["irregular_plurals"]),
         invariable=frozenset(data["invariable_nouns"]),
     )
@@ -339,7 +348,6 @@ class _Cand:
     plural_noun: bool = False
     plain_int: bool = False  # plain digits, no separator, no multiplier
     multiplier: float | None = None
-    first_word: str = ""  # lower-case text of a one-word number
     parts: list[_Cand] = field(default_factory=list)
 
 
@@ -359,9 +367,11 @@ def _parse_digits(s: str, lang: str) -> float:
 class _Matcher:
     """One call of find_figures: the doc, its text and the language's vocabularies."""
 
-    def __init__(self, doc: Doc, lang: _Lang, exclude: Sequence[tuple[int, int]]) -> None:
+    def __init__(
+        self, doc: Doc, text: str, lang: _Lang, exclude: Sequence[tuple[int, int]]
+    ) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.L = lang
         self.blocked = sorted(
             [(s, e) for s, e in exclude] + [m.span() for m in _BLOCKED.finditer(self.text)]
@@ -439,8 +449,8 @@ class _Matcher:
         tail = re.match(r"-(" + _LETTER + r"+)", text[e : e + 20])
         if tail and tail.group(1).lower().endswith(_ORDINAL_TAIL + _FRACTION_TAIL):
             return None  # "vingt-deuxième", "two-thirds"
-        if self.blocked_at(s, e):
-            return None
+        if self.blocked_at(s, e) or re.search(r"\d" + _SP + r"*\Z", self.before(s, 4)):
+            return None  # "5 sept." is a date, not 5 then 7
         if first in L.bare_multipliers:
             art = L.bare_multiplier_article.search(self.before(s)) if L.bare_multiplier_article else None
             if art is None:
@@ -450,9 +460,13 @@ class _Matcher:
             tok = self.next_token(s)
             if tok is None or tok.pos_ != "NUM":
                 return None  # "un bâtiment neuf"
-        cand = _Cand(s, e, s, e, value, "figures.words")
-        cand.first_word = first if n == 1 else ""
-        return cand
+        if n == 1 and first in L.article_numbers:
+            cue = L.article_cue_before.search(self.before(s, 30)) or L.article_cue_after.match(
+                self.text, e
+            )
+            if not cue:
+                return None  # "une association", "one of them": an article, not a count
+        return _Cand(s, e, s, e, value, "figures.words")
 
     def approx_cores(self) -> list[_Cand]:
         out = []
@@ -500,7 +514,12 @@ class _Matcher:
         L, text = self.L, self.text
         if c.unit_kind == "implied":
             return
-        linked = c.multiplier is not None or c.rule == "figures.approx_noun"
+        last_word = text[c.start : c.core_end].rsplit(None, 1)[-1].lower()
+        linked = (
+            c.multiplier is not None
+            or c.rule == "figures.approx_noun"
+            or last_word in L.linking_multipliers  # "deux millions d'euros"
+        )
         m = L.percent.match(text, c.end)
         if m:
             c.unit, c.unit_kind, c.end = "percent", "percent", m.end()
@@ -581,7 +600,12 @@ class _Matcher:
         if lemma in L.irregular:
             return L.irregular[lemma]
         plural = "Plur" in tok.morph.get("Number")
-        shares_stem = bool(lemma) and lemma[: min(3, len(low))] == low[: min(3, len(low))]
+        if L.code == "fr" and low.endswith("s") and lemma not in (low, low[:-1]):
+            # a French plural in -s has its singular one letter shorter; the lookup table
+            # sometimes answers with another word ("parties" -> "party")
+            return _singularise(low, L.code)
+        n = min(3, len(lemma), len(low))
+        shares_stem = bool(lemma) and lemma[:n] == low[:n]
         if not shares_stem or not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", lemma):
             lemma = _singularise(low, L.code)
         elif lemma == low and (plural or low.endswith("s")):
@@ -655,7 +679,7 @@ class _Matcher:
     def rejected(self, c: _Cand) -> bool:
         L, text = self.L, self.text
         core = text[c.core_start : c.core_end]
-        before = self.before(c.core_start, 80)
+        before = self.before(c.core_start, 30)
         line_start = text.rfind("\n", 0, c.core_start) + 1
         line_end = text.find("\n", c.core_end)
         line_end = len(text) if line_end < 0 else line_end
@@ -671,8 +695,9 @@ class _Matcher:
         label = L.labels_before.search(before)
         if label and not self.label_is_verb(c.core_start - len(label.group())):
             return True
-        if _CITATION.search(before) and c.unit is None:
-            return True
+        if c.unit is None and "(" in self.before(c.core_start, 80):
+            if _CITATION.search(self.before(c.core_start, 80)):
+                return True  # page of a citation: "(Dupont, 2010, 12)"
         nxt = self.next_token(c.core_end)
         prv = self.prev_token(c.core_start)
         if c.unit_kind != "noun" and self.is_month(nxt):
@@ -681,6 +706,8 @@ class _Matcher:
             return True  # "April 20"
         if L.time_after.match(text, c.core_end) and c.unit_kind not in ("currency", "percent"):
             return True  # "14 h 30", "3 pm"
+        if re.search(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z", before):
+            return True  # the minutes of "14 h 30"
         if L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
             return True  # "à 14 heures"
         if self.is_year_like(c):
@@ -689,14 +716,13 @@ class _Matcher:
             if c.unit_kind == "noun" and c.plural_noun and not L.temporal_before.search(before):
                 return False
             return True
+        if L.decade_before.search(before) and c.unit is None:
+            return True  # "les années 90"
         if c.plain_int and c.unit is None:
-            if len(core) >= 6:
+            if len(core) >= 6 or (len(core) > 1 and core.startswith("0")):
                 return True  # identifiers, account or reference numbers
             if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
                 return True  # postal code before a town: "4000 Liège"
-        if c.first_word in L.article_numbers:
-            if not (L.article_cue_before.search(before) or L.article_cue_after.match(text, c.end)):
-                return True
         if c.unit is None and c.rule != "figures.words" and self.name_like(prv):
             return True  # "Windows 10", "Agenda 21": a number inside a name
         return False
@@ -765,7 +791,7 @@ def _singularise(word: str, lang: str) -> str:
             return word[:-1]
         if word.endswith("aux") and len(word) > 4:
             return word[:-3] + "al"
-        if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        if word.endswith("s") and not word.endswith("ss") and len(word) > 2:
             return word[:-1]
         return word
     if word.endswith("ies") and len(word) > 4:
@@ -786,6 +812,7 @@ def find_figures(
     (e.g. recognised dates) whose numbers are not figures. Non-overlapping, sorted by start.
     """
     lang = _lang("fr" if language == "fr" else "en")
-    if not lang.precheck.search(doc.text):
+    text = doc.text
+    if not lang.precheck.search(text):
         return []
-    return _Matcher(doc, lang, exclude).run()
+    return _Matcher(doc, text, lang, exclude).run()

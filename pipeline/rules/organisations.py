@@ -180,6 +180,17 @@ def _plausible(short: str, long: str) -> bool:
     return long[:1].isupper() and capitalised * 2 >= len(content)
 
 
+def _name_before(text: str, end: int, short: str) -> tuple[int, int] | None:
+    """Fallback when the letters do not line up (SAEMAPE, GECAMINES): the whole
+    capitalised name just before the brackets, if it starts with the acronym's letter."""
+    line_start = text.rfind("\n", 0, end) + 1
+    before = text[line_start:end].rstrip()
+    m = re.search(rf"(?:{_NAME})$", before)
+    if not m or len(m.group().split()) < 2 or m.group()[0].lower() != _letters(short)[:1]:
+        return None
+    return line_start + m.start(), line_start + m.end()
+
+
 def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Acronyms defined in the text with their long forms (both orders)."""
     found: list[AcronymDefinition] = []
@@ -188,6 +199,8 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
         inside_start = m.start(1) + m.group(1).index(inside)
         if is_acronym(inside):
             span = _long_form_before(text, m.start(), inside)
+            if span is None or not _plausible(inside, text[span[0] : span[1]]):
+                span = _name_before(text, m.start(), inside)
             if span:
                 long = text[span[0] : span[1]]
                 if _plausible(inside, long):
@@ -227,6 +240,37 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     return found
 
 
+def _after_org_noun(window: str) -> bool:
+    """ "une ONG locale (X)", "a local NGO (X)": the brackets name an organisation."""
+    apposition_words = {fold(w) for w in _apposition_words()}
+    tail = re.findall(r"[\w'’\-]+", window)[-3:]
+    return any(fold(w) in apposition_words for w in tail)
+
+
+@cache
+def _apposition_words() -> tuple[str, ...]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return tuple(cues["apposition"]["words"])
+
+
+def find_term_acronyms(text: str) -> set[str]:
+    """Acronyms that gloss a common noun phrase: terms, not organisations.
+
+    "les organisations à base communautaire (CBO)", "gross domestic product
+    (GDP)": the words before the brackets are in lower case.
+    """
+    terms = set()
+    for m in _PARENS.finditer(text):
+        inside = m.group(1).strip()
+        if not is_acronym(inside):
+            continue
+        window = text[max(0, m.start() - 40) : m.start()]
+        before = re.search(r"([^\W\d_][\w'’\-]*)\s*$", window)
+        if before and before.group(1)[:1].islower() and not _after_org_noun(window):
+            terms.add(inside)
+    return terms
+
+
 def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
     """Where an acronym stands alone as a word in the text."""
     for m in re.finditer(rf"(?<![\w&.-]){re.escape(short)}(?![\w&-])", text):
@@ -249,3 +293,177 @@ def strip_article(name: str) -> str:
     stripped = re.sub(r"^(?:the|le|la|les)\s+(?=\S)", "", name.strip(), flags=re.I)
     stripped = re.sub(r"^[lL]['\u2019]\s*(?=[A-ZÀ-Ý])", "", stripped)
     return stripped
+
+
+# --- names that NER misses: appositions, enumerations, list items ------------------
+
+_NAME_WORD = r"[A-ZÀ-ÖØ-Ý](?:[\w'’&\-]|\.(?=\w))*"
+# What may join the capitalised words of one name: "Service d’Assistance et
+# d’Encadrement du Small Scale Mining", "Friends of the Earth".
+_GLUE = (
+    r"(?:[ \t]+(?:(?:de|du|des|la|le|les|et|of|the|for|and|pour|en|sur|aux|à|&)[ \t]+)*"
+    r"(?:[dlDL]['’])?)"
+)
+_NAME = rf"{_NAME_WORD}(?:{_GLUE}{_NAME_WORD})*"
+# Lower-case words that may stand between an apposition noun and the name
+# ("collectif de recherche X"), as long as the last is not a preposition: in
+# "an NGO in Mali" the name is a place.
+_PREPOSITIONS = frozenset(
+    [
+        "in",
+        "at",
+        "to",
+        "by",
+        "with",
+        "from",
+        "for",
+        "on",
+        "of",
+        "en",
+        "à",
+        "au",
+        "aux",
+        "dans",
+        "par",
+        "pour",
+        "avec",
+        "sur",
+        "chez",
+        "de",
+        "du",
+        "des",
+        "d'",
+        "d’",
+        "le",
+        "la",
+        "les",
+        "l'",
+        "l’",
+        "the",
+        "a",
+        "an",
+        "et",
+        "and",
+    ]
+)
+_LIST_ITEM = re.compile(r"(?m)^[ \t]*[-•*–·][ \t]+(.+?)[ \t]*$")
+_ITEM_ARTICLE = re.compile(r"^(?:(?:le|la|les|the)\s+|l['’]\s*)", re.I)
+_TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+@cache
+def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    words = sorted(cues["apposition"]["words"], key=len, reverse=True)
+    forms = [re.escape(w) for w in words] + [re.escape(w.upper()) for w in words if len(w) <= 5]
+    apposition = re.compile(
+        rf"(?<!\w)(?:{'|'.join(forms)})((?:[ \t]+[a-zà-ÿ][a-zà-ÿ'’\-]*){{0,2}})[ \t]+({_NAME})"
+    )
+    plurals = sorted(cues["enumeration"]["words"], key=len, reverse=True)
+    plural_forms = [re.escape(w) for w in plurals] + [
+        re.escape(w.upper()) for w in plurals if len(w) <= 5
+    ]
+    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(plural_forms)})\b")
+    return apposition, enumeration
+
+
+def find_apposition_names(text: str) -> list[tuple[int, int]]:
+    """Names introduced by an organisation noun: "l'asbl Sida Sol", "the charity Oxfam",
+    "une ONG locale (OM-COGIE)"."""
+    apposition, _ = _cue_patterns()
+    spans = []
+    for m in _PARENS.finditer(text):
+        inside = m.group(1).strip()
+        if is_acronym(inside) and _after_org_noun(text[max(0, m.start() - 40) : m.start()]):
+            start = m.start(1) + m.group(1).index(inside)
+            spans.append((start, start + len(inside)))
+    for m in apposition.finditer(text):
+        fillers = m.group(1).split()
+        if fillers and fillers[-1].lower() in _PREPOSITIONS:
+            continue
+        start, end = m.span(2)
+        name = text[start:end]
+        if not is_junk(name) and "\n" not in name:
+            spans.append((start, end))
+    return spans
+
+
+def _list_items(inner: str) -> list[tuple[int, int]]:
+    items = []
+    for m in re.finditer(r"[^,;]+", inner):
+        for part in re.split(r"\s+(?:et|and|&)\s+", m.group()):
+            stripped = part.strip()
+            if stripped:
+                offset = m.start() + m.group().index(stripped)
+                items.append((offset, offset + len(stripped)))
+    return items
+
+
+def find_enumerated_names(text: str) -> list[tuple[int, int]]:
+    """Organisations listed after a plural category noun.
+
+    "les organisations non gouvernementales (Good Shepherd, World Vision et ILO)",
+    "our partners: Oxfam, Caritas and the Red Cross". Every item must look like a
+    name (capitalised, short) or the list is not taken.
+    """
+    _, enumeration = _cue_patterns()
+    spans = []
+    for m in enumeration.finditer(text):
+        window_end = min(len(text), m.end() + 60)
+        for opener in re.finditer(r"[(:]", text[m.end() : window_end]):
+            open_at = m.end() + opener.start()
+            if "\n" in text[m.end() : open_at] or re.search(r"[.;]", text[m.end() : open_at]):
+                break
+            close = ")" if opener.group() == "(" else "\n."
+            end = open_at + 1
+            while end < len(text) and text[end] not in close:
+                end += 1
+            inner = text[open_at + 1 : end]
+            items = _list_items(inner)
+            names = [
+                (s, e)
+                for s, e in items
+                if re.fullmatch(_NAME, inner[s:e]) and len(inner[s:e].split()) <= 6
+            ]
+            if len(items) >= 2 and len(names) == len(items):
+                spans.extend((open_at + 1 + s, open_at + 1 + e) for s, e in names)
+                break
+    return spans
+
+
+def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Bullet items that are whole organisation names, as in partner lists.
+
+    An item counts when it is short, starts with a capital once its article is
+    off, and either carries an organisation noun or holds a name the model tagged.
+    """
+    spans = []
+    for m in _LIST_ITEM.finditer(text):
+        start, end = m.span(1)
+        item = text[start:end]
+        article = _ITEM_ARTICLE.match(item)
+        if article:
+            start += article.end()
+        bracket = _TRAILING_BRACKET.search(text[start:end])
+        if bracket:
+            end = start + bracket.start()
+        name = text[start:end].rstrip(" .;,")
+        end = start + len(name)
+        words = name.split()
+        if not name[:1].isupper() or not 1 <= len(words) <= 12 or re.search(r"[.!?:/]\s|\d", name):
+            continue
+        org_words, institutions, _ = _lists()
+        cue = any(
+            fold(w) in org_words or (w[:1].isupper() and fold(w) in institutions) for w in words
+        )
+        model = any(s < end and start < e for s, e in tagged)
+        if (cue or model) and not is_junk(name):
+            spans.append((start, end))
+    return spans
+
+
+def is_name_like_acronym_or_brand(name: str) -> bool:
+    """Acronyms (ACCELLERE, ILO) and brand-like names with an inner capital (FemAnVi)."""
+    if " " not in name and is_acronym(name):
+        return True
+    return bool(re.search(r"[a-zà-ÿ][A-ZÀ-Ý]", name)) and len(name.split()) <= 3

