@@ -269,3 +269,15 @@ def test_one_wide_gap_in_a_sentence_is_not_a_table_row() -> None:
     text, _ = clean_pdf_text([page])
     assert "|" not in text
     assert "villages and about nine hundred households in the district, most" in text
+
+
+def test_single_page_dump_after_clean_text_is_split_at_its_footer() -> None:
+    body1 = "\n".join(["La première page du rapport décrit le contexte du projet"] * 6)
+    body2 = "\n".join(["La seconde page présente les résultats obtenus sur le terrain"] * 6)
+    dump = f"{body1}\n \n\n \n\n\n \nRAPPORT 2020 - RÉSEAU\n\n \n\n14\n\n{body2}\n"
+    text, spans = clean_pdf_text([clean_text(dump)])
+    assert "RAPPORT 2020" not in text
+    assert "14" not in text
+    assert [page for _, _, page in spans] == [1, 2]
+    assert "seconde page" in text[spans[1][0] : spans[1][1]]
+    assert "seconde page" not in text[spans[0][0] : spans[0][1]]

@@ -552,6 +552,14 @@ class _Matcher:
                 tok.text.lower().endswith(("s", "x")) and c.unit != tok.text.lower()
             )
             c.end = tok.idx + len(tok.text)
+            # hyphenated compounds split by the tokenizer: "sages-femmes" -> "sage-femme"
+            m = re.match(r"(?:[-‐‑]" + _LETTER + r"+)+", text[c.end : c.end + 40])
+            if m:
+                tail = m.group().lower().replace("‐", "-").replace("‑", "-").split("-")[1:]
+                if c.plural_noun:
+                    tail = [_singularise(w, L.code) for w in tail]
+                c.unit = "-".join([c.unit, *tail])
+                c.end += m.end()
 
     def currency_code(self, surface: str) -> str:
         key = " ".join(surface.split()).lower()
@@ -723,8 +731,11 @@ class _Matcher:
                 return True  # identifiers, account or reference numbers
             if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
                 return True  # postal code before a town: "4000 Liège"
-        if c.unit is None and c.rule != "figures.words" and self.name_like(prv):
-            return True  # "Windows 10", "Agenda 21": a number inside a name
+        if c.rule == "figures.digits" and self.name_like(prv):
+            # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
+            # currency after it still makes a count ("Kinshasa 250 élèves")
+            if c.unit is None or (c.unit_kind == "noun" and not c.plural_noun):
+                return True
         return False
 
     def label_is_verb(self, pos: int) -> bool:

@@ -302,10 +302,12 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
 
     french = _translator("iso3166-1")
 
+    # Capitals are looked up by their exact geonames name (both come from geonames).
+    wanted = {(code, geo["capital"]) for code, geo in geo_countries.items() if geo["capital"]}
     capitals: dict[tuple[str, str], dict] = {}
     for city in cities.values():
-        key = (city["countrycode"], fold[city["name"]])
-        if key not in capitals or city["population"] > capitals[key]["population"]:
+        key = (city["countrycode"], city["name"])
+        if key in wanted and city["population"] > capitals.get(key, {}).get("population", -1):
             capitals[key] = city
 
     records: dict[str, _Record] = {}
@@ -322,7 +324,7 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
                 if hasattr(country, attr)
             ]
         name = geo["name"] if geo else iso_names[0]
-        capital = capitals.get((code, fold[geo["capital"]])) if geo and geo["capital"] else None
+        capital = capitals.get((code, geo["capital"])) if geo else None
         record = _Record(
             place_id=f"geonames:{geo['geonameid']}" if geo else f"iso3166-1:{code}",
             name=name,
@@ -380,7 +382,6 @@ def _subdivision_records(us_states: dict) -> dict[str, _Record]:
 
 def _index_cities(
     cities: dict,
-    fold: _FoldMemo,
     extra_aliases: dict[str, list[str]],
     index: dict[str, list[_Candidate]],
     places: dict[str, Place],
@@ -402,7 +403,7 @@ def _index_cities(
             names=tuple(extra[:8]),
         )
         places[place_id] = place
-        folded_name = fold[name]
+        folded_name = _fold(name)
         index.setdefault(folded_name, []).append(
             _Candidate(place, _TIER_CITY, population, False, False)
         )
@@ -417,7 +418,7 @@ def _index_cities(
         alias = _Candidate(place, _TIER_CITY, population * _ALTERNATE_WEIGHT, False, True)
         several_words = " " in folded_name
         for alt in _USABLE_ALTERNATE_RE.findall("\n".join(names)):
-            key = fold.get(alt) or fold[alt]
+            key = _fold(alt)
             # Short alternates are mostly other languages' spellings that are words here
             # ("Seul" for Seoul, "Lion" for Lyon); a short one-word alternate of a longer
             # name is a clipping ("Gold" for Gold Coast, "Sainte" for Saint-Étienne).
@@ -534,7 +535,7 @@ def _gazetteer() -> _Gazetteer:
                         if is_alias and _is_acronym(raw):
                             candidate = _Candidate(place, record.tier, weight, True, True)
                         index.setdefault(key, []).append(candidate)
-    _index_cities(cities, fold, city_aliases, index, places)
+    _index_cities(cities, city_aliases, index, places)
     return _Gazetteer(index, places)
 
 

