@@ -39,7 +39,7 @@ def _check_raw(paths: Paths) -> None:
         )
 
 
-def run_stage(stage: str, paths: Paths, args) -> None:
+def run_stage(stage: str, paths: Paths, args, executor=None) -> None:
     from .storage import RunLocked, run_lock
 
     try:
@@ -56,7 +56,13 @@ def run_stage(stage: str, paths: Paths, args) -> None:
             elif stage == "extract":
                 from . import extract
 
-                report = extract.run(paths)
+                own = executor is None
+                executor = executor or _executor(args)
+                try:
+                    report = extract.run(paths, executor=executor)
+                finally:
+                    if own:
+                        executor.close()
             else:
                 from . import normalise
 
@@ -69,6 +75,12 @@ def run_stage(stage: str, paths: Paths, args) -> None:
         print(f"  error: {source}: {error}", flush=True)
     if len(report.errors) > 20:
         print(f"  ... and {len(report.errors) - 20} more (see `pipeline status`)", flush=True)
+
+
+def _executor(args):
+    from .executors import make_executor
+
+    return make_executor(args.executor, args.workers, args.scheduler)
 
 
 def _log_stage(paths: Paths, report) -> None:
@@ -138,14 +150,12 @@ def _processed_schemas():
 
 def cmd_status(paths: Paths) -> int:
     from .ingest import scan
-    from .schemas import DOCUMENTS_RAW
-    from .storage import read_state, read_table
+    from .storage import read_state
+    from .tables import documents_dataset
 
     _check_raw(paths)
-    docs = read_table(
-        paths.interim / "documents.parquet",
-        DOCUMENTS_RAW,
-        ["source", "bytes", "mtime_ns", "status", "error", "doc_id"],
+    docs = documents_dataset(paths).read(
+        ["source", "bytes", "mtime_ns", "status", "error", "doc_id"]
     )
     known = {r["source"]: r for r in docs.to_pylist()}
     new, changed, unchanged = [], [], 0
@@ -211,6 +221,18 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--interim", help="intermediate tables (default: interim/)")
     common.add_argument("--processed", help="output tables (default: processed/)")
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    common.add_argument(
+        "--workers",
+        type=int,
+        help="extract in this many worker processes (default: the machine's cores)",
+    )
+    common.add_argument(
+        "--executor",
+        default="local",
+        choices=["local", "dask"],
+        help="local processes, or a Dask cluster (LocalCluster unless --scheduler)",
+    )
+    common.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://HOST:PORT")
     common.add_argument(
         "--detector",
         default="py3langid",

@@ -8,6 +8,7 @@ on a laptop. Models load once per worker process (each worker caches them).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 import os
@@ -46,16 +47,24 @@ class PoolExecutor:
 
     def __init__(self, workers: int) -> None:
         self.workers = workers
-        # fork shares the loaded code; models are loaded lazily in each worker
-        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        self._pool = context.Pool(workers, maxtasksperchild=None)
+        self._pool = None
 
     def map(self, fn: Callable[[Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:
-        yield from self._pool.imap(fn, chunks)
+        chunks = iter(chunks)
+        first = next(chunks, None)
+        if first is None:
+            return
+        if self._pool is None:
+            # Started on the first chunk, so that a run with nothing to do starts no
+            # process; fork shares the loaded code, models load lazily in each worker.
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            self._pool = context.Pool(self.workers)
+        yield from self._pool.imap(fn, itertools.chain([first], chunks))
 
     def close(self) -> None:
-        self._pool.close()
-        self._pool.join()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
 
 
 class DaskExecutor:

@@ -17,18 +17,20 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import cache
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .config import BATCH_SIZE, MODELS, NER_DISABLE, Paths, stage_versions
 from .language import UNDETERMINED
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
-from .runner import DocResult, StageReport, ok_documents, run_incremental
-from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, SEGMENTS
-from .storage import keep_docs, read_state, read_table
+from .runner import DocResult, StageReport, in_chunks, run_incremental
+from .schemas import MENTIONS_RAW
+from .storage import Dataset, read_state
+from .tables import documents_dataset, mentions_dataset, segments_dataset
 from .textnorm import normalise_for_model
 
 log = logging.getLogger(__name__)
@@ -191,6 +193,7 @@ def extract_documents(
     rows: list[list[dict]] = [[] for _ in documents]
     dates: list[list] = [[] for _ in documents]
     seconds = [0.0 for _ in documents]
+    words = [0 for _ in documents]
     # 2. One nlp.pipe per language, over all segments of these documents.
     for lang, items in jobs.items():
         if not items:
@@ -203,6 +206,7 @@ def extract_documents(
             started = time.perf_counter()
             doc = documents[d]
             text = doc["text"]
+            words[d] += sum(1 for t in spacy_doc if not (t.is_punct or t.is_space))
             rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
             seg_dates = date_rules.find_dates(text[seg["start"] : seg["end"]], lang)
@@ -235,7 +239,7 @@ def extract_documents(
             for m, (_, segment, lang) in zip(resolved, found, strict=True):
                 rows[d].append(_date_row(m, doc["doc_id"], segment, lang))
         rows[d].sort(key=lambda r: (r["start"], r["end"], r["label"]))
-        yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d])
+        yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d], units=words[d])
 
 
 def _main_language(segments: list[dict]) -> str:
@@ -246,52 +250,47 @@ def _main_language(segments: list[dict]) -> str:
     return max(chars, key=chars.__getitem__) if chars else UNDETERMINED
 
 
-def _group_segments(segments: pa.Table) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
-    for seg in segments.to_pylist():
-        grouped.setdefault(seg["doc_id"], []).append(seg)
-    for segs in grouped.values():
-        segs.sort(key=lambda s: s["segment"])
-    return grouped
+def extract_chunk(payload: tuple[list[dict], dict[str, list[dict]]]) -> list[DocResult]:
+    """One task for a worker: (documents, their segments by doc_id) -> results. Pure."""
+    documents, segments_by_doc = payload
+    return list(extract_documents(documents, segments_by_doc))
 
 
-def process_table(
-    documents: pa.Table, segments: pa.Table, chunk_docs: int = 200
-) -> Iterator[DocResult]:
-    """Extract over documents in chunks, so memory stays bounded."""
-    grouped = _group_segments(segments)
-    docs = documents.to_pylist()
-    for offset in range(0, len(docs), chunk_docs):
-        chunk = docs[offset : offset + chunk_docs]
-        yield from extract_documents(
-            chunk, {d["doc_id"]: grouped.get(d["doc_id"], []) for d in chunk}
+def _payloads(
+    docs: pa.Table, segments: Dataset
+) -> Iterator[tuple[list[dict], dict[str, list[dict]]]]:
+    rows = docs.to_pylist()
+    segs: dict[str, list[dict]] = {}
+    for seg in segments.read(keys=[d["doc_id"] for d in rows]).to_pylist():
+        segs.setdefault(seg["doc_id"], []).append(seg)
+    for chunk in in_chunks(rows):
+        yield (
+            chunk,
+            {
+                d["doc_id"]: sorted(segs.get(d["doc_id"], []), key=lambda s: s["segment"])
+                for d in chunk
+            },
         )
 
 
-def run(paths: Paths) -> StageReport:
-    documents_path = paths.interim / "documents.parquet"
-    segments_path = paths.interim / "segments.parquet"
-    index = ok_documents(read_table(documents_path, DOCUMENTS_RAW, ["doc_id", "status"]))
-    # only documents that the language stage has been through
-    index = keep_docs(index, read_state(paths.state, "language").column("doc_id").to_pylist())
+def run(paths: Paths, executor=None) -> StageReport:
+    """NER and rules over the documents that are new or changed since the last run."""
+    from .executors import LocalExecutor
 
-    def read_inputs(doc_ids: list[str]) -> pa.Table:
-        table = read_table(documents_path, DOCUMENTS_RAW, ["doc_id", "status", "text", "published"])
-        return keep_docs(ok_documents(table), doc_ids)
-
-    def process(table: pa.Table) -> Iterable[DocResult]:
-        segments = keep_docs(
-            read_table(segments_path, SEGMENTS), table.column("doc_id").to_pylist()
-        )
-        return process_table(table, segments)
-
+    language_done = read_state(paths.state, "language")
+    segmented = pa.array(language_done.column("doc_id").to_pylist(), pa.string())
+    segments = segments_dataset(paths)
     return run_incremental(
         "extract",
         stage_versions()["extract"],
-        index,
-        read_inputs,
-        paths.interim / "mentions.parquet",
-        MENTIONS_RAW,
-        paths.state,
-        process,
+        documents_dataset(paths),
+        # only documents that the language stage has been through
+        ready=lambda index: index.filter(pc.is_in(index.column("doc_id"), value_set=segmented)),
+        doc_columns=["doc_id", "status", "text", "published"],
+        payloads=lambda docs: _payloads(docs, segments),
+        work=extract_chunk,
+        output=mentions_dataset(paths),
+        state_dir=paths.state,
+        executor=executor or LocalExecutor(),
+        schema=MENTIONS_RAW,
     )

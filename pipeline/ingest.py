@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .config import IGNORED_NAMES, MAX_FILE_BYTES, MAX_TEXT_CHARS, Paths, stage_versions
+from .progress import Progress
 from .runner import StageReport
 from .schemas import DOCUMENTS_RAW
-from .storage import read_table, touch, write_table
+from .tables import documents_dataset
+
+INGEST_BATCH = 500  # files per commit
 
 log = logging.getLogger(__name__)
 
@@ -272,25 +274,6 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
     return _row(raw_file, version, doc_id=doc_id, bytes=len(data), **values)
 
 
-def mark_duplicates(
-    sources: list[str], doc_ids: list[str], statuses: list[str]
-) -> list[tuple[str, str | None]]:
-    """(status, error) per row: a second file with the same bytes becomes a `duplicate`.
-
-    Rows are in source order, so the first path keeps the text and the others
-    point at it; when the first is removed, the next one takes over on the next run.
-    """
-    first: dict[str, str] = {}
-    out: list[tuple[str, str | None]] = []
-    for source, doc_id, status in zip(sources, doc_ids, statuses, strict=True):
-        if status not in ("ok", "duplicate"):
-            out.append((status, None))
-            continue
-        seen = first.setdefault(doc_id, source)
-        out.append(("ok", None) if seen == source else ("duplicate", f"same content as {seen}"))
-    return out
-
-
 def run(paths: Paths, version: str | None = None) -> StageReport:
     """Bring interim/documents.parquet in line with raw/.
 
@@ -298,72 +281,94 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     its row without being read again; a new or changed one is read; the rows of
     removed files leave the table. Error rows are retried on every run, since
     the fix (a chmod, a re-download) need not change the file's time stamp.
+    A file with the same bytes as an earlier one (in path order) is a
+    `duplicate` row; when the earlier one goes, the duplicate is read again and
+    takes its place. Rows are committed every `INGEST_BATCH` files.
     """
     started = time.perf_counter()
     version = version or stage_versions()["ingest"]
-    out = paths.interim / "documents.parquet"
-    old = read_table(out, DOCUMENTS_RAW)
-    known = {
-        source: (size, mtime, ver, status)
-        for source, size, mtime, ver, status in zip(
-            *(
-                old.column(c).to_pylist()
-                for c in ("source", "bytes", "mtime_ns", "version", "status")
-            ),
-            strict=True,
-        )
-    }
+    dataset = documents_dataset(paths)
+    meta = dataset.read(["source", "doc_id", "bytes", "mtime_ns", "version", "status"]).to_pylist()
+    known = {r["source"]: r for r in meta}
     report = StageReport("ingest")
-    kept: list[str] = []
-    fresh: list[dict] = []
-    seen: set[str] = set()
-    for raw_file in scan(paths.raw):
-        seen.add(raw_file.source)
-        previous = known.get(raw_file.source)
-        if (
-            previous is not None
-            and previous[:3] == (raw_file.size, raw_file.mtime_ns, version)
-            and previous[3] in ("ok", "duplicate")
-        ):
-            kept.append(raw_file.source)
-            report.plan.skipped += 1
-            continue
-        row = read_document(raw_file, paths.raw, version)
-        if previous is None:
-            report.plan.new += 1
-        else:
-            report.plan.changed += 1
-        fresh.append(row)
+    files = list(scan(paths.raw))
+    seen = {f.source for f in files}
     report.plan.removed = sorted(set(known) - seen)
-    if not fresh and not report.plan.removed and out.exists():
-        touch(out)
+
+    def unchanged(f: RawFile) -> bool:
+        r = known.get(f.source)
+        return (
+            r is not None
+            and (r["bytes"], r["mtime_ns"], r["version"]) == (f.size, f.mtime_ns, version)
+            and r["status"] in ("ok", "duplicate")
+        )
+
+    todo = [f for f in files if not unchanged(f)]
+    # A duplicate whose original is going away is read again to take its place.
+    leaving = {known[s]["doc_id"] for s in report.plan.removed if known[s]["status"] == "ok"}
+    leaving |= {
+        known[f.source]["doc_id"]
+        for f in todo
+        if f.source in known and known[f.source]["status"] == "ok"
+    }
+    todo_sources = {f.source for f in todo}
+    todo += [
+        f
+        for f in files
+        if f.source not in todo_sources
+        and known[f.source]["status"] == "duplicate"
+        and known[f.source]["doc_id"] in leaving
+    ]
+    todo.sort(key=lambda f: f.source)
+    redo = {f.source for f in todo}
+    report.plan.skipped = len(files) - len(todo)
+    if not todo and not report.plan.removed and dataset.exists():
+        dataset.touch()
         report.seconds = time.perf_counter() - started
         return report
 
-    sources = pa.array(kept, type=pa.string())
-    table = old.filter(pc.is_in(old.column("source"), value_set=sources))
-    if fresh:
-        table = pa.concat_tables([table, pa.Table.from_pylist(fresh, schema=DOCUMENTS_RAW)])
-    table = table.sort_by("source")
-    marks = mark_duplicates(
-        table.column("source").to_pylist(),
-        table.column("doc_id").to_pylist(),
-        table.column("status").to_pylist(),
-    )
-    statuses = [s for s, _ in marks]
-    errors = [
-        err if status == "duplicate" else old_err
-        for (status, err), old_err in zip(marks, table.column("error").to_pylist(), strict=True)
-    ]
-    table = table.set_column(
-        table.schema.get_field_index("status"), "status", pa.array(statuses, pa.string())
-    ).set_column(table.schema.get_field_index("error"), "error", pa.array(errors, pa.string()))
-    write_table(table, out, DOCUMENTS_RAW)
-    report.rows = table.num_rows
-    report.errors = [
-        (s, e)
-        for s, st, e in zip(table.column("source").to_pylist(), statuses, errors, strict=True)
-        if st == "error"
-    ]
+    # the first path (in order) holding given bytes keeps the text
+    owner: dict[str, str] = {
+        r["doc_id"]: r["source"]
+        for r in sorted(meta, key=lambda r: r["source"])
+        if r["status"] == "ok" and r["source"] in seen and r["source"] not in redo
+    }
+    progress = Progress("ingest", total=len(todo), unit="files")
+    batch: list[dict] = []
+    drop = list(report.plan.removed)
+    for raw_file in todo:
+        if raw_file.source in known:
+            report.plan.changed += 1
+        else:
+            report.plan.new += 1
+        row = read_document(raw_file, paths.raw, version)
+        if row["status"] == "ok":
+            first = owner.setdefault(row["doc_id"], row["source"])
+            if first != row["source"]:
+                if first > row["source"]:  # this path comes first: it takes the text over
+                    owner[row["doc_id"]] = row["source"]
+                    drop.append(first)
+                    todo_first = next(f for f in files if f.source == first)
+                    batch.append(
+                        _as_duplicate(read_document(todo_first, paths.raw, version), row["source"])
+                    )
+                else:
+                    row = _as_duplicate(row, first)
+        if row["status"] == "error":
+            report.errors.append((row["source"], row["error"]))
+        batch.append(row)
+        drop.append(row["source"])
+        progress.update(1)
+        if len(batch) >= INGEST_BATCH:
+            dataset.replace_rows([pa.Table.from_pylist(batch, schema=DOCUMENTS_RAW)], drop)
+            batch, drop = [], []
+    progress.close()
+    dataset.replace_rows([pa.Table.from_pylist(batch, schema=DOCUMENTS_RAW)], drop)
+    dataset.compact()
+    report.rows = dataset.num_rows()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _as_duplicate(row: dict, first: str) -> dict:
+    return {**row, "status": "duplicate", "error": f"same content as {first}"}

@@ -18,17 +18,15 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-
-import pyarrow as pa
+from functools import cache, partial
 
 from .config import Paths, stage_versions
-from .runner import DocResult, StageReport, ok_documents, run_incremental
-from .schemas import DOCUMENTS_RAW, SEGMENTS
+from .runner import DocResult, StageReport, in_chunks, run_incremental
+from .schemas import SEGMENTS
 from .segment import segment_text
-from .storage import keep_docs, read_table
+from .tables import documents_dataset, segments_dataset
 
 LANGUAGES = ("fr", "en")
 UNDETERMINED = "und"
@@ -158,10 +156,12 @@ def _span_label(spans, start: int, key: str):
     return None
 
 
-def language_rows(documents: pa.Table, detector_name: str = "py3langid") -> Iterator[DocResult]:
-    """Segment rows for each document of `documents` (doc_id, text, parts, pages)."""
-    for doc in documents.to_pylist():
+def language_chunk(docs: list[dict], detector_name: str = "py3langid") -> list[DocResult]:
+    """Segment rows for each document (doc_id, text, parts, pages). Pure."""
+    results = []
+    for doc in docs:
         started = time.perf_counter()
+        segments = segment_document(doc["text"], detector_name)
         rows = [
             {
                 "doc_id": doc["doc_id"],
@@ -173,31 +173,31 @@ def language_rows(documents: pa.Table, detector_name: str = "py3langid") -> Iter
                 "part": _span_label(doc["parts"], s.start, "part") or "main",
                 "page": _span_label(doc["pages"], s.start, "page"),
             }
-            for s in segment_document(doc["text"], detector_name)
+            for s in segments
         ]
-        yield DocResult(doc["doc_id"], rows, seconds=time.perf_counter() - started)
-
-
-def run(paths: Paths, detector_name: str = "py3langid") -> StageReport:
-    documents_path = paths.interim / "documents.parquet"
-    index = ok_documents(read_table(documents_path, DOCUMENTS_RAW, ["doc_id", "status"]))
-
-    def read_inputs(doc_ids: list[str]) -> pa.Table:
-        table = read_table(
-            documents_path, DOCUMENTS_RAW, ["doc_id", "status", "text", "parts", "pages"]
+        results.append(
+            DocResult(doc["doc_id"], rows, seconds=time.perf_counter() - started, units=len(rows))
         )
-        return keep_docs(ok_documents(table), doc_ids)
+    return results
 
-    version = stage_versions()["language"] + (
-        "" if detector_name == "py3langid" else f"+{detector_name}"
-    )
+
+def run(paths: Paths, detector_name: str = "py3langid", executor=None) -> StageReport:
+    """Segment and label the documents that are new or changed since the last run."""
+    from .executors import LocalExecutor
+
+    version = stage_versions()["language"]
+    if detector_name != "py3langid":
+        version += f"+{detector_name}"
     return run_incremental(
         "language",
         version,
-        index,
-        read_inputs,
-        paths.interim / "segments.parquet",
-        SEGMENTS,
-        paths.state,
-        lambda table: language_rows(table, detector_name),
+        documents_dataset(paths),
+        ready=lambda index: index,
+        doc_columns=["doc_id", "status", "text", "parts", "pages"],
+        payloads=lambda docs: in_chunks(docs.to_pylist(), 64),
+        work=partial(language_chunk, detector_name=detector_name),
+        output=segments_dataset(paths),
+        state_dir=paths.state,
+        executor=executor or LocalExecutor(),
+        schema=SEGMENTS,
     )

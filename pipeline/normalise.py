@@ -13,30 +13,27 @@ tables on each run; `processed/` is always consistent with `interim/`.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from .config import Paths
 from .language import Segment, document_languages
 from .rules import organisations as org_rules
 from .rules import places as place_rules
-from .runner import StageReport
-from .schemas import (
-    DATES,
-    DOCUMENTS,
-    DOCUMENTS_RAW,
-    FIGURES,
-    MENTIONS,
-    MENTIONS_RAW,
-    ORGANISATION_INDEX,
-    ORGANISATIONS,
-    PLACES,
-    SEGMENTS,
-)
-from .storage import read_table, write_rows
+from .runner import StageReport, ok_documents
+from .schemas import DOCUMENTS, DOCUMENTS_RAW, ORGANISATION_INDEX, PROCESSED_TABLES
+from .storage import Dataset, StreamWriter, touch, write_rows
+from .tables import documents_dataset, mentions_dataset, segments_dataset
 
 log = logging.getLogger(__name__)
 
@@ -282,49 +279,60 @@ def organisations_of(names: list[dict]) -> list[OrgEntity]:
 
 
 def places_of(names: list[dict], language: str) -> list[dict]:
-    """A document's places: gazetteer entries where known, local names otherwise."""
+    """A document's places: gazetteer entries where known, local names otherwise.
+
+    The document's own countries break ties between homonyms: "Beni" in a page
+    about North Kivu is the Congolese town, not the Bolivian department.
+    """
     locs = [m for m in names if m["label"] == "LOC"]
-    resolved = [(m, place_rules.lookup(m["text"], m.get("language") or language)) for m in locs]
-    countries = Counter(p.country_code for _, p in resolved if p and p.country_code)
+    first = [place_rules.lookup(m["text"], m.get("language") or language) for m in locs]
+    countries = Counter(p.country_code for p in first if p and p.country_code)
     hint = countries.most_common(1)[0][0] if countries else None
     places: dict[str, dict] = {}
-    for m, place in resolved:
-        if place is None and hint:
+    for m, place in zip(locs, first, strict=True):
+        if hint:
             place = place_rules.lookup(m["text"], m.get("language") or language, country_hint=hint)
         if place is not None:
-            key = place.place_id
-            entry = places.setdefault(
-                key,
+            key, name, values = (
+                place.place_id,
+                place.name,
                 {
-                    "place_id": place.place_id,
-                    "name": place.name,
                     "kind": place.kind,
                     "country_code": place.country_code,
                     "latitude": place.latitude,
                     "longitude": place.longitude,
-                    "forms": [],
-                    "mentions": [],
                 },
             )
         else:
-            name = org_rules.strip_article(m["text"])
-            key = "local-" + org_rules.fold(name)
-            entry = places.setdefault(
-                key,
-                {
-                    "place_id": stable_id("local", org_rules.fold(name)),
-                    "name": name,
-                    "kind": "local",
-                    "country_code": None,
-                    "latitude": None,
-                    "longitude": None,
-                    "forms": [],
-                    "mentions": [],
-                },
-            )
+            name = local_place_name(m["text"])
+            key = stable_id("local", org_rules.fold(name))
+            values = {"kind": "local", "country_code": None, "latitude": None, "longitude": None}
+        entry = places.setdefault(
+            key, {"place_id": key, "name": name, **values, "forms": [], "mentions": []}
+        )
         entry["forms"].append(m["text"])
         entry["mentions"].append(m)
     return list(places.values())
+
+
+_LOCAL_HEAD = re.compile(
+    r"^(?:(?:le|la|les|l['’])\s*)?(?:quartier|village|localité|localite|communauté|communaute|cité|"
+    r"cite|commune|territoire|secteur|groupement|chefferie|district|province|région|region|ville|"
+    r"town|village of|city of|district of|province of)(?:\s+(?:de la|de l['’]|du|des|de|d['’]|of))?\s+",
+    re.I,
+)
+
+
+def local_place_name(text: str) -> str:
+    """A place the gazetteer does not know, named without its kind word.
+
+    "quartier de Kapata" and "communauté Kapata" are both Kapata.
+    """
+    stripped = _LOCAL_HEAD.sub("", text.strip())
+    stripped = re.sub(
+        r"\s+(?:city|town|village|district|territory|province)$", "", stripped, flags=re.I
+    )
+    return org_rules.strip_article(stripped if stripped[:1].isupper() else text.strip())
 
 
 def date_rows(mentions: list[dict]) -> list[dict]:
@@ -380,210 +388,274 @@ def _aliases(name: str, forms: list[str]) -> list[str]:
     return out
 
 
-def assign_org_ids(per_doc: dict[str, list[OrgEntity]]) -> dict[int, str]:
-    """One org_id per organisation across documents (keyed by id(entity)).
+def acronym_map(texts: Iterable[str]) -> dict[str, set[str]]:
+    """Across the corpus, the long names each acronym is defined for."""
+    longs: dict[str, set[str]] = defaultdict(set)
+    for text in texts:
+        for d in org_rules.find_acronym_definitions(text):
+            longs[d.short].add(group_key(d.long))
+    return longs
 
-    Entities that share a long name are one; an acronym alone joins the entity
-    it was defined for only where it was defined for a single long name.
+
+def org_id_for(entity: OrgEntity, acronyms: dict[str, set[str]]) -> str:
+    """The same organisation gets the same id in every document.
+
+    The id is a hash of the folded long name. An acronym used alone takes the
+    id of its long name when the corpus defines it for a single long name.
     """
-    parent: dict[int, int] = {}
+    if entity.long_form:
+        return stable_id("org", group_key(entity.long_form))
+    if entity.acronym or all(org_rules.is_acronym(f) for f in entity.forms):
+        short = entity.acronym or entity.forms[0]
+        longs = acronyms.get(short, set())
+        if len(longs) == 1:
+            return stable_id("org", next(iter(longs)))
+        return stable_id("org", group_key(short))
+    return stable_id("org", group_key(entity.name))
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
 
-    entities = [e for ents in per_doc.values() for e in ents]
-    for e in entities:
-        parent[id(e)] = id(e)
-    owner: dict[str, int] = {}
-    acronym_longs: dict[str, set[str]] = defaultdict(set)
-    for e in entities:
-        if e.acronym and e.long_form:
-            acronym_longs[group_key(e.acronym)].add(group_key(e.long_form))
-    for e in entities:
-        keys = e.keys()
-        if e.acronym and len(acronym_longs.get(group_key(e.acronym), ())) == 1:
-            keys.add(next(iter(acronym_longs[group_key(e.acronym)])))
-        if not keys and e.acronym:
-            keys = {group_key(e.acronym)}
-        for k in keys:
-            if k in owner:
-                parent[find(id(e))] = find(owner[k])
-            else:
-                owner[k] = id(e)
-    clusters: dict[int, list[OrgEntity]] = defaultdict(list)
-    for e in entities:
-        clusters[find(id(e))].append(e)
-    ids = {}
-    for members in clusters.values():
-        names = Counter(org_rules.fold(e.name) for e in members)
-        key = max(names, key=lambda n: (names[n], len(n)))
-        org_id = stable_id("org", key)
-        for e in members:
-            ids[id(e)] = org_id
-    return ids
+def _languages_by_doc(segments: Dataset) -> dict[str, tuple[str, list[str], int]]:
+    """Main language, languages and segment count per document, from segment lengths."""
+    out: dict[str, tuple[str, list[str], int]] = {}
+    for part in segments.iter_parts(["doc_id", "segment", "start", "end", "language", "score"]):
+        by_doc: dict[str, list[Segment]] = defaultdict(list)
+        for r in part.to_pylist():
+            by_doc[r["doc_id"]].append(
+                Segment(r["segment"], r["start"], r["end"], r["language"], r["score"] or 0.0)
+            )
+        for doc_id, segs in by_doc.items():
+            main, languages = document_languages(segs)
+            out[doc_id] = (main, languages, len(segs))
+    return out
+
+
+def normalise_document(
+    doc: dict, segments: list[dict], mentions: list[dict], language: str, acronyms
+):
+    """Entities of one document: (org rows, place rows, date rows, figure rows, mention rows)."""
+    doc_id = doc["doc_id"]
+    names = resolve_labels(doc_id, mentions, doc["text"], segments, language)
+    org_rows, place_rows = [], []
+    for e in organisations_of(names):
+        org_id = org_id_for(e, acronyms)
+        for m in e.mentions:
+            m["entity_id"] = org_id
+        org_rows.append(
+            {
+                "doc_id": doc_id,
+                "org_id": org_id,
+                "name": e.name,
+                "aliases": e.aliases(),
+                "acronym": e.acronym,
+                "n_mentions": len(e.mentions),
+                "first_offset": min(m["start"] for m in e.mentions),
+            }
+        )
+    for place in places_of(names, language):
+        place_rows.append(
+            {
+                "doc_id": doc_id,
+                **{
+                    k: place[k]
+                    for k in ("place_id", "name", "kind", "country_code", "latitude", "longitude")
+                },
+                "aliases": _aliases(place["name"], place["forms"]),
+                "n_mentions": len(place["mentions"]),
+                "first_offset": min(m["start"] for m in place["mentions"]),
+            }
+        )
+        for m in place["mentions"]:
+            m["entity_id"] = place["place_id"]
+    seg_info = {s["segment"]: s for s in segments}
+    kept = names + [m for m in mentions if m["label"] in ("DATE", "FIGURE")]
+    mention_rows = [
+        {
+            "doc_id": doc_id,
+            "start_offset": m["start"],
+            "end_offset": m["end"],
+            "text": m["text"],
+            "label": m["label"],
+            "language": m["language"],
+            "extractor": m["extractor"],
+            "entity_id": m.get("entity_id"),
+            "segment": m["segment"],
+            "page": seg_info.get(m["segment"], {}).get("page"),
+            "part": seg_info.get(m["segment"], {}).get("part"),
+        }
+        for m in sorted(kept, key=lambda m: (m["start"], m["end"]))
+    ]
+    return org_rows, place_rows, date_rows(mentions), figure_rows(mentions), mention_rows
+
+
+def _texts(documents: Dataset, doc_ids: list[str]) -> dict[str, dict]:
+    table = documents.read(["doc_id", "status", "text"])
+    table = ok_documents(
+        table.filter(pc.is_in(table.column("doc_id"), value_set=pa.array(doc_ids, pa.string())))
+    )
+    return {r["doc_id"]: r for r in table.to_pylist()}
+
+
+def _lengths(documents: Dataset, doc_ids: list[str]) -> dict[str, int]:
+    return {doc_id: len(doc["text"]) for doc_id, doc in _texts(documents, doc_ids).items()}
+
+
+def organisation_index(organisations: Path) -> list[dict]:
+    """One row per org_id across the corpus: its most frequent name, all aliases, counts."""
+    table = pq.read_table(
+        organisations, columns=["org_id", "doc_id", "name", "aliases", "acronym", "n_mentions"]
+    )
+    entries: dict[str, dict] = {}
+    for r in table.to_pylist():
+        e = entries.setdefault(
+            r["org_id"],
+            {"names": Counter(), "forms": set(), "acronym": None, "docs": set(), "n": 0},
+        )
+        e["names"][r["name"]] += 1
+        e["forms"].update(r["aliases"] or [])
+        e["acronym"] = e["acronym"] or r["acronym"]
+        e["docs"].add(r["doc_id"])
+        e["n"] += r["n_mentions"]
+    rows = []
+    for org_id, e in entries.items():
+        name = max(e["names"], key=lambda n: (e["names"][n], len(n)))
+        rows.append(
+            {
+                "org_id": org_id,
+                "name": name,
+                "aliases": _aliases(name, sorted(e["forms"] | set(e["names"]))),
+                "acronym": e["acronym"],
+                "n_documents": len(e["docs"]),
+                "n_mentions": e["n"],
+            }
+        )
+    rows.sort(key=lambda r: (-r["n_documents"], -r["n_mentions"], r["name"]))
+    return rows
+
+
+def _fingerprint(paths: Paths) -> str:
+    """What normalise's output depends on: the interim tables' manifests and its own code."""
+    from .config import _fingerprint as fingerprint
+
+    parts = [
+        (paths.interim / name / Dataset.MANIFEST)
+        for name in ("documents.parquet", "segments.parquet", "mentions.parquet")
+    ]
+    texts = [p.read_text(encoding="utf-8") if p.exists() else "" for p in parts]
+    return fingerprint(
+        *texts,
+        Path(__file__),
+        Path(org_rules.__file__),
+        Path(place_rules.__file__),
+        Path(org_rules.__file__).parent / "data" / "organisations",
+        Path(org_rules.__file__).parent / "data" / "places",
+        str(paths.processed.resolve()),
+    )
 
 
 def run(paths: Paths) -> StageReport:
+    """Rebuild processed/ from interim/, streaming document by document.
+
+    Skipped when neither the interim tables nor this stage's code changed since
+    the tables in processed/ were written.
+    """
     started = time.perf_counter()
     report = StageReport("normalise")
-    documents = read_table(paths.interim / "documents.parquet", DOCUMENTS_RAW).to_pylist()
-    segments = read_table(paths.interim / "segments.parquet", SEGMENTS).to_pylist()
-    mentions = read_table(paths.interim / "mentions.parquet", MENTIONS_RAW).to_pylist()
-    segs_by_doc: dict[str, list[dict]] = defaultdict(list)
-    for s in segments:
-        segs_by_doc[s["doc_id"]].append(s)
-    mentions_by_doc: dict[str, list[dict]] = defaultdict(list)
-    for m in mentions:
-        mentions_by_doc[m["doc_id"]].append(m)
-
-    doc_rows, place_rows, all_dates, all_figures = [], [], [], []
-    mention_rows: list[dict] = []
-    orgs_by_doc: dict[str, list[OrgEntity]] = {}
-    segment_info: dict[tuple[str, int], dict] = {}
-    for doc in documents:
-        doc_id = doc["doc_id"]
-        segs = (
-            sorted(segs_by_doc.get(doc_id, []), key=lambda s: s["segment"])
-            if doc["status"] == "ok"
-            else []
-        )
-        for s in segs:
-            segment_info[(doc_id, s["segment"])] = s
-        language, languages = document_languages(
-            [
-                Segment(s["segment"], s["start"], s["end"], s["language"], s["score"] or 0.0)
-                for s in segs
-            ],
-            doc["lang_hint"],
-        )
-        doc_rows.append(
-            {
-                **{k: doc[k] for k in ("doc_id", "source", "format", "encoding", "bytes", "title")},
-                **{
-                    k: doc[k]
-                    for k in ("canonical_url", "site_name", "published", "status", "error")
-                },
-                "language": language if doc["status"] == "ok" else None,
-                "languages": languages,
-                "n_chars": len(doc["text"]) if doc["text"] else 0,
-                "n_segments": len(segs),
-            }
-        )
-        if doc["status"] != "ok":
-            continue
-        doc_mentions = mentions_by_doc.get(doc_id, [])
-        names = resolve_labels(doc_id, doc_mentions, doc["text"], segs, language)
-        orgs_by_doc[doc_id] = organisations_of(names)
-        for place in places_of(names, language):
-            place_rows.append(
-                {
-                    "doc_id": doc_id,
-                    **{
-                        k: place[k]
-                        for k in (
-                            "place_id",
-                            "name",
-                            "kind",
-                            "country_code",
-                            "latitude",
-                            "longitude",
-                        )
-                    },
-                    "aliases": _aliases(place["name"], place["forms"]),
-                    "n_mentions": len(place["mentions"]),
-                    "first_offset": min(m["start"] for m in place["mentions"]),
-                }
-            )
-            for m in place["mentions"]:
-                m["entity_id"] = place["place_id"]
-        all_dates.extend(date_rows(doc_mentions))
-        all_figures.extend(figure_rows(doc_mentions))
-        mention_rows.extend(names)
-        mention_rows.extend(m for m in doc_mentions if m["label"] in ("DATE", "FIGURE"))
-
-    org_ids = assign_org_ids(orgs_by_doc)
-    org_rows = []
-    index: dict[str, dict] = {}
-    for doc_id, entities in orgs_by_doc.items():
-        for e in entities:
-            org_id = org_ids[id(e)]
-            for m in e.mentions:
-                m["entity_id"] = org_id
-            org_rows.append(
-                {
-                    "doc_id": doc_id,
-                    "org_id": org_id,
-                    "name": e.name,
-                    "aliases": e.aliases(),
-                    "acronym": e.acronym,
-                    "n_mentions": len(e.mentions),
-                    "first_offset": min(m["start"] for m in e.mentions),
-                }
-            )
-            entry = index.setdefault(
-                org_id,
-                {
-                    "org_id": org_id,
-                    "names": Counter(),
-                    "forms": set(),
-                    "acronym": None,
-                    "docs": set(),
-                    "n": 0,
-                },
-            )
-            entry["names"][e.name] += 1
-            entry["forms"].update(e.aliases())
-            entry["acronym"] = entry["acronym"] or e.acronym
-            entry["docs"].add(doc_id)
-            entry["n"] += len(e.mentions)
-    index_rows = []
-    for entry in index.values():
-        name = max(entry["names"], key=lambda n: (entry["names"][n], len(n)))
-        forms = set(entry["forms"]) | set(entry["names"])
-        index_rows.append(
-            {
-                "org_id": entry["org_id"],
-                "name": name,
-                "aliases": _aliases(name, sorted(forms)),
-                "acronym": entry["acronym"],
-                "n_documents": len(entry["docs"]),
-                "n_mentions": entry["n"],
-            }
-        )
-    index_rows.sort(key=lambda r: (-r["n_documents"], -r["n_mentions"], r["name"]))
-
-    processed_mentions = []
-    for m in sorted(mention_rows, key=lambda m: (m["doc_id"], m["start"], m["end"])):
-        seg = segment_info.get((m["doc_id"], m["segment"]), {})
-        processed_mentions.append(
-            {
-                "doc_id": m["doc_id"],
-                "start_offset": m["start"],
-                "end_offset": m["end"],
-                "text": m["text"],
-                "label": m["label"],
-                "language": m["language"],
-                "extractor": m["extractor"],
-                "entity_id": m.get("entity_id"),
-                "segment": m["segment"],
-                "page": seg.get("page"),
-                "part": seg.get("part"),
-            }
-        )
-
     out = paths.processed
-    # Written in an order where each table is complete on its own; every write is atomic.
-    write_rows(doc_rows, out / "documents.parquet", DOCUMENTS)
-    write_rows(org_rows, out / "organisations.parquet", ORGANISATIONS)
-    write_rows(index_rows, out / "organisation_index.parquet", ORGANISATION_INDEX)
-    write_rows(place_rows, out / "places.parquet", PLACES)
-    write_rows(all_dates, out / "dates.parquet", DATES)
-    write_rows(all_figures, out / "figures.parquet", FIGURES)
-    write_rows(processed_mentions, out / "mentions.parquet", MENTIONS)
-    report.rows = len(processed_mentions)
-    report.plan.skipped = len(doc_rows)
+    stamp = out / "_normalise.json"
+    fingerprint = _fingerprint(paths)
+    if (
+        stamp.exists()
+        and json.loads(stamp.read_text())["fingerprint"] == fingerprint
+        and all((out / f"{name}.parquet").exists() for name in PROCESSED_TABLES)
+    ):
+        for name in PROCESSED_TABLES:
+            touch(out / f"{name}.parquet")
+        report.plan.skipped = 1
+        report.seconds = time.perf_counter() - started
+        return report
+
+    documents = documents_dataset(paths)
+    segments = segments_dataset(paths)
+    mentions = mentions_dataset(paths)
+    meta_columns = [c for c in DOCUMENTS_RAW.names if c != "text"]
+    meta = {r["doc_id"]: r for r in documents.read(meta_columns).to_pylist() if r["status"] == "ok"}
+    languages = _languages_by_doc(segments)
+    acronyms = acronym_map(
+        t
+        for part in documents.iter_parts(["text", "status"])
+        for t in ok_documents(part).column("text").to_pylist()
+    )
+
+    writers = {
+        name: StreamWriter(out / f"{name}.parquet", schema)
+        for name, schema in PROCESSED_TABLES.items()
+    }
+    try:
+        # documents
+        doc_rows = []
+        for r in documents.read(meta_columns).to_pylist():
+            main, langs, n_segments = languages.get(r["doc_id"], (None, [], 0))
+            if r["status"] == "ok" and main == "und" and r["lang_hint"] in ("fr", "en"):
+                main, langs = r["lang_hint"], [r["lang_hint"]]
+            doc_rows.append(
+                {
+                    **{k: r[k] for k in DOCUMENTS.names if k in r},
+                    "language": main if r["status"] == "ok" else None,
+                    "languages": langs if r["status"] == "ok" else [],
+                    "n_chars": None,
+                    "n_segments": n_segments,
+                }
+            )
+        lengths: dict[str, int] = {}
+        # entities, document by document, part by part
+        done: set[str] = set()
+        for part in mentions.iter_parts():
+            doc_ids = sorted(set(part.column("doc_id").to_pylist()) & set(meta))
+            texts = _texts(documents, doc_ids)
+            segs: dict[str, list[dict]] = defaultdict(list)
+            for s in segments.read(keys=doc_ids).to_pylist():
+                segs[s["doc_id"]].append(s)
+            by_doc: dict[str, list[dict]] = defaultdict(list)
+            for m in part.to_pylist():
+                by_doc[m["doc_id"]].append(m)
+            for doc_id in doc_ids:
+                doc = texts[doc_id]
+                lengths[doc_id] = len(doc["text"])
+                language = languages.get(doc_id, ("und", [], 0))[0]
+                rows = normalise_document(
+                    doc,
+                    sorted(segs[doc_id], key=lambda s: s["segment"]),
+                    by_doc[doc_id],
+                    language,
+                    acronyms,
+                )
+                for name, table_rows in zip(
+                    ("organisations", "places", "dates", "figures", "mentions"), rows, strict=True
+                ):
+                    writers[name].write_rows(table_rows)
+                done.add(doc_id)
+        for row in doc_rows:
+            row["n_chars"] = lengths.get(row["doc_id"], 0)
+        missing = [
+            r["doc_id"] for r in doc_rows if r["status"] == "ok" and r["doc_id"] not in lengths
+        ]
+        for doc_id, length in _lengths(documents, missing).items():
+            next(r for r in doc_rows if r["doc_id"] == doc_id)["n_chars"] = length
+        writers["documents"].write_rows(doc_rows)
+        writers["organisation_index"].write_rows([])
+        for writer in writers.values():
+            writer.close()
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    write_rows(
+        organisation_index(out / "organisations.parquet"),
+        out / "organisation_index.parquet",
+        ORGANISATION_INDEX,
+    )
+    stamp.write_text(json.dumps({"fingerprint": fingerprint}))
+    report.rows = writers["mentions"].rows
+    report.plan.new = len(done)
     report.seconds = time.perf_counter() - started
     return report

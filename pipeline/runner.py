@@ -1,11 +1,13 @@
 """Run a per-document stage incrementally: only the documents that need it.
 
-The language and extract stages have the same shape: rows in, rows out, keyed
-by `doc_id`. This module holds that shape once. It reads what the stage
-produced before and its per-document state, asks `storage.plan` what is new,
-changed (made by an older version) or removed, hands the documents to redo to
-the stage's pure function in chunks, and writes the merged table and the state
-atomically. Chunks bound the memory a run needs, whatever the corpus size.
+The language and extract stages have the same shape: documents in, rows out,
+keyed by `doc_id`. This module holds that shape once. It reads the stage's
+per-document state, asks `storage.plan` what is new, changed (made by an older
+version of the stage) or removed, streams the documents to redo part by part,
+cuts them into small chunks for the executor (this process, a pool, or Dask),
+and commits the results in batches: the rows first, then the state. A run
+killed half-way keeps the batches it committed, and the next run does the rest.
+Memory follows the batch size, not the corpus size.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from .progress import Progress
 from .schemas import STAGE_STATE
-from .storage import Plan, merge, plan, read_state, read_table, state_path, touch, write_table
+from .storage import Dataset, Plan, merge, plan, read_state, state_path, touch, write_table
 
 log = logging.getLogger(__name__)
+
+CHUNK_DOCS = 16  # documents per task sent to a worker
+FLUSH_DOCS = 2000  # documents per commit
 
 
 @dataclass(slots=True)
@@ -32,6 +40,7 @@ class DocResult:
     rows: list[dict]
     error: str | None = None
     seconds: float = 0.0
+    units: int = 0  # words or segments handled, for throughput figures
 
 
 @dataclass(slots=True)
@@ -41,7 +50,7 @@ class StageReport:
     rows: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (doc or source, message)
     seconds: float = 0.0
-    units: int = 0  # words for extract, segments for language...
+    units: int = 0
 
     def line(self) -> str:
         text = f"{self.stage}: {self.plan.describe()}; {self.rows} rows; {self.seconds:.1f}s"
@@ -50,48 +59,72 @@ class StageReport:
         return text
 
 
-# A stage function takes a table of documents to process and yields results.
-StageFn = Callable[[pa.Table], Iterable[DocResult]]
-
-
-def chunks(table: pa.Table, size: int) -> Iterator[pa.Table]:
-    for offset in range(0, table.num_rows, size):
-        yield table.slice(offset, size)
+def ok_documents(documents: pa.Table) -> pa.Table:
+    """The documents that later stages work on: readable and not duplicates."""
+    return documents.filter(pc.equal(documents.column("status"), "ok"))
 
 
 def run_incremental(
     stage: str,
     version: str,
-    inputs: pa.Table,
-    read_inputs: Callable[[list[str]], pa.Table],
-    output: Path,
-    schema: pa.Schema,
+    documents: Dataset,
+    ready: Callable[[pa.Table], pa.Table],
+    doc_columns: list[str],
+    payloads: Callable[[pa.Table], Iterator[Any]],
+    work: Callable[[Any], list[DocResult]],
+    output: Dataset,
     state_dir: Path,
-    process: StageFn,
+    executor,
+    schema: pa.Schema,
 ) -> StageReport:
-    """Bring `output` in line with `inputs` (a table with at least `doc_id`).
+    """Bring `output` in line with the documents upstream.
 
-    `read_inputs(doc_ids)` loads the full rows of the documents to process, so
-    that the texts of up-to-date documents are never read.
+    `ready(index)` narrows the documents index (doc_id, status) to those this
+    stage may process; `payloads(docs)` turns a table of documents to process
+    (with `doc_columns`) into chunks for `work`, a pure top-level function that
+    returns one DocResult per document and runs wherever the executor puts it.
     """
     started = time.perf_counter()
     report = StageReport(stage)
     state = read_state(state_dir, stage)
-    todo = plan(inputs.column("doc_id").to_pylist(), state, version)
+    index = ready(ok_documents(documents.read(["doc_id", "status"])))
+    todo = plan(index.column("doc_id").to_pylist(), state, version)
     report.plan = todo
     if todo.nothing_to_do and output.exists():
-        touch(output)
+        output.touch()
         touch(state_path(state_dir, stage))
         report.seconds = time.perf_counter() - started
         return report
 
-    new_rows: list[dict] = []
-    new_state: list[dict] = []
-    if todo.todo:
-        batch = read_inputs(todo.todo)
-        for result in process(batch):
-            new_rows.extend(result.rows)
-            new_state.append(
+    pending_tables: list[pa.Table] = []
+    pending_state: list[dict] = []
+    drop: list[str] = list(todo.removed)
+
+    def commit() -> None:
+        nonlocal state, pending_tables, pending_state, drop
+        done = [s["doc_id"] for s in pending_state]
+        # rows first, then state: a run killed in between redoes these documents
+        output.replace_rows(pending_tables, drop + done)
+        state = merge(state, pa.Table.from_pylist(pending_state, schema=STAGE_STATE), drop + done)
+        write_table(state, state_path(state_dir, stage), STAGE_STATE)
+        pending_tables, pending_state, drop = [], [], []
+
+    wanted = set(todo.todo)
+    progress = Progress(stage, total=len(wanted), unit="docs")
+
+    def chunks() -> Iterator[Any]:
+        for part in documents.iter_parts(doc_columns):
+            mask = pc.is_in(part.column("doc_id"), value_set=pa.array(sorted(wanted), pa.string()))
+            selected = ok_documents(part.filter(mask))
+            if selected.num_rows:
+                yield from payloads(selected)
+
+    for results in executor.map(work, chunks()):
+        rows: list[dict] = []
+        for result in results:
+            rows.extend(result.rows)
+            report.units += result.units
+            pending_state.append(
                 {
                     "doc_id": result.doc_id,
                     "version": version,
@@ -103,21 +136,18 @@ def run_incremental(
             )
             if result.error:
                 report.errors.append((result.doc_id, result.error))
-    replaced = todo.todo + todo.removed
-    table = merge(
-        read_table(output, schema), pa.Table.from_pylist(new_rows, schema=schema), replaced
-    )
-    states = merge(state, pa.Table.from_pylist(new_state, schema=STAGE_STATE), replaced)
-    # Data first, then state: a run killed in between redoes these documents next time.
-    write_table(table, output, schema)
-    write_table(states, state_path(state_dir, stage), STAGE_STATE)
-    report.rows = table.num_rows
+        pending_tables.append(pa.Table.from_pylist(rows, schema=schema))
+        progress.update(len(results))
+        if len(pending_state) >= FLUSH_DOCS:
+            commit()
+    progress.close()
+    commit()
+    output.compact()
+    report.rows = output.num_rows()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def ok_documents(documents: pa.Table) -> pa.Table:
-    """The documents that later stages work on: readable and not duplicates."""
-    import pyarrow.compute as pc
-
-    return documents.filter(pc.equal(documents.column("status"), "ok"))
+def in_chunks(items: list, size: int = CHUNK_DOCS) -> Iterable[list]:
+    for offset in range(0, len(items), size):
+        yield items[offset : offset + size]

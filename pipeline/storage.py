@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
+import secrets
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .schemas import STAGE_STATE
@@ -193,3 +197,186 @@ def run_lock(interim: Path) -> Iterator[None]:
         yield
     finally:
         fh.close()
+
+
+# --- datasets: a table as part files behind a manifest --------------------------
+
+
+class Dataset:
+    """A table stored as Parquet part files in a folder, behind a manifest.
+
+    ``interim/mentions.parquet/`` holds ``part-*.parquet`` files and
+    ``_manifest.json``, the list of the parts that make up the table. A change
+    writes new part files first, then replaces the manifest atomically, then
+    deletes the parts it no longer lists. Readers go through the manifest, so a
+    run killed at any point leaves the table as the last committed change made
+    it; files of an interrupted change are swept up by the next one.
+
+    Adding documents writes one new part per batch instead of rewriting the
+    table, and removing documents rewrites only the parts that hold them: the
+    cost of a change follows the size of the change, not of the corpus.
+    `compact()` merges small parts so that their number stays bounded.
+    """
+
+    MANIFEST = "_manifest.json"
+
+    def __init__(self, path: Path, schema: pa.Schema, key: str = "doc_id") -> None:
+        self.path = path
+        self.schema = schema
+        self.key = key
+
+    # reading
+
+    def parts(self) -> list[str]:
+        manifest = self.path / self.MANIFEST
+        if not manifest.exists():
+            return []
+        return json.loads(manifest.read_text(encoding="utf-8"))["parts"]
+
+    def exists(self) -> bool:
+        return (self.path / self.MANIFEST).exists()
+
+    def read(self, columns: list[str] | None = None, keys: Iterable[str] | None = None) -> pa.Table:
+        """The table, or some of its columns, or the rows of some keys."""
+        schema = (
+            self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
+        )
+        parts = [self.path / p for p in self.parts()]
+        if not parts:
+            return schema.empty_table()
+        dataset = ds.dataset(parts, format="parquet", schema=self.schema)
+        expression = None
+        if keys is not None:
+            expression = pc.field(self.key).isin(pa.array(sorted(set(keys)), pa.string()))
+        return dataset.to_table(columns=schema.names, filter=expression)
+
+    def iter_parts(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
+        """Part by part: for streaming over a table larger than memory."""
+        for part in self.parts():
+            table = pq.read_table(self.path / part, columns=columns, schema=self.schema)
+            yield table
+
+    def num_rows(self) -> int:
+        return sum(pq.ParquetFile(self.path / p).metadata.num_rows for p in self.parts())
+
+    def keys(self) -> list[str]:
+        return self.read([self.key]).column(self.key).to_pylist()
+
+    # writing
+
+    def _new_part(self, table: pa.Table) -> str:
+        name = f"part-{time.time_ns():x}-{os.getpid():x}-{secrets.token_hex(3)}.parquet"
+        write_table(conform(table, self.schema), self.path / name)
+        return name
+
+    def _commit(self, parts: list[str]) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"parts": parts}, indent=0).encode()
+        _atomic_bytes(self.path / self.MANIFEST, data)
+        listed = set(parts)
+        for f in self.path.glob("part-*.parquet"):
+            if f.name not in listed:
+                with contextlib.suppress(FileNotFoundError):
+                    f.unlink()
+
+    def replace_rows(self, new: list[pa.Table], drop_keys: Iterable[str]) -> None:
+        """Drop the rows of `drop_keys`, add `new` tables as parts; one commit."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        drop = pa.array(sorted(set(drop_keys)), pa.string())
+        parts = []
+        for part in self.parts():
+            if len(drop) == 0:
+                parts.append(part)
+                continue
+            keys = pq.read_table(self.path / part, columns=[self.key]).column(self.key)
+            hit = pc.is_in(keys, value_set=drop)
+            if not pc.any(hit).as_py():
+                parts.append(part)
+                continue
+            kept = pq.read_table(self.path / part, schema=self.schema).filter(pc.invert(hit))
+            if kept.num_rows:
+                parts.append(self._new_part(kept))
+        for table in new:
+            if table.num_rows:
+                parts.append(self._new_part(table))
+        self._commit(parts)
+
+    def ensure(self) -> None:
+        """Create an empty table if there is none, so that readers find its schema."""
+        if not self.exists():
+            self._commit([])
+
+    def compact(self, max_parts: int = 32, target_rows: int = 500_000) -> bool:
+        """Merge small parts when there are more than `max_parts`. Returns True if it did."""
+        parts = self.parts()
+        if len(parts) <= max_parts:
+            return False
+        merged: list[str] = []
+        batch: list[pa.Table] = []
+        rows = 0
+        for part in parts:
+            table = pq.read_table(self.path / part, schema=self.schema)
+            batch.append(table)
+            rows += table.num_rows
+            if rows >= target_rows:
+                merged.append(self._new_part(pa.concat_tables(batch)))
+                batch, rows = [], 0
+        if batch:
+            merged.append(self._new_part(pa.concat_tables(batch)))
+        self._commit(merged)
+        return True
+
+    def touch(self) -> None:
+        manifest = self.path / self.MANIFEST
+        if manifest.exists():
+            os.utime(manifest)
+            os.utime(self.path)
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class StreamWriter:
+    """Write a table batch by batch into one Parquet file, atomically at `close()`.
+
+    Normalise writes each processed table this way, so it never holds a whole
+    table in memory, and readers see the old file until the new one is complete.
+    """
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = schema
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd")
+        self.rows = 0
+
+    def write_rows(self, rows: list[dict]) -> None:
+        if rows:
+            self.write(pa.Table.from_pylist(rows, schema=self.schema))
+
+    def write(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self._writer.write_table(conform(table, self.schema))
+            self.rows += table.num_rows
+
+    def close(self) -> None:
+        self._writer.close()
+        os.replace(self._tmp, self.path)
+
+    def abort(self) -> None:
+        self._writer.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._tmp)

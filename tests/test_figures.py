@@ -6,6 +6,8 @@ run them.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import spacy
 
@@ -29,7 +31,7 @@ def run(nlp_fr, nlp_en):
         found = find_figures(doc, lang, exclude)
         for f in found:  # the API contract holds for every call
             assert doc.text[f.start : f.end] == f.text
-        assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+        assert all(a.end <= b.start for a, b in itertools.pairwise(found))
         return found
 
     return _run
@@ -71,6 +73,11 @@ def test_digits_and_currencies(run, lang, text, expected):
     found = run(lang, text)
     assert [(f.value, f.unit) for f in found] == [expected]
     assert found[0].rule == "figures.digits"
+
+
+def test_groups_of_zeros_are_not_read_as_phone_numbers(run):
+    found = run("fr", "Le prêt de 1 000 000 euros et 12 005 000 FCFA.")
+    assert [(f.value, f.unit) for f in found] == [(1e6, "EUR"), (12005000.0, "XOF")]
 
 
 def test_french_dot_with_three_digits_is_a_thousands_separator(run):

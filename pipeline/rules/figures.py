@@ -59,9 +59,7 @@ _BULLETS = "•·▪►○◦‣∙*-–—>"
 # (footnote markers "étude2", "G7"), after letter+hyphen ("COVID-19"), after a decimal
 # separator, a slash, a colon or "@#°" (dates, times, ratios, references, "n°12"), nor after
 # letter+punctuation with no space ("durable.3", footnote calls).
-_NUM_BEFORE = (
-    r"(?<![\w@#/:°.,])(?<!\d[.,])(?<!" + _LETTER + r"-)(?<!" + _LETTER + r"[.;:»”’)])"
-)
+_NUM_BEFORE = r"(?<![\w@#/:°.,])(?<!\d[.,])(?<!" + _LETTER + r"-)(?<!" + _LETTER + r"[.;:»”’)])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +197,21 @@ def _lang(code: str) -> _Lang:
     word_alt = "(?:" + _alt(words) + r")(?![^\W\d_])"
     joiners = "|".join(_phrase(j) for j in data["number_joiners"])
     sep = (
-        r"(?:-(?:" + joiners + r")-|" + _SP + r"*-" + _SP + r"*|"
-        + _SP + r"+(?:(?:" + joiners + r")" + _SP + r"+)?)"
+        r"(?:-(?:"
+        + joiners
+        + r")-|"
+        + _SP
+        + r"*-"
+        + _SP
+        + r"*|"
+        + _SP
+        + r"+(?:(?:"
+        + joiners
+        + r")"
+        + _SP
+        + r"+)?)"
     )
-    words_re = re.compile(
-        r"(?<![\w-])" + word_alt + r"(?:" + sep + word_alt + r")*", re.IGNORECASE
-    )
+    words_re = re.compile(r"(?<![\w-])" + word_alt + r"(?:" + sep + word_alt + r")*", re.IGNORECASE)
 
     approx_values: dict[str, tuple[float, bool, str | None, bool]] = {}
     for noun, value in data["approx_nouns"].items():
@@ -238,7 +245,9 @@ def _lang(code: str) -> _Lang:
         if m.get("currency"):
             pat += r"(?=" + _SP + r"?" + sym_re + r")"
         flags = 0 if m.get("case") else re.IGNORECASE
-        mults.append(_Multiplier(re.compile(pat, flags), float(m["factor"]), m.get("approx", False)))
+        mults.append(
+            _Multiplier(re.compile(pat, flags), float(m["factor"]), m.get("approx", False))
+        )
 
     mids = [_phrase(c) for c in data["range_connectors"] if c[0].isalnum()]
     dashes = "".join(re.escape(c) for c in data["range_connectors"] if not c[0].isalnum())
@@ -247,7 +256,9 @@ def _lang(code: str) -> _Lang:
     )
     pairs = tuple(
         (
-            re.compile(r"(?<!\w)" + _phrase(o) + (r"\s+" if o[-1].isalnum() else r"\s*") + r"\Z", re.I),
+            re.compile(
+                r"(?<!\w)" + _phrase(o) + (r"\s+" if o[-1].isalnum() else r"\s*") + r"\Z", re.I
+            ),
             re.compile(r"\s+" + _phrase(m) + r"\s+\Z", re.IGNORECASE),
         )
         for o, m in data["range_pairs"]
@@ -274,9 +285,7 @@ def _lang(code: str) -> _Lang:
         multipliers=tuple(mults),
         link=re.compile(r"\s*(?:" + _alt(data["link_words"]) + r")(?:\s+|(?<=['’]))", re.I),
         partitive=re.compile(r"\s+(?:" + _alt(data["partitive_links"]) + r")\s+", re.I),
-        percent=re.compile(
-            _SP + r"?(?:%|(?i:" + _alt(data["percent_words"]) + r")(?![^\W_]))"
-        ),
+        percent=re.compile(_SP + r"?(?:%|(?i:" + _alt(data["percent_words"]) + r")(?![^\W_]))"),
         currency_after=currency_after,
         currency_before=currency_before,
         currency_codes=codes,
@@ -286,7 +295,9 @@ def _lang(code: str) -> _Lang:
         range_pairs=pairs,
         labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"]),
         street_after=re.compile(  # "12 rue ...", "12, avenue ...", "149 Main Street"
-            r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*(?i:" + _alt(data["street_words_after"]) + r")(?![^\W_])"
+            r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*(?i:"
+            + _alt(data["street_words_after"])
+            + r")(?![^\W_])"
         ),
         temporal_before=_cue_before(data["temporal_before"] + data["months"]),
         months=frozenset(data["months"]),
@@ -315,8 +326,8 @@ def _lang(code: str) -> _Lang:
 _BLOCKED = re.compile(
     r"(?:https?://|www\.)\S+"  # URLs
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?<![\w+])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international phones
-    r"|(?<![\w,.])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national phones
+    r"|(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international phones
+    r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national phones
     r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
     r"\+?\d[\d() .\-/]{7,}\d"
     r"|\(\s*\d{1,3}\s*\)"  # "(2)": enumeration in running text
@@ -419,7 +430,9 @@ class _Matcher:
             raw = m.group()
             plain = raw.isdigit()
             out.append(
-                _Cand(s, e, s, e, _parse_digits(raw, self.L.code), "figures.digits", plain_int=plain)
+                _Cand(
+                    s, e, s, e, _parse_digits(raw, self.L.code), "figures.digits", plain_int=plain
+                )
             )
         return out
 
@@ -452,7 +465,11 @@ class _Matcher:
         if self.blocked_at(s, e) or re.search(r"\d" + _SP + r"*\Z", self.before(s, 4)):
             return None  # "5 sept." is a date, not 5 then 7
         if first in L.bare_multipliers:
-            art = L.bare_multiplier_article.search(self.before(s)) if L.bare_multiplier_article else None
+            art = (
+                L.bare_multiplier_article.search(self.before(s))
+                if L.bare_multiplier_article
+                else None
+            )
             if art is None:
                 return None  # "millions" alone: left to the approximation nouns
             s -= len(art.group())
@@ -474,10 +491,9 @@ class _Matcher:
             noun = m.group("noun").lower()
             value, approx, unit, plural = self.L.approx_values[noun]
             s, e = m.span()
-            if m.group("det") is None:
-                # bare "centaines de", "thousands of": plural and followed by de/of
-                if not (plural and self.L.link.match(self.text, e)):
-                    continue
+            # without a determiner only "centaines de", "thousands of" (plural, then de/of)
+            if m.group("det") is None and not (plural and self.L.link.match(self.text, e)):
+                continue
             if self.blocked_at(s, e):
                 continue
             cand = _Cand(s, e, s, e, value, "figures.approx_noun", approximate=approx)
@@ -614,10 +630,9 @@ class _Matcher:
             return _singularise(low, L.code)
         n = min(3, len(lemma), len(low))
         shares_stem = bool(lemma) and lemma[:n] == low[:n]
-        if not shares_stem or not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", lemma):
-            lemma = _singularise(low, L.code)
-        elif lemma == low and (plural or low.endswith("s")):
-            lemma = _singularise(low, L.code)
+        odd = not shares_stem or not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", lemma)
+        if odd or (lemma == low and (plural or low.endswith("s"))):
+            return _singularise(low, L.code)
         return lemma
 
     # ---- ranges
@@ -680,7 +695,9 @@ class _Matcher:
     def is_year_like(self, c: _Cand) -> bool:
         parts = c.parts or [c]
         return all(
-            p.plain_int and len(self.text[p.core_start : p.core_end]) == 4 and 1900 <= p.value <= 2100
+            p.plain_int
+            and len(self.text[p.core_start : p.core_end]) == 4
+            and 1900 <= p.value <= 2100
             for p in parts
         )
 
@@ -703,9 +720,9 @@ class _Matcher:
         label = L.labels_before.search(before)
         if label and not self.label_is_verb(c.core_start - len(label.group())):
             return True
-        if c.unit is None and "(" in self.before(c.core_start, 80):
-            if _CITATION.search(self.before(c.core_start, 80)):
-                return True  # page of a citation: "(Dupont, 2010, 12)"
+        wide = self.before(c.core_start, 80)
+        if c.unit is None and "(" in wide and _CITATION.search(wide):
+            return True  # page of a citation: "(Dupont, 2010, 12)"
         nxt = self.next_token(c.core_end)
         prv = self.prev_token(c.core_start)
         if c.unit_kind != "noun" and self.is_month(nxt):
@@ -721,9 +738,8 @@ class _Matcher:
         if self.is_year_like(c):
             if c.unit_kind in ("currency", "percent"):
                 return False
-            if c.unit_kind == "noun" and c.plural_noun and not L.temporal_before.search(before):
-                return False
-            return True
+            counted = c.unit_kind == "noun" and c.plural_noun
+            return not counted or bool(L.temporal_before.search(before))
         if L.decade_before.search(before) and c.unit is None:
             return True  # "les années 90"
         if c.plain_int and c.unit is None:
@@ -731,12 +747,10 @@ class _Matcher:
                 return True  # identifiers, account or reference numbers
             if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
                 return True  # postal code before a town: "4000 Liège"
-        if c.rule == "figures.digits" and self.name_like(prv):
-            # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
-            # currency after it still makes a count ("Kinshasa 250 élèves")
-            if c.unit is None or (c.unit_kind == "noun" and not c.plural_noun):
-                return True
-        return False
+        # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
+        # currency after it still makes a count ("Kinshasa 250 élèves")
+        weak_unit = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
+        return c.rule == "figures.digits" and weak_unit and self.name_like(prv)
 
     def label_is_verb(self, pos: int) -> bool:
         tok = self.next_token(pos)

@@ -240,11 +240,44 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     return found
 
 
+_INDEFINITE = frozenset(
+    [
+        "un",
+        "une",
+        "a",
+        "an",
+        "notre",
+        "nos",
+        "our",
+        "leur",
+        "leurs",
+        "their",
+        "son",
+        "sa",
+        "ses",
+        "his",
+        "her",
+        "its",
+        "cette",
+        "this",
+    ]
+)
+
+
 def _after_org_noun(window: str) -> bool:
-    """ "une ONG locale (X)", "a local NGO (X)": the brackets name an organisation."""
+    """ "une ONG locale (X)", "a local NGO (X)": the brackets name an organisation.
+
+    The organisation noun must follow an indefinite or possessive determiner
+    (at most one adjective between): "la société civile (CSO)" is a term.
+    """
     apposition_words = {fold(w) for w in _apposition_words()}
-    tail = re.findall(r"[\w'’\-]+", window)[-3:]
-    return any(fold(w) in apposition_words for w in tail)
+    words = [w.lower() for w in re.findall(r"[\w'’\-]+", window)][-4:]
+    for i, word in enumerate(words):
+        if fold(word) in apposition_words and i > 0:
+            before = words[max(0, i - 2) : i]
+            if any(w in _INDEFINITE for w in before):
+                return True
+    return False
 
 
 @cache

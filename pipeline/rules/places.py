@@ -302,13 +302,29 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
 
     french = _translator("iso3166-1")
 
-    # Capitals are looked up by their exact geonames name (both come from geonames).
-    wanted = {(code, geo["capital"]) for code, geo in geo_countries.items() if geo["capital"]}
-    capitals: dict[tuple[str, str], dict] = {}
-    for city in cities.values():
-        key = (city["countrycode"], city["name"])
-        if key in wanted and city["population"] > capitals.get(key, {}).get("population", -1):
-            capitals[key] = city
+    # Capitals by name: exact first (both names come from geonames), then folded for the
+    # countries whose capital is spelt without its accents ("Brasilia", "Yaounde"), then
+    # among alternate names ("Ulan Bator" for Ulaanbaatar).
+    capitals: dict[str, dict] = {}
+    for how in ("exact", "folded", "alternate"):
+        wanted = {
+            code: geo["capital"] if how == "exact" else fold[geo["capital"]]
+            for code, geo in geo_countries.items()
+            if geo["capital"] and code not in capitals
+        }
+        for city in cities.values():
+            code = city["countrycode"]
+            if code not in wanted:
+                continue
+            if how == "exact":
+                found = city["name"] == wanted[code]
+            elif how == "folded":
+                found = fold[city["name"]] == wanted[code]
+            else:
+                found = any(_fold(alt) == wanted[code] for alt in city["alternatenames"])
+            best = capitals.get(code)
+            if found and (best is None or city["population"] > best["population"]):
+                capitals[code] = city
 
     records: dict[str, _Record] = {}
     shorts: dict[str, list[tuple[str, str]]] = {}
@@ -323,8 +339,8 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
                 for attr in ("common_name", "official_name")
                 if hasattr(country, attr)
             ]
-        name = geo["name"] if geo else iso_names[0]
-        capital = capitals.get((code, geo["capital"])) if geo else None
+        name = geo["name"].strip() if geo else iso_names[0]
+        capital = capitals.get(code)
         record = _Record(
             place_id=f"geonames:{geo['geonameid']}" if geo else f"iso3166-1:{code}",
             name=name,
