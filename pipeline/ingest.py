@@ -337,11 +337,14 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     batch: list[dict] = []
     drop = list(report.plan.removed)
     for raw_file in todo:
-        if raw_file.source in known:
-            report.plan.changed += 1
-        else:
-            report.plan.new += 1
         row = read_document(raw_file, paths.raw, version)
+        previous = known.get(raw_file.source)
+        if previous is None:
+            report.plan.new += 1
+        elif (previous["doc_id"], previous["version"]) == (row["doc_id"], version):
+            report.plan.skipped += 1  # touched, or a duplicate re-read: same bytes, same text
+        else:
+            report.plan.changed += 1
         if row["status"] == "ok":
             first = owner.setdefault(row["doc_id"], row["source"])
             if first != row["source"]:

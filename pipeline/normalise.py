@@ -533,16 +533,20 @@ def organisation_index(organisations: Path) -> list[dict]:
 
 
 def _fingerprint(paths: Paths) -> str:
-    """What normalise's output depends on: the interim tables' manifests and its own code."""
+    """What normalise's output depends on: which documents, made by which stage
+    versions, and normalise's own code and data. A file touched but unchanged
+    leaves it the same, so normalise is skipped."""
     from .config import _fingerprint as fingerprint
+    from .storage import read_state
 
+    meta = documents_dataset(paths).read(["source", "doc_id", "status", "error", "version"])
+    states = [read_state(paths.state, stage) for stage in ("language", "extract")]
     parts = [
-        (paths.interim / name / Dataset.MANIFEST)
-        for name in ("documents.parquet", "segments.parquet", "mentions.parquet")
+        meta.sort_by("source"),
+        *(s.select(["doc_id", "version"]).sort_by("doc_id") for s in states),
     ]
-    texts = [p.read_text(encoding="utf-8") if p.exists() else "" for p in parts]
     return fingerprint(
-        *texts,
+        *(json.dumps(t.to_pydict(), sort_keys=True, default=str) for t in parts),
         Path(__file__),
         Path(org_rules.__file__),
         Path(place_rules.__file__),

@@ -13,6 +13,7 @@ Memory follows the batch size, not the corpus size.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,7 +30,9 @@ from .storage import Dataset, Plan, merge, plan, read_state, state_path, touch, 
 log = logging.getLogger(__name__)
 
 CHUNK_DOCS = 16  # documents per task sent to a worker
-FLUSH_DOCS = 2000  # documents per commit
+# Documents per commit: a killed run keeps what it committed. PIPELINE_FLUSH_DOCS
+# lowers it (the tests do, to kill a run between two commits).
+FLUSH_DOCS = int(os.environ.get("PIPELINE_FLUSH_DOCS", "2000"))
 
 
 @dataclass(slots=True)
