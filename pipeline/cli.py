@@ -40,33 +40,19 @@ def _check_raw(paths: Paths) -> None:
 
 
 def run_stage(stage: str, paths: Paths, args, executor=None) -> None:
+    """One stage under the run lock; language and extract use `executor` (made here if None)."""
     from .storage import RunLocked, run_lock
 
+    own = executor is None and stage in ("language", "extract")
     try:
         with run_lock(paths.interim):
-            if stage == "ingest":
-                from . import ingest
-
-                _check_raw(paths)
-                report = ingest.run(paths)
-            elif stage == "language":
-                from . import language
-
-                report = language.run(paths, detector_name=args.detector)
-            elif stage == "extract":
-                from . import extract
-
-                own = executor is None
-                executor = executor or _executor(args)
-                try:
-                    report = extract.run(paths, executor=executor)
-                finally:
-                    if own:
-                        executor.close()
-            else:
-                from . import normalise
-
-                report = normalise.run(paths)
+            if own:
+                executor = _executor(args)
+            try:
+                report = _stage(stage, paths, args, executor)
+            finally:
+                if own:
+                    executor.close()  # workers share the lock: joined before it is released
     except RunLocked as exc:
         raise SystemExit(f"pipeline: {exc}") from None
     _log_stage(paths, report)
@@ -75,6 +61,25 @@ def run_stage(stage: str, paths: Paths, args, executor=None) -> None:
         print(f"  error: {source}: {error}", flush=True)
     if len(report.errors) > 20:
         print(f"  ... and {len(report.errors) - 20} more (see `pipeline status`)", flush=True)
+
+
+def _stage(stage: str, paths: Paths, args, executor):
+    if stage == "ingest":
+        from . import ingest
+
+        _check_raw(paths)
+        return ingest.run(paths)
+    if stage == "language":
+        from . import language
+
+        return language.run(paths, detector_name=args.detector, executor=executor)
+    if stage == "extract":
+        from . import extract
+
+        return extract.run(paths, executor=executor)
+    from . import normalise
+
+    return normalise.run(paths)
 
 
 def _executor(args):
@@ -274,9 +279,19 @@ def main(argv: list[str] | None = None) -> int:
         run_stage(args.command, paths, args)
         return 0
     if args.command == "run":
+        from .storage import RunLocked, run_lock
+
         started = time.time()
-        for stage in STAGES:
-            run_stage(stage, paths, args)
+        try:
+            with run_lock(paths.interim):
+                executor = _executor(args)
+                try:
+                    for stage in STAGES:
+                        run_stage(stage, paths, args, executor)
+                finally:
+                    executor.close()
+        except RunLocked as exc:
+            raise SystemExit(f"pipeline: {exc}") from None
         return cmd_summary(paths, started)
     if args.command == "status":
         return cmd_status(paths)

