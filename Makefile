@@ -15,7 +15,9 @@ RAW ?= raw
 INTERIM ?= interim
 PROCESSED ?= processed
 WORKERS ?=
+EXECUTOR ?= local
 ARGS = --raw "$(RAW)" --interim "$(INTERIM)" --processed "$(PROCESSED)"
+RUN_ARGS = $(ARGS) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS))
 
 # Start time of this make invocation, for the summary's "time taken".
 export PIPELINE_STARTED := $(shell date +%s.%N)
@@ -51,10 +53,10 @@ $(INTERIM)/documents.parquet: $(MANIFEST) $(PKG_SRC)
 	$(PY) -m pipeline ingest $(ARGS)
 
 $(INTERIM)/segments.parquet: $(INTERIM)/documents.parquet
-	$(PY) -m pipeline language $(ARGS)
+	$(PY) -m pipeline language $(RUN_ARGS)
 
 $(INTERIM)/mentions.parquet: $(INTERIM)/segments.parquet
-	$(PY) -m pipeline extract $(ARGS) $(if $(WORKERS),--workers $(WORKERS))
+	$(PY) -m pipeline extract $(RUN_ARGS)
 
 $(PROCESSED)/documents.parquet: $(INTERIM)/mentions.parquet
 	$(PY) -m pipeline normalise $(ARGS)
@@ -63,16 +65,16 @@ ingest: $(STAMP) ## Stage 1: raw pages into interim/documents.parquet
 	$(PY) -m pipeline ingest $(ARGS)
 
 language: $(STAMP) ## Stage 2: segments and their languages into interim/segments.parquet
-	$(PY) -m pipeline language $(ARGS)
+	$(PY) -m pipeline language $(RUN_ARGS)
 
 extract: $(STAMP) ## Stage 3: NER, dates and figures into interim/mentions.parquet
-	$(PY) -m pipeline extract $(ARGS) $(if $(WORKERS),--workers $(WORKERS))
+	$(PY) -m pipeline extract $(RUN_ARGS)
 
 normalise: $(STAMP) ## Stage 4: organisations, places, dates, figures into processed/
 	$(PY) -m pipeline normalise $(ARGS)
 
 run: $(STAMP) ## All stages in one process, without make's file checks
-	$(PY) -m pipeline run $(ARGS)
+	$(PY) -m pipeline run $(RUN_ARGS)
 
 status: $(STAMP) ## What is in raw/ against what has been processed
 	@$(PY) -m pipeline status $(ARGS)
@@ -86,6 +88,9 @@ test: $(STAMP) ## Run the tests
 lint: $(STAMP) ## ruff check and format check
 	$(PY) -m ruff check pipeline tests
 	$(PY) -m ruff format --check pipeline tests
+
+bench: $(STAMP) ## Throughput, memory and re-run figures on a generated corpus (one JSON line)
+	$(PY) -m pipeline.bench
 
 bench-html: $(STAMP) ## Main-text extraction on the external HTML benchmark
 	$(PY) -m pipeline.bench_html

@@ -127,6 +127,7 @@ def stage_versions() -> dict[str, str]:
         ingest,
         PACKAGE / "language.py",
         PACKAGE / "segment.py",
+        PACKAGE / "data" / "function_words.json",
         "py3langid=" + package_version("py3langid"),
     )
     extract = _fingerprint(

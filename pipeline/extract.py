@@ -56,6 +56,11 @@ LABELS = {
 # An entity that starts with an elided article or preposition ("l'", "d'",
 # "qu'") starts after it: the French model often includes them.
 _LEADING_ELISION = re.compile(r"^(?:[lLdDjJnNsStTmMcC]|[qQ]u|[jJ]usqu|[lL]orsqu|[pP]uisqu)'\s*")
+# A lower-case preposition before a capitalised word is not part of the name:
+# "de Belgique", "du Nord", "in Kinshasa".
+_LEADING_PREPOSITION = re.compile(
+    r"^(?:de la|de|du|des|à|au|aux|en|of|in|at|from|to)\s+(?=[A-ZÀ-Ý])"
+)
 _TRIM_CHARS = " \t\n-–—•·*,;:.!?()[]{}«»\"'/|"
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _NAME_STOP = re.compile(r"\s*[“”«»\"]|\s+\(")
@@ -98,6 +103,9 @@ def trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     m = _LEADING_ELISION.match(text[start:end].replace("\u2019", "'"))
     if m and m.end() < end - start:
+        start += m.end()
+    m = _LEADING_PREPOSITION.match(text[start:end])
+    if m:
         start += m.end()
     while end > start and text[end - 1] in _TRIM_CHARS and text[end - 1] not in ").":
         end -= 1

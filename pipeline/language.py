@@ -15,6 +15,7 @@ when the unrestricted model is sure it is some other language.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import Counter
@@ -22,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, partial
 
-from .config import Paths, stage_versions
+from .config import PACKAGE, Paths, stage_versions
 from .runner import DocResult, StageReport, in_chunks, run_incremental
 from .schemas import SEGMENTS
 from .segment import segment_text
@@ -33,6 +34,8 @@ UNDETERMINED = "und"
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 2  # fewer letters-only words than this: too short to tell
+_TOKEN = re.compile(r"[^\W\d_]+")
+FUNCTION_WORD_SHARE = 0.12  # below this share of fr/en function words, check other languages
 MIN_CONFIDENCE = 0.70  # restricted fr/en probability below this: und
 OTHER_LANGUAGE_CONFIDENCE = 0.95  # unrestricted model this sure of a third language: und
 OTHER_LANGUAGE_MIN_CHARS = 40
@@ -51,6 +54,21 @@ class Segment:
     score: float
 
 
+@cache
+def _function_words() -> frozenset[str]:
+    data = json.loads((PACKAGE / "data" / "function_words.json").read_text(encoding="utf-8"))
+    return frozenset(w for lang in LANGUAGES for w in data[lang])
+
+
+def _few_function_words(text: str) -> bool:
+    """French and English text is about a third function words; another language is not."""
+    words = _TOKEN.findall(text.lower())
+    if not words:
+        return True
+    share = sum(1 for w in words if w in _function_words()) / len(words)
+    return share < FUNCTION_WORD_SHARE
+
+
 class Py3LangidDetector:
     name = "py3langid"
 
@@ -65,7 +83,7 @@ class Py3LangidDetector:
         if len(_WORD.findall(text)) < MIN_WORDS:
             return UNDETERMINED, 0.0
         lang, prob = self._fr_en.classify(text)
-        if len(text) >= OTHER_LANGUAGE_MIN_CHARS:
+        if len(text) >= OTHER_LANGUAGE_MIN_CHARS and _few_function_words(text):
             other, other_prob = self._any.classify(text)
             if other not in LANGUAGES and other_prob >= OTHER_LANGUAGE_CONFIDENCE:
                 return UNDETERMINED, float(other_prob)

@@ -203,27 +203,36 @@ def resolve_labels(
 
     # 3. Junk out: function words, page furniture, common nouns with a capital,
     # acronyms of terms.
+    for m in names:
+        bare = org_rules.footnote_stripped(m["text"], text)
+        if bare:  # "IRFAM1": a footnote marker glued to the name
+            m["end"] = m["start"] + len(bare)
+            m["text"] = bare
     names = [
         m
         for m in names
         if not org_rules.is_junk(m["text"])
         and not _common_noun(m["text"], text)
         and m["text"] not in terms
+        and not org_rules.is_generic_body(m["text"])
+        and not (m["label"] != "LOC" and org_rules.is_cited_author(text, m["end"]))
     ]
 
     # 4. One label per name: votes, with organisation nouns and the gazetteer as evidence.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in names:
         votes[org_rules.fold(m["text"])][m["label"]] += 1
+    # a name a rule found as an organisation is one everywhere in the document
+    rule_orgs = {org_rules.fold(r["text"]) for r in rules.mentions}
     for m in names:
-        if org_rules.has_org_cue(m["text"]):
+        if org_rules.has_org_cue(m["text"]) or org_rules.fold(m["text"]) in rule_orgs:
             label = "ORG"
         elif m["text"] in place_acronyms:
             label = "LOC"
         else:
             counts = votes[org_rules.fold(m["text"])]
             kind = _gazetteer_kind(m["text"], language) if m["label"] != "PER" else None
-            if kind in ("country", "region", "continent"):
+            if kind in ("country", "region", "continent", "city"):
                 counts = counts + Counter({"LOC": 2})
             label = max(counts, key=lambda lab: (counts[lab], lab == "ORG"))
             if label == "MISC" and org_rules.is_name_like_acronym_or_brand(m["text"]):

@@ -81,22 +81,17 @@ def load_table(
     The folder comes from `data_dirs()` unless given. A missing table is an empty frame with
     the table's columns, so every notebook cell also runs on a fresh corpus.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from pipeline import schemas
-    from pipeline.storage import read_table
+    from pipeline.storage import Dataset, read_table
 
     processed, interim_dir = data_dirs()
     folder = Path(folder) if folder is not None else (interim_dir if interim else processed)
     schema = (schemas.INTERIM_TABLES if interim else schemas.PROCESSED_TABLES)[name]
-    if columns:
-        schema = pa.schema([schema.field(c) for c in columns])
     path = folder / f"{name}.parquet"
-    if path.is_dir():  # a table kept in parts: pyarrow skips the `_manifest.json`
-        table = pq.read_table(path, columns=schema.names)
+    if path.is_dir():  # a table kept in parts (storage.Dataset)
+        table = Dataset(path, schema).read(columns=columns)
     else:  # read_table gives an empty table with the schema when the file is missing
-        table = read_table(path, schema, columns=schema.names)
+        table = read_table(path, schema, columns=columns)
     return table.to_pandas()
 
 
@@ -302,8 +297,12 @@ def _inject_parameters(nb, parameters: dict[str, object]) -> None:
     nb.cells.insert(index + 1, cell)
 
 
-def _html_exporter():
-    """nbconvert's `lab` HTML with every script that would come from a CDN left out."""
+def _html_exporter(with_code: bool = False):
+    """nbconvert's `lab` HTML with every script that would come from a CDN left out.
+
+    Without `with_code` the report shows the notebook's text and outputs only: it is read by
+    people who want the tables and pictures; the code is in the notebook.
+    """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -318,6 +317,9 @@ def _html_exporter():
         template_name="lab",
         extra_loaders=[DictLoader({"offline.html.j2": offline})],
         embed_images=True,
+        exclude_input=not with_code,
+        exclude_input_prompt=not with_code,
+        exclude_output_prompt=True,
     )
     exporter.template_file = "offline.html.j2"
     return exporter
@@ -343,6 +345,7 @@ def run_notebook(
     parameters: dict[str, object] | None = None,
     timeout: int = 300,
     pictures: Path | None = None,
+    with_code: bool = False,
 ) -> Report:
     """Execute notebooks/<name>.ipynb against the given tables and write <out>/<name>.html.
 
@@ -369,13 +372,15 @@ def run_notebook(
             resources={"metadata": {"path": str(NOTEBOOKS)}},
         )
         try:
-            client.execute(env=env, cwd=str(NOTEBOOKS))
+            client.execute(env=env, cwd=str(NOTEBOOKS), cleanup_kc=True)
         except CellExecutionError as exc:
             error = str(exc).strip().splitlines()[-1] if str(exc).strip() else repr(exc)
         except Exception as exc:  # kernel died, timeout: still write what ran
             error = f"{type(exc).__name__}: {exc}"
     out.mkdir(parents=True, exist_ok=True)
-    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    body, _ = _html_exporter(with_code).from_notebook_node(
+        nb, resources={"metadata": {"name": name}}
+    )
     target = out / f"{name}.html"
     target.write_text(body, encoding="utf-8")
     if pictures is not None and not error:
@@ -406,6 +411,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="also save each notebook's README picture into this folder (e.g. docs)",
     )
+    parser.add_argument("--with-code", action="store_true", help="show the code cells too")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     parser.add_argument("notebooks", nargs="*", default=list(NOTEBOOK_NAMES))
     args = parser.parse_args(argv)
@@ -427,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parameters=parameters,
             timeout=args.timeout,
             pictures=args.pictures,
+            with_code=args.with_code,
         )
         status = "ok" if report.ok else f"FAILED: {report.error}"
         print(f"{report.html}  {report.seconds:.1f} s  {status}")

@@ -76,16 +76,52 @@ def is_junk(name: str) -> bool:
 
 
 def has_org_cue(name: str) -> bool:
-    """The name's first or last word is an organisation noun, or it names an institution."""
+    """One of the name's first two words or its last is an organisation noun
+    ("Haute École de Namur", "Lutheran World Foundation"), or it names an institution."""
     org_words, institutions, _ = _lists()
     words = fold(name).split()
     if len(words) < 2:
         return False
     if words[0] in org_words or words[-1] in org_words:
         return True
-    stripped = _ARTICLE.sub("", name.strip())
-    first = stripped.split()[0] if stripped.split() else ""
+    raw_words = _ARTICLE.sub("", name.strip()).split()
+    if len(raw_words) > 2 and raw_words[1][:1].isupper() and fold(raw_words[1]) in org_words:
+        return True
+    first = raw_words[0] if raw_words else ""
     return fold(first) in institutions and first[:1].isupper() and len(words) >= 3
+
+
+def is_generic_body(name: str) -> bool:
+    """An organisation noun with only lower-case words after it names no one in
+    particular: "Comité de direction", "Conseil d'administration", "Bureau central".
+    Longer names written that way are real ("Organisation mondiale de la santé")."""
+    org_words, _, _ = _lists()
+    words = _ARTICLE.sub("", name.strip()).split()
+    if not 2 <= len(words) <= 3 or fold(words[0]) not in org_words:
+        return False
+    return all(not any(ch.isupper() for ch in w) for w in words[1:])
+
+
+_FOOTNOTE = re.compile(r"^(.*[A-ZÀ-Ý])(\d{1,2})$")
+
+
+def footnote_stripped(name: str, text: str) -> str | None:
+    """ "IRFAM1" is IRFAM with a footnote marker, when the text also writes IRFAM alone."""
+    m = _FOOTNOTE.match(name)
+    if m and re.search(rf"(?<!\w){re.escape(m.group(1))}(?![\w])", text):
+        return m.group(1)
+    return None
+
+
+_CITATION_AFTER = re.compile(
+    r"^(?:\s+(?:et|and|&)\s+[A-ZÀ-Ý][\w’'\-]+)?"  # a co-author
+    r"\s*(?:,\s*(?:1[89]|20)\d\d\b|et al\b|\((?:1[89]|20)\d\d\)|,\s*op\. cit|,\s*ibid)"
+)
+
+
+def is_cited_author(text: str, end: int) -> bool:
+    """A name followed by a year in a citation ("Dupont, 2010", "Smith et al.") is an author."""
+    return bool(_CITATION_AFTER.match(text[end : end + 40]))
 
 
 def is_acronym(token: str) -> bool:

