@@ -90,3 +90,77 @@ def test_canonical_name_prefers_the_long_form_without_article():
         == "Union Nationale des Éleveurs"
     )
     assert canonical_name(["Caritas", "Caritas"]) == "Caritas"
+
+
+def _spans(text, spans):
+    return [text[s:e] for s, e in spans]
+
+
+def test_apposition_names_in_both_languages():
+    from pipeline.rules.organisations import find_apposition_names
+
+    fr = "Nous travaillons avec l'asbl Terre Commune et la coopérative Avenir Paysan depuis longtemps."
+    assert _spans(fr, find_apposition_names(fr)) == ["Terre Commune", "Avenir Paysan"]
+    en = "The charity Open Hands works with an NGO in Lagos and the network Clean Rivers Alliance."
+    # "an NGO in Lagos": a preposition, so Lagos is a place, not the NGO's name
+    assert _spans(en, find_apposition_names(en)) == ["Open Hands", "Clean Rivers Alliance"]
+    bracket = "Le projet est mené avec une ONG locale (ADECO) et la société civile (CSO)."
+    assert _spans(bracket, find_apposition_names(bracket)) == ["ADECO"]
+
+
+def test_enumerated_names_after_a_plural_organisation_noun():
+    from pipeline.rules.organisations import find_enumerated_names
+
+    fr = "Il collabore avec des ONG internationales (Oxfam, Caritas Mali et Plan International)."
+    assert _spans(fr, find_enumerated_names(fr)) == ["Oxfam", "Caritas Mali", "Plan International"]
+    en = "Our partners: Save the Children, Water Aid and Mercy Corps."
+    assert _spans(en, find_enumerated_names(en)) == [
+        "Save the Children",
+        "Water Aid",
+        "Mercy Corps",
+    ]
+    # a list with a common noun in it is not a list of names
+    mixed = "des associations (Les Amis du Parc, plusieurs écoles, la mairie)"
+    assert find_enumerated_names(mixed) == []
+
+
+def test_partner_list_items():
+    from pipeline.rules.organisations import find_list_item_names
+
+    text = (
+        "Nos partenaires :\n"
+        "- La Fondation des Trois Rivières\n"
+        "- Le Centre Culturel de Namur (CCN)\n"
+        "- Le Groupe Vocal Arpège\n"
+        "- voir aussi la page précédente\n"
+        "- Annexe 3/ rapport financier\n"
+    )
+    tagged = [(text.index("Groupe"), text.index("Groupe") + 19)]
+    assert _spans(text, find_list_item_names(text, tagged)) == [
+        "Fondation des Trois Rivières",
+        "Centre Culturel de Namur",
+        "Groupe Vocal Arpège",
+    ]
+
+
+def test_term_acronyms_are_not_organisations():
+    from pipeline.rules.organisations import find_term_acronyms
+
+    text = "Le produit intérieur brut (PIB) progresse ; le Fonds Rural (FR) aussi. The gross domestic product (GDP) too."
+    assert find_term_acronyms(text) == {"PIB", "GDP"}
+
+
+def test_footnote_markers_cited_authors_and_generic_bodies():
+    from pipeline.rules.organisations import footnote_stripped, is_cited_author, is_generic_body
+
+    text = "Le CERFA2 publie chaque année. Le CERFA est basé à Lyon."
+    assert footnote_stripped("CERFA2", text) == "CERFA"
+    assert footnote_stripped("G7", "Le G7 se réunit.") is None
+    cite = "comme le montrent Durand et Petit, 2015, puis Smith et al. (2019)"
+    assert is_cited_author(cite, cite.index(" et Petit"))
+    assert is_cited_author(cite, cite.index(" et al"))
+    assert not is_cited_author("Durand travaille à Paris.", 6)
+    assert is_generic_body("Comité de direction")
+    assert is_generic_body("Conseil d'administration")
+    assert not is_generic_body("Organisation mondiale de la santé")
+    assert not is_generic_body("Comité Olympique")

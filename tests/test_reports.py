@@ -52,7 +52,7 @@ def test_explore_report_has_every_picture(sample_reports: Path) -> None:
     html = _check_report(sample_reports / "01-explore.html", min_pictures=5)
     for heading in ("Documents by language", "Mentions per kind", "Dates on a time line"):
         assert heading in html
-    assert "places with coordinates" in html  # the map's title counts them
+    assert "Not on the map:" in html  # the line under the map
     # The figures table carries each figure's sentence from the interim text.
     assert "sentence" in html
 
@@ -115,7 +115,7 @@ def test_no_places_still_draws_the_map(sample_run: Path, tmp_path: Path) -> None
     report = reports.run_notebook("01-explore", processed, sample_run / "interim", tmp_path)
     assert report.ok, report.error
     html = _check_report(report.html, min_pictures=5)
-    assert "no place with coordinates" in html
+    assert "No place has coordinates" in html
 
 
 def test_missing_tables_are_a_clear_error(tmp_path: Path, capsys) -> None:
