@@ -43,7 +43,7 @@ def test_one_label_per_name_by_votes_and_evidence():
     names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
     labels = {(m["text"], m["label"]) for m in names}
     assert labels == {("Kivu Solidarité", "ORG"), ("Goma", "LOC")}
-    relabelled = [m for m in names if m["start"] == mentions[1]["start"]][0]
+    relabelled = next(m for m in names if m["start"] == mentions[1]["start"])
     assert "organisations.consistency" in relabelled["extractor"]
 
 
