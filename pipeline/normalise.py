@@ -20,6 +20,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -97,8 +98,14 @@ def _overlaps(a: dict, start: int, end: int) -> bool:
     return a["start"] < end and start < a["end"]
 
 
+@lru_cache(maxsize=200_000)
+def lookup_place(name: str, language: str | None, country_hint: str | None = None):
+    """The gazetteer, remembered: the same names come back in every document."""
+    return place_rules.lookup(name, language, country_hint=country_hint)
+
+
 def _gazetteer_kind(name: str, language: str) -> str | None:
-    place = place_rules.lookup(name, language)
+    place = lookup_place(name, language)
     return place.kind if place else None
 
 
@@ -115,17 +122,26 @@ class _Spans:
         self.mentions.append(mention)
 
 
-def _common_noun(name: str, text: str) -> bool:
+def _common_noun(name: str, lower_words: set[str]) -> bool:
     """A single capitalised word that the text also uses in lower case is a common noun.
 
     "Centers", "Kidnappings", "Region": capitalised by a heading or a writer's
     habit, written in lower case elsewhere in the same document.
+    `lower_words` are the words the document writes in lower case.
     """
     if " " in name or org_rules.is_acronym(name) or not name[:1].isupper():
         return False
     lower = name.lower()
-    forms = {lower, lower[:-1]} if lower.endswith("s") and len(lower) > 3 else {lower}
-    return any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text) for f in forms)
+    if lower in lower_words:
+        return True
+    return lower.endswith("s") and len(lower) > 3 and lower[:-1] in lower_words
+
+
+_LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-öø-ÿ][\w'’]*(?![\w-])")
+
+
+def lower_case_words(text: str) -> set[str]:
+    return set(_LOWER_WORD.findall(text))
 
 
 _ORG_OF_PLACE = re.compile(r"^[ \t]+(?:de|du|des|de la|de l'|de l’|d'|d’)[ \t]*$")
@@ -196,8 +212,9 @@ def resolve_labels(
     for s, e in org_rules.find_enumerated_names(text):
         add(s, e, ENUMERATION_RULE)
     terms = org_rules.find_term_acronyms(text)
+    lower_words = lower_case_words(text)
     for s, e in org_rules.find_apposition_names(text):
-        if not _common_noun(text[s:e], text) and text[s:e] not in terms:
+        if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
             add(s, e, APPOSITION_RULE)
     names = [m for m in names if rules.free(m["start"], m["end"])]
 
@@ -212,7 +229,7 @@ def resolve_labels(
         m
         for m in names
         if not org_rules.is_junk(m["text"])
-        and not _common_noun(m["text"], text)
+        and not _common_noun(m["text"], lower_words)
         and m["text"] not in terms
         and not org_rules.is_generic_body(m["text"])
         and not (m["label"] != "LOC" and org_rules.is_cited_author(text, m["end"]))
@@ -294,13 +311,13 @@ def places_of(names: list[dict], language: str) -> list[dict]:
     about North Kivu is the Congolese town, not the Bolivian department.
     """
     locs = [m for m in names if m["label"] == "LOC"]
-    first = [place_rules.lookup(m["text"], m.get("language") or language) for m in locs]
+    first = [lookup_place(m["text"], m.get("language") or language) for m in locs]
     countries = Counter(p.country_code for p in first if p and p.country_code)
     hint = countries.most_common(1)[0][0] if countries else None
     places: dict[str, dict] = {}
     for m, place in zip(locs, first, strict=True):
         if hint:
-            place = place_rules.lookup(m["text"], m.get("language") or language, country_hint=hint)
+            place = lookup_place(m["text"], m.get("language") or language, hint)
         if place is not None:
             key, name, values = (
                 place.place_id,

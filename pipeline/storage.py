@@ -366,6 +366,8 @@ class StreamWriter:
     table in memory, and readers see the old file until the new one is complete.
     """
 
+    BUFFER_ROWS = 20_000
+
     def __init__(self, path: Path, schema: pa.Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -374,10 +376,18 @@ class StreamWriter:
         os.close(fd)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd")
         self.rows = 0
+        self._buffer: list[dict] = []
 
     def write_rows(self, rows: list[dict]) -> None:
-        if rows:
-            self.write(pa.Table.from_pylist(rows, schema=self.schema))
+        """Buffered: rows go out in row groups of BUFFER_ROWS, not one tiny group per call."""
+        self._buffer.extend(rows)
+        if len(self._buffer) >= self.BUFFER_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._buffer:
+            self.write(pa.Table.from_pylist(self._buffer, schema=self.schema))
+            self._buffer = []
 
     def write(self, table: pa.Table) -> None:
         if table.num_rows:
@@ -385,6 +395,7 @@ class StreamWriter:
             self.rows += table.num_rows
 
     def close(self) -> None:
+        self._flush()
         self._writer.close()
         os.replace(self._tmp, self.path)
 

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data" / "organisations"
@@ -41,6 +41,7 @@ _COLON_DEF = re.compile(
 )
 
 
+@lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
     """Case, accents, apostrophes, punctuation and a leading article folded away.
 
