@@ -79,8 +79,8 @@ run: $(STAMP) ## All stages in one process, without make's file checks
 status: $(STAMP) ## What is in raw/ against what has been processed
 	@$(PY) -m pipeline status $(ARGS)
 
-eval: all ## Score processed/ against the development gold (eval/score.py)
-	$(PY) -m pipeline eval $(ARGS)
+eval: all ## Score processed/ against the development gold (VERBOSE=1 lists missed and spurious items)
+	$(PY) -m pipeline eval $(ARGS) $(if $(VERBOSE),--verbose)
 
 test: $(STAMP) ## Run the tests
 	$(PY) -m pytest

@@ -264,11 +264,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--gold", type=Path, default=ROOT / "eval" / "gold" / "dev")
     ev.add_argument("--json", action="store_true")
-    ev.add_argument("--details", action="store_true", help="list missed and spurious items")
+    ev.add_argument(
+        "--details", action="store_true", help="list missed and spurious items (as --verbose)"
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .config import ModelMissing
+
+    try:
+        return _main(argv)
+    except ModelMissing as exc:
+        raise SystemExit(f"pipeline: {exc}") from None
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -301,5 +312,5 @@ def main(argv: list[str] | None = None) -> int:
         )
         return cmd_summary(paths, since)
     if args.command == "eval":
-        return cmd_eval(paths, args.gold, args.details, args.json)
+        return cmd_eval(paths, args.gold, args.details or args.verbose, args.json)
     raise AssertionError(args.command)

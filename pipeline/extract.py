@@ -23,7 +23,7 @@ from functools import cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .config import BATCH_SIZE, MODELS, NER_DISABLE, Paths, stage_versions
+from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing, Paths, stage_versions
 from .language import UNDETERMINED
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
@@ -64,10 +64,6 @@ _LEADING_PREPOSITION = re.compile(
 _TRIM_CHARS = " \t\n-–—•·*,;:.!?()[]{}«»\"'/|"
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _NAME_STOP = re.compile(r"\s*[“”«»\"]|\s+\(")
-
-
-class ModelMissing(RuntimeError):
-    pass
 
 
 @cache
