@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 RAW ?= raw
+REPORTS ?= reports
 INTERIM ?= interim
 PROCESSED ?= processed
 WORKERS ?=
@@ -25,7 +26,7 @@ export PIPELINE_STARTED := $(shell date +%s.%N)
 PKG_SRC := $(shell find pipeline -type f \( -name '*.py' -o -path '*/data/*' \) -not -path '*/__pycache__/*')
 MANIFEST := $(INTERIM)/raw-manifest.tsv
 
-.PHONY: all help install ingest language extract normalise run summary status eval test lint bench bench-html clean FORCE
+.PHONY: all help install ingest language extract normalise run summary status eval test lint bench bench-html notebooks clean FORCE
 
 all: $(PROCESSED)/documents.parquet ## Set up (first time) and run every stage on raw/, then print a summary
 	@$(PY) -m pipeline summary $(ARGS)
@@ -94,6 +95,9 @@ bench: $(STAMP) ## Throughput, memory and re-run figures on a generated corpus (
 
 bench-html: $(STAMP) ## Main-text extraction on the external HTML benchmark
 	$(PY) -m pipeline.bench_html
+
+notebooks: $(PROCESSED)/documents.parquet ## Run the notebooks on processed/ into reports/*.html (offline HTML)
+	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)"
 
 clean: ## Remove interim/ and processed/ (never raw/)
 	rm -rf "$(INTERIM)" "$(PROCESSED)"

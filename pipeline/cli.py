@@ -142,7 +142,7 @@ def cmd_summary(paths: Paths, started: float | None) -> int:
     )
     for row in errors[:20]:
         print(f"  error: {row['source']}: {row['error']}")
-    if started:
+    if started is not None:
         print(f"time: {time.time() - started:.1f}s")
     return 0
 
@@ -307,9 +307,9 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command == "status":
         return cmd_status(paths)
     if args.command == "summary":
-        since = args.since or (
-            float(os.environ["PIPELINE_STARTED"]) if os.environ.get("PIPELINE_STARTED") else None
-        )
+        since = args.since
+        if since is None and os.environ.get("PIPELINE_STARTED"):
+            since = float(os.environ["PIPELINE_STARTED"])
         return cmd_summary(paths, since)
     if args.command == "eval":
         return cmd_eval(paths, args.gold, args.details or args.verbose, args.json)

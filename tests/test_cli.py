@@ -1,0 +1,97 @@
+"""The command line a user meets: status, summary, clear errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import ROOT, run_cli
+
+
+def _args(base):
+    return [
+        "--raw",
+        str(base / "raw"),
+        "--interim",
+        str(base / "interim"),
+        "--processed",
+        str(base / "processed"),
+    ]
+
+
+def test_status_shows_new_changed_removed_and_errors(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(
+        "L'Association Les Amis de Bukavu aide 40 familles.", encoding="utf-8"
+    )
+    (raw / "b.txt").write_text(
+        "The Green Valley Trust planted 300 trees in 2021.", encoding="utf-8"
+    )
+    (raw / "empty.txt").write_bytes(b"")
+    assert run_cli("ingest", *_args(tmp_path)).returncode == 0
+    (raw / "b.txt").write_text(
+        "The Green Valley Trust planted 500 trees in 2022.", encoding="utf-8"
+    )
+    os.utime(raw / "b.txt", (1, 1))
+    (raw / "c.txt").write_text("Nouvelle page.", encoding="utf-8")
+    (raw / "a.txt").unlink()
+    result = run_cli("status", *_args(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "3 files: 1 new, 1 changed, 1 removed, 1 processed" in out
+    assert "new: c.txt" in out and "changed: b.txt" in out and "removed: a.txt" in out
+    assert "errors: 1" in out and "empty.txt: empty file" in out
+    assert "last run:" in out
+
+
+def test_a_missing_model_says_how_to_install_it(sample_run, tmp_path):
+    env = {**os.environ, "PIPELINE_FR_MODEL": "fr_core_news_absent"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            *_args(tmp_path),
+            "--raw",
+            str(sample_run / "raw"),
+            "--workers",
+            "1",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode != 0
+    assert "fr_core_news_absent" in result.stderr and "make install" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_summary_lists_documents_mentions_and_time(sample_run):
+    result = run_cli("summary", *_args(sample_run), "--since", "0")
+    assert result.returncode == 0
+    assert "documents: 5 read, 5 ok, 0 errors" in result.stdout
+    assert "ORG" in result.stdout and "DATE" in result.stdout and "FIGURE" in result.stdout
+    assert "time:" in result.stdout
+
+
+def test_make_help_lists_the_targets():
+    result = subprocess.run(
+        ["make", "-s", "help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    for target in (
+        "ingest",
+        "language",
+        "extract",
+        "normalise",
+        "test",
+        "eval",
+        "bench",
+        "clean",
+        "status",
+    ):
+        assert f"\n{target} " in "\n" + result.stdout, target
