@@ -118,6 +118,7 @@ def _row(raw_file: RawFile, version: str, **values) -> dict:
         "mtime_ns": raw_file.mtime_ns,
         "title": None,
         "text": None,
+        "n_chars": 0,
         "lang_hint": None,
         "canonical_url": None,
         "site_name": None,
@@ -271,7 +272,7 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
         return _error(
             raw_file, version, "no text found", doc_id=doc_id, format=values.get("format")
         )
-    return _row(raw_file, version, doc_id=doc_id, bytes=len(data), **values)
+    return _row(raw_file, version, doc_id=doc_id, bytes=len(data), n_chars=len(text), **values)
 
 
 def run(paths: Paths, version: str | None = None) -> StageReport:

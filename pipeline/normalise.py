@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .config import Paths
@@ -33,7 +31,7 @@ from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import StageReport, ok_documents
 from .schemas import DOCUMENTS, DOCUMENTS_RAW, ORGANISATION_INDEX, PROCESSED_TABLES
-from .storage import Dataset, StreamWriter, touch, write_rows
+from .storage import Dataset, StreamWriter, atomic_bytes, touch, write_rows
 from .tables import documents_dataset, mentions_dataset, segments_dataset
 
 log = logging.getLogger(__name__)
@@ -75,23 +73,7 @@ class OrgEntity:
         return org_rules.canonical_name(self.forms)
 
     def aliases(self) -> list[str]:
-        name = self.name
-        seen = {org_rules.fold(name)}
-        out = []
-        for form in sorted(set(self.forms) | ({self.acronym} if self.acronym else set())):
-            shown = org_rules.strip_article(form)
-            key = org_rules.fold(shown)
-            if key and key not in seen:
-                seen.add(key)
-                out.append(shown)
-        return out
-
-    def keys(self) -> set[str]:
-        """Names that identify it across documents (acronyms only with their long form)."""
-        keys = {group_key(f) for f in self.forms if not org_rules.is_acronym(f)}
-        if self.long_form:
-            keys.add(group_key(self.long_form))
-        return {k for k in keys if k}
+        return _aliases(self.name, [*self.forms, *([self.acronym] if self.acronym else [])])
 
 
 def _overlaps(a: dict, start: int, end: int) -> bool:
@@ -403,6 +385,7 @@ def figure_rows(mentions: list[dict]) -> list[dict]:
 
 
 def _aliases(name: str, forms: list[str]) -> list[str]:
+    """The other forms of a name, without articles, each once (as the scorer folds them)."""
     seen = {org_rules.fold(name)}
     out = []
     for form in sorted(set(forms)):
@@ -513,18 +496,6 @@ def normalise_document(
     return org_rows, place_rows, date_rows(mentions), figure_rows(mentions), mention_rows
 
 
-def _texts(documents: Dataset, doc_ids: list[str]) -> dict[str, dict]:
-    table = documents.read(["doc_id", "status", "text"])
-    table = ok_documents(
-        table.filter(pc.is_in(table.column("doc_id"), value_set=pa.array(doc_ids, pa.string())))
-    )
-    return {r["doc_id"]: r for r in table.to_pylist()}
-
-
-def _lengths(documents: Dataset, doc_ids: list[str]) -> dict[str, int]:
-    return {doc_id: len(doc["text"]) for doc_id, doc in _texts(documents, doc_ids).items()}
-
-
 def organisation_index(organisations: Path) -> list[dict]:
     """One row per org_id across the corpus: its most frequent name, all aliases, counts."""
     table = pq.read_table(
@@ -616,63 +587,51 @@ def run(paths: Paths) -> StageReport:
         for t in ok_documents(part).column("text").to_pylist()
     )
 
+    entity_tables = ("organisations", "places", "dates", "figures", "mentions")
     writers = {
-        name: StreamWriter(out / f"{name}.parquet", schema)
-        for name, schema in PROCESSED_TABLES.items()
+        name: StreamWriter(out / f"{name}.parquet", PROCESSED_TABLES[name])
+        for name in (*entity_tables, "documents")
     }
     try:
-        # documents
-        doc_rows = []
         for r in documents.read(meta_columns).to_pylist():
             main, langs, n_segments = languages.get(r["doc_id"], (None, [], 0))
             if r["status"] == "ok" and main == "und" and r["lang_hint"] in ("fr", "en"):
                 main, langs = r["lang_hint"], [r["lang_hint"]]
-            doc_rows.append(
-                {
-                    **{k: r[k] for k in DOCUMENTS.names if k in r},
-                    "language": main if r["status"] == "ok" else None,
-                    "languages": langs if r["status"] == "ok" else [],
-                    "n_chars": None,
-                    "n_segments": n_segments,
-                }
+            writers["documents"].write_rows(
+                [
+                    {
+                        **{k: r[k] for k in DOCUMENTS.names if k in r},
+                        "language": main if r["status"] == "ok" else None,
+                        "languages": langs if r["status"] == "ok" else [],
+                        "n_segments": n_segments,
+                    }
+                ]
             )
-        lengths: dict[str, int] = {}
-        # entities, document by document, part by part
-        done: set[str] = set()
+        # entities, document by document, one part of the mentions table at a time
+        done = 0
         for part in mentions.iter_parts():
             doc_ids = sorted(set(part.column("doc_id").to_pylist()) & set(meta))
-            texts = _texts(documents, doc_ids)
+            texts = {
+                r["doc_id"]: r
+                for r in documents.read(["doc_id", "text"], keys=doc_ids, key="doc_id").to_pylist()
+            }
             segs: dict[str, list[dict]] = defaultdict(list)
-            for s in segments.read(keys=doc_ids).to_pylist():
-                segs[s["doc_id"]].append(s)
+            for seg in segments.read(keys=doc_ids).to_pylist():
+                segs[seg["doc_id"]].append(seg)
             by_doc: dict[str, list[dict]] = defaultdict(list)
             for m in part.to_pylist():
                 by_doc[m["doc_id"]].append(m)
             for doc_id in doc_ids:
-                doc = texts[doc_id]
-                lengths[doc_id] = len(doc["text"])
-                language = languages.get(doc_id, ("und", [], 0))[0]
                 rows = normalise_document(
-                    doc,
-                    sorted(segs[doc_id], key=lambda s: s["segment"]),
+                    texts[doc_id],
+                    sorted(segs[doc_id], key=lambda seg: seg["segment"]),
                     by_doc[doc_id],
-                    language,
+                    languages.get(doc_id, ("und", [], 0))[0],
                     acronyms,
                 )
-                for name, table_rows in zip(
-                    ("organisations", "places", "dates", "figures", "mentions"), rows, strict=True
-                ):
+                for name, table_rows in zip(entity_tables, rows, strict=True):
                     writers[name].write_rows(table_rows)
-                done.add(doc_id)
-        for row in doc_rows:
-            row["n_chars"] = lengths.get(row["doc_id"], 0)
-        missing = [
-            r["doc_id"] for r in doc_rows if r["status"] == "ok" and r["doc_id"] not in lengths
-        ]
-        for doc_id, length in _lengths(documents, missing).items():
-            next(r for r in doc_rows if r["doc_id"] == doc_id)["n_chars"] = length
-        writers["documents"].write_rows(doc_rows)
-        writers["organisation_index"].write_rows([])
+                done += 1
         for writer in writers.values():
             writer.close()
     except BaseException:
@@ -684,8 +643,8 @@ def run(paths: Paths) -> StageReport:
         out / "organisation_index.parquet",
         ORGANISATION_INDEX,
     )
-    stamp.write_text(json.dumps({"fingerprint": fingerprint}))
+    atomic_bytes(stamp, json.dumps({"fingerprint": fingerprint}).encode())
     report.rows = writers["mentions"].rows
-    report.plan.new = len(done)
+    report.plan.new = done
     report.seconds = time.perf_counter() - started
     return report

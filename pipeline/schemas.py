@@ -24,6 +24,7 @@ DOCUMENTS_RAW = pa.schema(
         pa.field("mtime_ns", pa.int64()),
         pa.field("title", pa.string()),
         pa.field("text", pa.large_string()),
+        pa.field("n_chars", pa.int64()),
         pa.field("lang_hint", pa.string()),  # <html lang> and the like
         pa.field("canonical_url", pa.string()),
         pa.field("site_name", pa.string()),

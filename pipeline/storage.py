@@ -35,10 +35,21 @@ def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) ->
     if schema is not None:
         table = conform(table, schema)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path) as fh:
+        pq.write_table(table, fh, compression="zstd")
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path) -> Iterator:
+    """A binary file handle whose content replaces `path` only once complete.
+
+    Written to a temporary file in the same folder, flushed to disk, then
+    renamed over `path`: readers see the old file or the new one, never half.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -95,11 +106,6 @@ def drop_docs(table: pa.Table, doc_ids: Iterable[str]) -> pa.Table:
     if len(ids) == 0 or table.num_rows == 0:
         return table
     return table.filter(pc.invert(pc.is_in(table.column("doc_id"), value_set=ids)))
-
-
-def keep_docs(table: pa.Table, doc_ids: Iterable[str]) -> pa.Table:
-    ids = pa.array(sorted(set(doc_ids)), type=pa.string())
-    return table.filter(pc.is_in(table.column("doc_id"), value_set=ids))
 
 
 # --- incremental bookkeeping --------------------------------------------------
@@ -248,8 +254,14 @@ class Dataset:
     def exists(self) -> bool:
         return (self.path / self.MANIFEST).exists()
 
-    def read(self, columns: list[str] | None = None, keys: Iterable[str] | None = None) -> pa.Table:
-        """The table, or some of its columns, or the rows of some keys."""
+    def read(
+        self,
+        columns: list[str] | None = None,
+        keys: Iterable[str] | None = None,
+        key: str | None = None,
+    ) -> pa.Table:
+        """The table, or some of its columns, or the rows whose `key` column (the
+        table's key by default) is in `keys`. Reads only what it needs."""
         schema = (
             self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
         )
@@ -259,7 +271,7 @@ class Dataset:
         dataset = ds.dataset(parts, format="parquet", schema=self.schema)
         expression = None
         if keys is not None:
-            expression = pc.field(self.key).isin(pa.array(sorted(set(keys)), pa.string()))
+            expression = pc.field(key or self.key).isin(pa.array(sorted(set(keys)), pa.string()))
         return dataset.to_table(columns=schema.names, filter=expression)
 
     def iter_parts(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
@@ -284,7 +296,7 @@ class Dataset:
     def _commit(self, parts: list[str]) -> None:
         self.path.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"parts": parts}, indent=0).encode()
-        _atomic_bytes(self.path / self.MANIFEST, data)
+        atomic_bytes(self.path / self.MANIFEST, data)
         listed = set(parts)
         for f in self.path.glob("part-*.parquet"):
             if f.name not in listed:
@@ -345,18 +357,9 @@ class Dataset:
             os.utime(self.path)
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def atomic_bytes(path: Path, data: bytes) -> None:
+    with atomic_file(path) as fh:
+        fh.write(data)
 
 
 class StreamWriter:

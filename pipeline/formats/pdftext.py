@@ -68,6 +68,9 @@ def _hyphen_prefixes() -> frozenset[str]:
     return frozenset(p.casefold() for lang in ("fr", "en") for p in data[lang])
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # category Cc but tab and newline
+
+
 def _normalise_page(page: str) -> list[str]:
     """NFC, ligatures expanded, soft-hyphen breaks joined, controls dropped; one entry per line."""
     page = unicodedata.normalize("NFC", page)
@@ -75,7 +78,7 @@ def _normalise_page(page: str) -> list[str]:
     page = re.sub(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]", "\n", page)
     page = re.sub("\u00ad[ \t]*\n[ \t]*", "", page)  # soft hyphen at a line end: a broken word
     page = _INVISIBLE.sub("", page.replace("\u00ad", ""))
-    page = "".join(c for c in page if c in "\n\t" or unicodedata.category(c) != "Cc")
+    page = _CONTROL_CHARS.sub("", page)
     return [line.replace("\t", "   ").strip() for line in page.split("\n")]
 
 
