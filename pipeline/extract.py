@@ -27,7 +27,7 @@ from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing, Paths, stage_
 from .language import UNDETERMINED
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
-from .runner import DocResult, StageReport, in_chunks, run_incremental
+from .runner import DocResult, StageReport, in_chunks, one_by_one_on_failure, run_incremental
 from .schemas import MENTIONS_RAW
 from .storage import Dataset, read_state
 from .tables import documents_dataset, mentions_dataset, segments_dataset
@@ -257,7 +257,9 @@ def _main_language(segments: list[dict]) -> str:
 def extract_chunk(payload: tuple[list[dict], dict[str, list[dict]]]) -> list[DocResult]:
     """One task for a worker: (documents, their segments by doc_id) -> results. Pure."""
     documents, segments_by_doc = payload
-    return list(extract_documents(documents, segments_by_doc))
+    return one_by_one_on_failure(
+        lambda docs: list(extract_documents(docs, segments_by_doc)), documents
+    )
 
 
 def _payloads(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 
 from .config import PACKAGE, Paths, stage_versions
-from .runner import DocResult, StageReport, in_chunks, run_incremental
+from .runner import DocResult, StageReport, in_chunks, one_by_one_on_failure, run_incremental
 from .schemas import SEGMENTS
 from .segment import segment_text
 from .tables import documents_dataset, segments_dataset
@@ -180,6 +180,10 @@ def _span_label(spans, start: int, key: str):
 
 def language_chunk(docs: list[dict], detector_name: str = "py3langid") -> list[DocResult]:
     """Segment rows for each document (doc_id, text, parts, pages). Pure."""
+    return one_by_one_on_failure(partial(_language_rows, detector_name=detector_name), docs)
+
+
+def _language_rows(docs: list[dict], detector_name: str) -> list[DocResult]:
     results = []
     for doc in docs:
         started = time.perf_counter()

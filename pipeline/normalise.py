@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .config import Paths
@@ -496,6 +497,18 @@ def normalise_document(
     return org_rows, place_rows, date_rows(mentions), figure_rows(mentions), mention_rows
 
 
+def _stage_errors(paths: Paths) -> dict[str, str]:
+    """Documents a later stage could not process, with the stage's message."""
+    from .storage import read_state
+
+    errors: dict[str, str] = {}
+    for stage in ("language", "extract"):
+        state = read_state(paths.state, stage)
+        for r in state.filter(pc.equal(state.column("status"), "error")).to_pylist():
+            errors.setdefault(r["doc_id"], f"{stage} failed: {r['error']}")
+    return errors
+
+
 def organisation_index(organisations: Path) -> list[dict]:
     """One row per org_id across the corpus: its most frequent name, all aliases, counts."""
     table = pq.read_table(
@@ -593,7 +606,10 @@ def run(paths: Paths) -> StageReport:
         for name in (*entity_tables, "documents")
     }
     try:
+        stage_errors = _stage_errors(paths)
         for r in documents.read(meta_columns).to_pylist():
+            if r["status"] == "ok" and r["doc_id"] in stage_errors:
+                r["status"], r["error"] = "error", stage_errors[r["doc_id"]]
             main, langs, n_segments = languages.get(r["doc_id"], (None, [], 0))
             if r["status"] == "ok" and main == "und" and r["lang_hint"] in ("fr", "en"):
                 main, langs = r["lang_hint"], [r["lang_hint"]]

@@ -151,6 +151,33 @@ def run_incremental(
     return report
 
 
+def one_by_one_on_failure(
+    run: Callable[[list[dict]], list[DocResult]], docs: list[dict]
+) -> list[DocResult]:
+    """Run a chunk; if it fails, run its documents one at a time.
+
+    A document that breaks a stage (a parser bug, a pathological text) becomes
+    a DocResult with an error instead of stopping the run; the others in its
+    chunk are processed normally.
+    """
+    try:
+        return run(docs)
+    except MemoryError:
+        raise
+    except Exception:
+        log.warning("a chunk failed; retrying its %d documents one by one", len(docs))
+    results = []
+    for doc in docs:
+        try:
+            results.extend(run([doc]))
+        except MemoryError:
+            raise
+        except Exception as exc:
+            log.exception("document %s failed", doc["doc_id"])
+            results.append(DocResult(doc["doc_id"], [], error=f"{type(exc).__name__}: {exc}"))
+    return results
+
+
 def in_chunks(items: list, size: int = CHUNK_DOCS) -> Iterable[list]:
     for offset in range(0, len(items), size):
         yield items[offset : offset + size]

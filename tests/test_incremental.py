@@ -184,3 +184,38 @@ def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path
     )
     assert len(keys) == len(set(keys))
     assert len(set(finished.column("doc_id").to_pylist())) == 24
+
+
+def test_a_document_that_breaks_a_stage_is_an_error_row_and_the_rest_goes_on(tmp_path, monkeypatch):
+    from pipeline import extract, ingest, language, normalise
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "fine.txt").write_text(
+        "L'association Terre Verte plante 300 arbres à Namur en 2021.", encoding="utf-8"
+    )
+    (raw / "poison.txt").write_text(
+        "Ce texte contient le mot POISON qui fait échouer le stage.", encoding="utf-8"
+    )
+    paths = Paths(raw, tmp_path / "interim", tmp_path / "processed")
+    real = extract.extract_documents
+
+    def fragile(documents, segments_by_doc):
+        if any("POISON" in d["text"] for d in documents):
+            raise RuntimeError("simulated parser crash")
+        return real(documents, segments_by_doc)
+
+    monkeypatch.setattr(extract, "extract_documents", fragile)
+    ingest.run(paths)
+    language.run(paths)
+    report = extract.run(paths)
+    assert len(report.errors) == 1 and "simulated parser crash" in report.errors[0][1]
+    normalise.run(paths)
+    docs = (
+        pq.read_table(tmp_path / "processed" / "documents.parquet").to_pandas().set_index("source")
+    )
+    assert docs.loc["poison.txt", "status"] == "error"
+    assert docs.loc["poison.txt", "error"] == "extract failed: RuntimeError: simulated parser crash"
+    assert docs.loc["fine.txt", "status"] == "ok"
+    orgs = pq.read_table(tmp_path / "processed" / "organisations.parquet").to_pandas()
+    assert "Terre Verte" in set(orgs.name)
