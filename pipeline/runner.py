@@ -23,6 +23,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .config import ModelMissing
 from .progress import Progress
 from .schemas import STAGE_STATE
 from .storage import Dataset, Plan, merge, plan, read_state, state_path, touch, write_table
@@ -162,7 +163,7 @@ def one_by_one_on_failure(
     """
     try:
         return run(docs)
-    except MemoryError:
+    except (MemoryError, ModelMissing):  # the machine's problem, not the document's
         raise
     except Exception:
         log.warning("a chunk failed; retrying its %d documents one by one", len(docs))
@@ -170,7 +171,7 @@ def one_by_one_on_failure(
     for doc in docs:
         try:
             results.extend(run([doc]))
-        except MemoryError:
+        except (MemoryError, ModelMissing):
             raise
         except Exception as exc:
             log.exception("document %s failed", doc["doc_id"])
