@@ -210,7 +210,7 @@ def extract_documents(
             started = time.perf_counter()
             doc = documents[d]
             text = doc["text"]
-            words[d] += sum(1 for t in spacy_doc if not (t.is_punct or t.is_space))
+            words[d] += len(spacy_doc.text.split())
             rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
             seg_dates = date_rules.find_dates(text[seg["start"] : seg["end"]], lang)

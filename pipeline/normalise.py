@@ -152,7 +152,12 @@ def _merge_org_of_place(names: list[dict], text: str) -> list[dict]:
 
 
 def resolve_labels(
-    doc_id: str, mentions: list[dict], text: str, segments: list[dict], language: str
+    doc_id: str,
+    mentions: list[dict],
+    text: str,
+    segments: list[dict],
+    language: str,
+    definitions: list | None = None,
 ) -> list[dict]:
     """A document's name mentions with one label per name, rule names added, junk dropped.
 
@@ -170,7 +175,9 @@ def resolve_labels(
     # 1. Acronym definitions: organisation, place, or neither, by evidence.
     place_acronyms: set[str] = set()
     org_definitions = []
-    for d in org_rules.find_acronym_definitions(text):
+    if definitions is None:
+        definitions = org_rules.find_acronym_definitions(text)
+    for d in definitions:
         inside = [m for m in names if _overlaps(m, d.long_start, d.long_end)]
         org_evidence = (
             org_rules.has_org_cue(d.long)
@@ -398,11 +405,11 @@ def _aliases(name: str, forms: list[str]) -> list[str]:
     return out
 
 
-def acronym_map(texts: Iterable[str]) -> dict[str, set[str]]:
+def acronym_map(definitions: Iterable[list]) -> dict[str, set[str]]:
     """Across the corpus, the long names each acronym is defined for."""
     longs: dict[str, set[str]] = defaultdict(set)
-    for text in texts:
-        for d in org_rules.find_acronym_definitions(text):
+    for doc_definitions in definitions:
+        for d in doc_definitions:
             longs[d.short].add(group_key(d.long))
     return longs
 
@@ -440,11 +447,11 @@ def _languages_by_doc(segments: Dataset) -> dict[str, tuple[str, list[str], int]
 
 
 def normalise_document(
-    doc: dict, segments: list[dict], mentions: list[dict], language: str, acronyms
+    doc: dict, segments: list[dict], mentions: list[dict], language: str, acronyms, definitions=None
 ):
     """Entities of one document: (org rows, place rows, date rows, figure rows, mention rows)."""
     doc_id = doc["doc_id"]
-    names = resolve_labels(doc_id, mentions, doc["text"], segments, language)
+    names = resolve_labels(doc_id, mentions, doc["text"], segments, language, definitions)
     org_rows, place_rows = [], []
     for e in organisations_of(names):
         org_id = org_id_for(e, acronyms)
@@ -594,11 +601,15 @@ def run(paths: Paths) -> StageReport:
     meta_columns = [c for c in DOCUMENTS_RAW.names if c != "text"]
     meta = {r["doc_id"]: r for r in documents.read(meta_columns).to_pylist() if r["status"] == "ok"}
     languages = _languages_by_doc(segments)
-    acronyms = acronym_map(
-        t
-        for part in documents.iter_parts(["text", "status"])
-        for t in ok_documents(part).column("text").to_pylist()
-    )
+    # acronym definitions, found once per document: the corpus-wide map needs them
+    # all before the first document is normalised
+    definitions = {
+        r["doc_id"]: found
+        for part in documents.iter_parts(["doc_id", "text", "status"])
+        for r in ok_documents(part).select(["doc_id", "text"]).to_pylist()
+        if (found := org_rules.find_acronym_definitions(r["text"]))
+    }
+    acronyms = acronym_map(definitions.values())
 
     entity_tables = ("organisations", "places", "dates", "figures", "mentions")
     writers = {
@@ -644,6 +655,7 @@ def run(paths: Paths) -> StageReport:
                     by_doc[doc_id],
                     languages.get(doc_id, ("und", [], 0))[0],
                     acronyms,
+                    definitions.get(doc_id, []),
                 )
                 for name, table_rows in zip(entity_tables, rows, strict=True):
                     writers[name].write_rows(table_rows)

@@ -857,12 +857,15 @@ def _select(
     return chosen
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 def find_dates(text: str, language: str) -> list[DateMatch]:
     """language is "fr", "en" or "und" (try both). Non-overlapping, sorted by start.
 
     Any other language code is treated as "und".
     """
-    if not text or (not any(c.isdigit() for c in text) and not _NO_DIGIT_HINT_RE.search(text)):
+    if not text or (not _DIGIT_RE.search(text) and not _NO_DIGIT_HINT_RE.search(text)):
         return []
     g = _grammar(_langs(language))
     blocked = _blocked_spans(text)
