@@ -320,9 +320,9 @@ class Dataset:
             kept = pq.read_table(self.path / part, schema=self.schema).filter(pc.invert(hit))
             if kept.num_rows:
                 parts.append(self._new_part(kept))
-        for table in new:
-            if table.num_rows:
-                parts.append(self._new_part(table))
+        added = [t for t in new if t.num_rows]
+        if added:  # one part per change, however many batches it came in
+            parts.append(self._new_part(pa.concat_tables(added)))
         self._commit(parts)
 
     def ensure(self) -> None:
