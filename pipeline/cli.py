@@ -16,6 +16,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -101,6 +102,8 @@ def _log_stage(paths: Paths, report) -> None:
         "skipped": report.plan.skipped,
         "rows": report.rows,
         "errors": len(report.errors),
+        # peak memory of this process so far (kB on Linux): which stage raised it
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     with open(paths.interim / "runs.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry) + "\n")

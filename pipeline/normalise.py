@@ -434,7 +434,8 @@ def org_id_for(entity: OrgEntity, acronyms: dict[str, set[str]]) -> str:
 def _languages_by_doc(segments: Dataset) -> dict[str, tuple[str, list[str], int]]:
     """Main language, languages and segment count per document, from segment lengths."""
     out: dict[str, tuple[str, list[str], int]] = {}
-    for part in segments.iter_parts(["doc_id", "segment", "start", "end", "language", "score"]):
+    columns = ["doc_id", "segment", "start", "end", "language", "score"]
+    for part in segments.iter_doc_batches(columns, max_rows=50_000):
         by_doc: dict[str, list[Segment]] = defaultdict(list)
         for r in part.to_pylist():
             by_doc[r["doc_id"]].append(
@@ -517,21 +518,32 @@ def _stage_errors(paths: Paths) -> dict[str, str]:
 
 
 def organisation_index(organisations: Path) -> list[dict]:
-    """One row per org_id across the corpus: its most frequent name, all aliases, counts."""
-    table = pq.read_table(
-        organisations, columns=["org_id", "doc_id", "name", "aliases", "acronym", "n_mentions"]
-    )
+    """One row per org_id across the corpus: its most frequent name, all aliases, counts.
+
+    Streams the organisations table; memory follows the number of organisations.
+    """
+    columns = ["org_id", "doc_id", "name", "aliases", "acronym", "n_mentions"]
     entries: dict[str, dict] = {}
-    for r in table.to_pylist():
-        e = entries.setdefault(
-            r["org_id"],
-            {"names": Counter(), "forms": set(), "acronym": None, "docs": set(), "n": 0},
-        )
-        e["names"][r["name"]] += 1
-        e["forms"].update(r["aliases"] or [])
-        e["acronym"] = e["acronym"] or r["acronym"]
-        e["docs"].add(r["doc_id"])
-        e["n"] += r["n_mentions"]
+    for batch in pq.ParquetFile(organisations).iter_batches(batch_size=50_000, columns=columns):
+        for r in batch.to_pylist():
+            e = entries.setdefault(
+                r["org_id"],
+                {
+                    "names": Counter(),
+                    "forms": set(),
+                    "acronym": None,
+                    "last": None,
+                    "docs": 0,
+                    "n": 0,
+                },
+            )
+            e["names"][r["name"]] += 1
+            e["forms"].update(r["aliases"] or [])
+            e["acronym"] = e["acronym"] or r["acronym"]
+            if r["doc_id"] != e["last"]:  # rows come document by document
+                e["docs"] += 1
+                e["last"] = r["doc_id"]
+            e["n"] += r["n_mentions"]
     rows = []
     for org_id, e in entries.items():
         name = max(e["names"], key=lambda n: (e["names"][n], len(n)))
@@ -541,7 +553,7 @@ def organisation_index(organisations: Path) -> list[dict]:
                 "name": name,
                 "aliases": _aliases(name, sorted(e["forms"] | set(e["names"]))),
                 "acronym": e["acronym"],
-                "n_documents": len(e["docs"]),
+                "n_documents": e["docs"],
                 "n_mentions": e["n"],
             }
         )
@@ -636,7 +648,7 @@ def run(paths: Paths) -> StageReport:
             )
         # entities, document by document, one part of the mentions table at a time
         done = 0
-        for part in mentions.iter_parts():
+        for part in mentions.iter_doc_batches(max_rows=20_000):
             doc_ids = sorted(set(part.column("doc_id").to_pylist()) & set(meta))
             texts = {
                 r["doc_id"]: r

@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 CHUNK_DOCS = 16  # documents per task sent to a worker
 # Documents per commit: a killed run keeps what it committed. PIPELINE_FLUSH_DOCS
 # lowers it (the tests do, to kill a run between two commits).
-FLUSH_DOCS = int(os.environ.get("PIPELINE_FLUSH_DOCS", "2000"))
+FLUSH_DOCS = int(os.environ.get("PIPELINE_FLUSH_DOCS", "500"))
 
 
 @dataclass(slots=True)

@@ -29,6 +29,8 @@ import pyarrow.parquet as pq
 
 from .schemas import STAGE_STATE
 
+ROW_GROUP_ROWS = 50_000
+
 
 def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) -> None:
     """Write `table` to `path` atomically (temporary file, fsync, rename)."""
@@ -36,7 +38,8 @@ def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) ->
         table = conform(table, schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path) as fh:
-        pq.write_table(table, fh, compression="zstd")
+        # row groups of bounded size, so that readers can stream a large part
+        pq.write_table(table, fh, compression="zstd", row_group_size=ROW_GROUP_ROWS)
 
 
 @contextlib.contextmanager
@@ -279,6 +282,36 @@ class Dataset:
         for part in self.parts():
             table = pq.read_table(self.path / part, columns=columns, schema=self.schema)
             yield table
+
+    def iter_doc_batches(
+        self, columns: list[str] | None = None, max_rows: int = 20_000
+    ) -> Iterator[pa.Table]:
+        """Batches of about `max_rows` rows that never split the rows of one key.
+
+        A key's rows are written together, so they are contiguous in a part:
+        the rows of the last key of a batch are held back and start the next one.
+        Memory follows `max_rows`, not the size of a part.
+        """
+        for part in self.parts():
+            carry: pa.Table | None = None
+            reader = pq.ParquetFile(self.path / part)
+            for batch in reader.iter_batches(batch_size=max_rows, columns=columns):
+                table = pa.Table.from_batches([batch])
+                if carry is not None:
+                    table = pa.concat_tables([carry, table])
+                keys = table.column(self.key)
+                last = keys[len(keys) - 1]
+                # rows of the last key, at the end of the batch
+                tail = len(keys)
+                while tail > 0 and keys[tail - 1] == last:
+                    tail -= 1
+                if tail == 0:
+                    carry = table
+                    continue
+                carry = table.slice(tail)
+                yield table.slice(0, tail)
+            if carry is not None and carry.num_rows:
+                yield carry
 
     def num_rows(self) -> int:
         return sum(pq.ParquetFile(self.path / p).metadata.num_rows for p in self.parts())
