@@ -12,6 +12,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def folders(base: Path, raw: Path | None = None) -> list[str]:
+    """--raw/--interim/--processed for a run in `base` (raw/ inside it unless given)."""
+    return [
+        "--raw",
+        str(raw or base / "raw"),
+        "--interim",
+        str(base / "interim"),
+        "--processed",
+        str(base / "processed"),
+    ]
+
+
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "pipeline", *args],
@@ -27,14 +39,6 @@ def sample_run(tmp_path_factory) -> Path:
     """raw/ copied to a temporary folder and run through all four stages."""
     base = tmp_path_factory.mktemp("sample")
     shutil.copytree(ROOT / "raw", base / "raw")
-    result = run_cli(
-        "run",
-        "--raw",
-        str(base / "raw"),
-        "--interim",
-        str(base / "interim"),
-        "--processed",
-        str(base / "processed"),
-    )
+    result = run_cli("run", *folders(base))
     assert result.returncode == 0, result.stderr
     return base

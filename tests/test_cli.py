@@ -6,18 +6,7 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT, run_cli
-
-
-def _args(base):
-    return [
-        "--raw",
-        str(base / "raw"),
-        "--interim",
-        str(base / "interim"),
-        "--processed",
-        str(base / "processed"),
-    ]
+from conftest import ROOT, folders, run_cli
 
 
 def test_status_shows_new_changed_removed_and_errors(tmp_path):
@@ -30,14 +19,14 @@ def test_status_shows_new_changed_removed_and_errors(tmp_path):
         "The Green Valley Trust planted 300 trees in 2021.", encoding="utf-8"
     )
     (raw / "empty.txt").write_bytes(b"")
-    assert run_cli("ingest", *_args(tmp_path)).returncode == 0
+    assert run_cli("ingest", *folders(tmp_path)).returncode == 0
     (raw / "b.txt").write_text(
         "The Green Valley Trust planted 500 trees in 2022.", encoding="utf-8"
     )
     os.utime(raw / "b.txt", (1, 1))
     (raw / "c.txt").write_text("Nouvelle page.", encoding="utf-8")
     (raw / "a.txt").unlink()
-    result = run_cli("status", *_args(tmp_path))
+    result = run_cli("status", *folders(tmp_path))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "3 files: 1 new, 1 changed, 1 removed, 1 processed" in out
@@ -54,9 +43,7 @@ def test_a_missing_model_says_how_to_install_it(sample_run, tmp_path):
             "-m",
             "pipeline",
             "run",
-            *_args(tmp_path),
-            "--raw",
-            str(sample_run / "raw"),
+            *folders(tmp_path, raw=sample_run / "raw"),
             "--workers",
             "1",
         ],
@@ -72,7 +59,7 @@ def test_a_missing_model_says_how_to_install_it(sample_run, tmp_path):
 
 
 def test_summary_lists_documents_mentions_and_time(sample_run):
-    result = run_cli("summary", *_args(sample_run), "--since", "0")
+    result = run_cli("summary", *folders(sample_run), "--since", "0")
     assert result.returncode == 0
     assert "documents: 5 read, 5 ok, 0 errors" in result.stdout
     assert "ORG" in result.stdout and "DATE" in result.stdout and "FIGURE" in result.stdout

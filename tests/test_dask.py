@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pyarrow.parquet as pq
-from conftest import ROOT, run_cli
+from conftest import ROOT, folders, run_cli
 
 
 def _sorted(table, keys):
@@ -15,14 +15,7 @@ def _sorted(table, keys):
 def test_dask_local_cluster_gives_the_same_tables(sample_run, tmp_path):
     base = tmp_path
     shutil.copytree(ROOT / "raw", base / "raw")
-    args = [
-        "--raw",
-        str(base / "raw"),
-        "--interim",
-        str(base / "interim"),
-        "--processed",
-        str(base / "processed"),
-    ]
+    args = folders(base)
     result = run_cli("run", *args, "--executor", "dask", "--workers", "2")
     assert result.returncode == 0, result.stderr
     assert "extract: 5 new" in result.stdout

@@ -6,7 +6,7 @@ import datetime
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import run_cli
+from conftest import folders, run_cli
 from test_formats_pdf import make_pdf
 
 PAGE = """<!DOCTYPE html>
@@ -54,15 +54,7 @@ def formats_run(tmp_path_factory):
         "2",
     ]
     (raw / "rapport.pdf").write_bytes(make_pdf([lines_1, lines_2]))
-    result = run_cli(
-        "run",
-        "--raw",
-        str(raw),
-        "--interim",
-        str(base / "interim"),
-        "--processed",
-        str(base / "processed"),
-    )
+    result = run_cli("run", *folders(base))
     assert result.returncode == 0, result.stderr
     return base
 

@@ -12,24 +12,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, folders, run_cli
 
 from pipeline.config import Paths
 from pipeline.storage import run_lock
 from pipeline.tables import documents_dataset, mentions_dataset, segments_dataset
 
 SAMPLE = sorted((ROOT / "raw").glob("00[0-3]_*.txt"))
-
-
-def _args(base: Path) -> list[str]:
-    return [
-        "--raw",
-        str(base / "raw"),
-        "--interim",
-        str(base / "interim"),
-        "--processed",
-        str(base / "processed"),
-    ]
 
 
 def _stage_lines(result) -> dict[str, str]:
@@ -56,14 +45,14 @@ def corpus(tmp_path_factory) -> Path:
     (base / "raw").mkdir()
     for path in SAMPLE[:3]:
         shutil.copy(path, base / "raw" / path.name)
-    result = run_cli("run", *_args(base))
+    result = run_cli("run", *folders(base))
     assert result.returncode == 0, result.stderr
     return base
 
 
 def test_adding_a_page_processes_only_that_page(corpus):
     shutil.copy(SAMPLE[3], corpus / "raw" / SAMPLE[3].name)
-    result = run_cli("run", *_args(corpus))
+    result = run_cli("run", *folders(corpus))
     assert result.returncode == 0, result.stderr
     lines = _stage_lines(result)
     for stage in ("ingest", "language", "extract"):
@@ -81,7 +70,7 @@ def test_a_changed_page_replaces_its_rows(corpus):
         + "\nLa Fondation Horizon Vert a rejoint le projet en 2019.\n",
         encoding="utf-8",
     )
-    result = run_cli("run", *_args(corpus))
+    result = run_cli("run", *folders(corpus))
     assert result.returncode == 0, result.stderr
     lines = _stage_lines(result)
     assert "0 new, 1 changed, 0 removed, 3 up to date" in lines["ingest"]
@@ -100,7 +89,7 @@ def test_a_removed_page_leaves_the_tables(corpus):
     paths = Paths(corpus / "raw", corpus / "interim", corpus / "processed")
     gone = documents_dataset(paths).read(keys=[SAMPLE[0].name]).column("doc_id")[0].as_py()
     (corpus / "raw" / SAMPLE[0].name).unlink()
-    result = run_cli("run", *_args(corpus))
+    result = run_cli("run", *folders(corpus))
     assert result.returncode == 0, result.stderr
     assert "0 new, 0 changed, 1 removed" in _stage_lines(result)["extract"]
     for name in ("documents", "organisations", "places", "dates", "figures", "mentions"):
@@ -110,16 +99,16 @@ def test_a_removed_page_leaves_the_tables(corpus):
 
 def test_a_new_stage_version_redoes_its_documents(corpus):
     """Switching the language detector is a new version of the language stage."""
-    result = run_cli("language", *_args(corpus), "--detector", "langdetect")
+    result = run_cli("language", *folders(corpus), "--detector", "langdetect")
     assert result.returncode == 0, result.stderr
     assert "0 new, 3 changed, 0 removed, 0 up to date" in result.stdout
-    result = run_cli("language", *_args(corpus))
+    result = run_cli("language", *folders(corpus))
     assert "0 new, 3 changed" in result.stdout
 
 
 def test_nothing_to_do_the_second_time(corpus):
-    run_cli("run", *_args(corpus))
-    result = run_cli("run", *_args(corpus))
+    run_cli("run", *folders(corpus))
+    result = run_cli("run", *folders(corpus))
     lines = _stage_lines(result)
     for stage in ("ingest", "language", "extract"):
         assert "0 new, 0 changed, 0 removed, 3 up to date" in lines[stage]
@@ -128,7 +117,7 @@ def test_nothing_to_do_the_second_time(corpus):
 
 def test_a_second_run_exits_at_once_while_one_is_going(corpus):
     with run_lock(corpus / "interim"):
-        result = run_cli("extract", *_args(corpus))
+        result = run_cli("extract", *folders(corpus))
     assert result.returncode != 0
     assert f"another pipeline run (pid {os.getpid()})" in result.stderr
 
@@ -137,11 +126,11 @@ def test_a_second_run_exits_at_once_while_one_is_going(corpus):
 def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path, sig):
     base = tmp_path
     _paragraph_corpus(base / "raw", 24)
-    assert run_cli("ingest", *_args(base)).returncode == 0
-    assert run_cli("language", *_args(base)).returncode == 0
+    assert run_cli("ingest", *folders(base)).returncode == 0
+    assert run_cli("language", *folders(base)).returncode == 0
     env = {**os.environ, "PIPELINE_FLUSH_DOCS": "4"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "extract", "--workers", "1", *_args(base)],
+        [sys.executable, "-m", "pipeline", "extract", "--workers", "1", *folders(base)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -171,7 +160,7 @@ def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path
     )
     assert len(keys) == len(set(keys))
 
-    result = run_cli("extract", *_args(base))
+    result = run_cli("extract", *folders(base))
     assert result.returncode == 0, result.stderr
     assert f"{24 - len(done)} new" in result.stdout
     finished = mentions_dataset(paths).read()
