@@ -611,7 +611,7 @@ def run(paths: Paths) -> StageReport:
     segments = segments_dataset(paths)
     mentions = mentions_dataset(paths)
     meta_columns = [c for c in DOCUMENTS_RAW.names if c != "text"]
-    meta = {r["doc_id"]: r for r in documents.read(meta_columns).to_pylist() if r["status"] == "ok"}
+    ok_ids = set(ok_documents(documents.read(["doc_id", "status"])).column("doc_id").to_pylist())
     languages = _languages_by_doc(segments)
     # acronym definitions, found once per document: the corpus-wide map needs them
     # all before the first document is normalised
@@ -630,7 +630,7 @@ def run(paths: Paths) -> StageReport:
     }
     try:
         stage_errors = _stage_errors(paths)
-        for r in documents.read(meta_columns).to_pylist():
+        for r in (r for part in documents.iter_parts(meta_columns) for r in part.to_pylist()):
             if r["status"] == "ok" and r["doc_id"] in stage_errors:
                 r["status"], r["error"] = "error", stage_errors[r["doc_id"]]
             main, langs, n_segments = languages.get(r["doc_id"], (None, [], 0))
@@ -649,7 +649,7 @@ def run(paths: Paths) -> StageReport:
         # entities, document by document, one part of the mentions table at a time
         done = 0
         for part in mentions.iter_doc_batches(max_rows=20_000):
-            doc_ids = sorted(set(part.column("doc_id").to_pylist()) & set(meta))
+            doc_ids = sorted(set(part.column("doc_id").to_pylist()) & ok_ids)
             texts = {
                 r["doc_id"]: r
                 for r in documents.read(["doc_id", "text"], keys=doc_ids, key="doc_id").to_pylist()
