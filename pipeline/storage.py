@@ -358,11 +358,6 @@ class Dataset:
             parts.append(self._new_part(pa.concat_tables(added)))
         self._commit(parts)
 
-    def ensure(self) -> None:
-        """Create an empty table if there is none, so that readers find its schema."""
-        if not self.exists():
-            self._commit([])
-
     def compact(self, max_parts: int = 32, target_rows: int = 500_000) -> bool:
         """Merge small parts when there are more than `max_parts`. Returns True if it did."""
         parts = self.parts()
