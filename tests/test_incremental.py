@@ -135,6 +135,9 @@ def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        # a shell's background job starts with SIGINT ignored, and Python then keeps
+        # ignoring it: give the run the default disposition a terminal user has
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     manifest = base / "interim" / "mentions.parquet" / "_manifest.json"
     deadline = time.time() + 300
