@@ -293,6 +293,7 @@ def _main(argv: list[str] | None = None) -> int:
         run_stage(args.command, paths, args)
         return 0
     if args.command == "run":
+        from .extract import release_models
         from .storage import RunLocked, run_lock
 
         started = time.time()
@@ -302,6 +303,11 @@ def _main(argv: list[str] | None = None) -> int:
                 try:
                     for stage in STAGES:
                         run_stage(stage, paths, args, executor)
+                        if stage == "extract":
+                            # the last stage with a model: normalise runs without the
+                            # workers' and this process's models, so its memory is its own
+                            executor.close()
+                            release_models()
                 finally:
                     executor.close()
         except RunLocked as exc:

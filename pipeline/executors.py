@@ -62,9 +62,11 @@ class PoolExecutor:
         yield from self._pool.imap(fn, itertools.chain([first], chunks))
 
     def close(self) -> None:
+        """Join the workers (and free their models); the next map starts a new pool."""
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
+            self._pool = None
 
 
 class DaskExecutor:
@@ -135,10 +137,13 @@ class DaskExecutor:
                 next_index += 1
 
     def close(self) -> None:
+        """Disconnect, and stop the LocalCluster this executor started (if any)."""
         if self._client is not None:
             self._client.close()
+            self._client = None
         if self._cluster is not None:
             self._cluster.close()
+            self._cluster = None
 
 
 def make_executor(kind: str = "local", workers: int | None = None, scheduler: str | None = None):

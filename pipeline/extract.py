@@ -85,6 +85,18 @@ def load_model(language: str):
     return nlp
 
 
+def release_models() -> None:
+    """Forget the models this process loaded, and give their memory back.
+
+    A run in one process calls this once extract is done, so that normalise
+    does not carry several hundred megabytes of weights it never uses.
+    """
+    import gc
+
+    load_model.cache_clear()
+    gc.collect()
+
+
 def trim_entity(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Tighten an entity span: no elided article, no surrounding punctuation.
 
@@ -203,20 +215,22 @@ def extract_documents(
         if not items:
             continue
         nlp = load_model(lang)
-        texts = (
+        # the strings given to the model are kept: spaCy's doc.text rebuilds them token by token
+        model_texts = [
             normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
-        )
-        for (d, seg), spacy_doc in zip(items, nlp.pipe(texts, batch_size=BATCH_SIZE), strict=True):
+        ]
+        parsed = nlp.pipe(model_texts, batch_size=BATCH_SIZE)
+        for (d, seg), model_text, spacy_doc in zip(items, model_texts, parsed, strict=True):
             started = time.perf_counter()
             doc = documents[d]
             text = doc["text"]
-            words[d] += len(spacy_doc.text.split())
+            words[d] += len(model_text.split())
             rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
             seg_dates = date_rules.find_dates(text[seg["start"] : seg["end"]], lang)
             dates[d].extend((_shift(m, seg["start"]), seg["segment"], lang) for m in seg_dates)
             exclude = [(m.start, m.end) for m in seg_dates]
-            for f in figure_rules.find_figures(spacy_doc, lang, exclude):
+            for f in figure_rules.find_figures(spacy_doc, lang, exclude, model_text):
                 rows[d].append(
                     {
                         "doc_id": doc["doc_id"],

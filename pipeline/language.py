@@ -15,6 +15,7 @@ when the unrestricted model is sure it is some other language.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import time
@@ -77,7 +78,9 @@ class Py3LangidDetector:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         self._any = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self._fr_en = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        # the same model restricted to French and English: a shallow copy shares its
+        # arrays, where loading the file again would decompress it a second time
+        self._fr_en = copy.copy(self._any)
         self._fr_en.set_languages(list(LANGUAGES))
 
     def detect(self, text: str) -> tuple[str, float]:

@@ -16,13 +16,16 @@ import hashlib
 import json
 import logging
 import re
+import shutil
 import time
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
@@ -30,9 +33,16 @@ from .config import Paths
 from .language import Segment, document_languages
 from .rules import organisations as org_rules
 from .rules import places as place_rules
-from .runner import StageReport, ok_documents
-from .schemas import DOCUMENTS, DOCUMENTS_RAW, ORGANISATION_INDEX, PROCESSED_TABLES
-from .storage import Dataset, StreamWriter, atomic_bytes, touch, write_rows
+from .runner import StageReport
+from .schemas import (
+    DOCUMENTS,
+    DOCUMENTS_RAW,
+    MENTIONS_RAW,
+    ORGANISATION_INDEX,
+    PROCESSED_TABLES,
+    SEGMENTS,
+)
+from .storage import StreamWriter, atomic_bytes, state_path, touch, write_rows
 from .tables import documents_dataset, mentions_dataset, segments_dataset
 
 log = logging.getLogger(__name__)
@@ -405,15 +415,6 @@ def _aliases(name: str, forms: list[str]) -> list[str]:
     return out
 
 
-def acronym_map(definitions: Iterable[list]) -> dict[str, set[str]]:
-    """Across the corpus, the long names each acronym is defined for."""
-    longs: dict[str, set[str]] = defaultdict(set)
-    for doc_definitions in definitions:
-        for d in doc_definitions:
-            longs[d.short].add(group_key(d.long))
-    return longs
-
-
 def org_id_for(entity: OrgEntity, acronyms: dict[str, set[str]]) -> str:
     """The same organisation gets the same id in every document.
 
@@ -431,20 +432,79 @@ def org_id_for(entity: OrgEntity, acronyms: dict[str, set[str]]) -> str:
     return stable_id("org", group_key(entity.name))
 
 
-def _languages_by_doc(segments: Dataset) -> dict[str, tuple[str, list[str], int]]:
-    """Main language, languages and segment count per document, from segment lengths."""
-    out: dict[str, tuple[str, list[str], int]] = {}
-    columns = ["doc_id", "segment", "start", "end", "language", "score"]
-    for part in segments.iter_doc_batches(columns, max_rows=50_000):
-        by_doc: dict[str, list[Segment]] = defaultdict(list)
-        for r in part.to_pylist():
-            by_doc[r["doc_id"]].append(
-                Segment(r["segment"], r["start"], r["end"], r["language"], r["score"] or 0.0)
+# Documents normalised together: each group's texts, segments and mentions are
+# in memory at once, so memory follows this number, not the size of the corpus.
+GROUP_DOCS = 500
+MAX_GROUPS = 256  # scratch files open at once while partitioning a table
+
+
+def group_of(doc_id: str, n_groups: int) -> int:
+    """The group of a document: a stable hash of its id."""
+    return zlib.crc32(doc_id.encode()) % n_groups
+
+
+class Partitions:
+    """The interim tables cut into groups of documents, in scratch files.
+
+    The documents, segments and mentions tables are each in their own order
+    (the history of incremental runs decides it), so looking up a batch of
+    documents' rows in another table would read that table whole for every
+    batch: quadratic time, and memory that follows the corpus. Instead each
+    table is streamed once and each row goes to the file of its document's
+    group; a group then holds everything its documents need.
+    """
+
+    def __init__(self, folder: Path, n_groups: int) -> None:
+        self.folder = folder
+        self.n_groups = n_groups
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, name: str, group: int) -> Path:
+        return self.folder / f"{name}-{group:04d}.parquet"
+
+    def split(self, name: str, batches: Iterable[pa.Table]) -> None:
+        writers: dict[int, pq.ParquetWriter] = {}
+        try:
+            for batch in batches:
+                if not batch.num_rows:
+                    continue
+                keys = batch.column("doc_id").to_pylist()
+                groups = pa.array([group_of(k, self.n_groups) for k in keys], pa.int32())
+                for group in pc.unique(groups).to_pylist():
+                    rows = batch.filter(pc.equal(groups, group))
+                    if group not in writers:
+                        writers[group] = pq.ParquetWriter(
+                            self._path(name, group), rows.schema, compression="none"
+                        )
+                    writers[group].write_table(rows)
+        finally:
+            for writer in writers.values():
+                writer.close()
+
+    def read(self, name: str, group: int) -> list[dict]:
+        path = self._path(name, group)
+        return pq.read_table(path).to_pylist() if path.exists() else []
+
+
+def _with_definitions(
+    batches: Iterable[pa.Table], acronyms: dict[str, set[str]]
+) -> Iterator[pa.Table]:
+    """Documents with their acronym definitions (JSON), found once per document.
+
+    The corpus-wide acronym map needs every document's definitions before the
+    first document is normalised: it is filled here, while the documents are
+    partitioned, and each document carries its own definitions to its group.
+    """
+    for batch in batches:
+        found = []
+        for r in batch.select(["status", "text"]).to_pylist():
+            definitions = (
+                org_rules.find_acronym_definitions(r["text"]) if r["status"] == "ok" else []
             )
-        for doc_id, segs in by_doc.items():
-            main, languages = document_languages(segs)
-            out[doc_id] = (main, languages, len(segs))
-    return out
+            for d in definitions:
+                acronyms[d.short].add(group_key(d.long))
+            found.append(json.dumps([astuple(d) for d in definitions]) if definitions else None)
+        yield batch.append_column("definitions", pa.array(found, pa.string()))
 
 
 def normalise_document(
@@ -564,18 +624,33 @@ def organisation_index(organisations: Path) -> list[dict]:
 def _fingerprint(paths: Paths) -> str:
     """What normalise's output depends on: which documents, made by which stage
     versions, and normalise's own code and data. A file touched but unchanged
-    leaves it the same, so normalise is skipped."""
-    from .config import _fingerprint as fingerprint
-    from .storage import read_state
+    leaves it the same, so normalise is skipped.
 
-    meta = documents_dataset(paths).read(["source", "doc_id", "status", "error", "version"])
-    states = [read_state(paths.state, stage) for stage in ("language", "extract")]
-    parts = [
-        meta.sort_by("source"),
-        *(s.select(["doc_id", "version"]).sort_by("doc_id") for s in states),
-    ]
+    The tables are read batch by batch into an order-free digest (a sum of row
+    hashes), so neither the order of their rows nor the size of the corpus matters.
+    """
+    from .config import _fingerprint as fingerprint
+
+    def digest(name: str, batches: Iterable[pa.Table]) -> str:
+        total = 0
+        for batch in batches:
+            for row in batch.to_pylist():
+                line = f"{name}:{json.dumps(row, sort_keys=True, default=str)}"
+                total += int.from_bytes(hashlib.blake2b(line.encode(), digest_size=16).digest())
+        return f"{name}={total % 2**128:032x}"
+
+    meta = ["source", "doc_id", "status", "error", "version"]
+    tables = [digest("documents", documents_dataset(paths).iter_batches(meta))]
+    for stage in ("language", "extract"):
+        path = state_path(paths.state, stage)
+        batches = (
+            pq.ParquetFile(path).iter_batches(columns=["doc_id", "version"])
+            if path.exists()
+            else []
+        )
+        tables.append(digest(stage, (pa.Table.from_batches([b]) for b in batches)))
     return fingerprint(
-        *(json.dumps(t.to_pydict(), sort_keys=True, default=str) for t in parts),
+        *tables,
         Path(__file__),
         Path(org_rules.__file__),
         Path(place_rules.__file__),
@@ -583,6 +658,63 @@ def _fingerprint(paths: Paths) -> str:
         Path(org_rules.__file__).parent / "data" / "places",
         str(paths.processed.resolve()),
     )
+
+
+ENTITY_TABLES = ("organisations", "places", "dates", "figures", "mentions")
+
+
+def _normalise_group(
+    partitions: Partitions,
+    group: int,
+    acronyms: dict[str, set[str]],
+    stage_errors: dict[str, str],
+    writers: dict[str, StreamWriter],
+) -> int:
+    """Normalise one group of documents; returns how many had mentions to normalise."""
+    segments: dict[str, list[dict]] = defaultdict(list)
+    for seg in partitions.read("segments", group):
+        segments[seg["doc_id"]].append(seg)
+    mentions: dict[str, list[dict]] = defaultdict(list)
+    for m in partitions.read("mentions", group):
+        mentions[m["doc_id"]].append(m)
+    done = 0
+    for doc in partitions.read("documents", group):
+        doc_id = doc["doc_id"]
+        readable = doc["status"] == "ok"
+        if readable and doc_id in stage_errors:
+            doc["status"], doc["error"] = "error", stage_errors[doc_id]
+        segs = sorted(segments.pop(doc_id, []), key=lambda seg: seg["segment"])
+        main, languages = None, []
+        if segs:
+            main, languages = document_languages(
+                Segment(s["segment"], s["start"], s["end"], s["language"], s["score"] or 0.0)
+                for s in segs
+            )
+        model_language = main or "und"  # what the text says, before any page hint
+        if doc["status"] == "ok" and main == "und" and doc["lang_hint"] in ("fr", "en"):
+            main, languages = doc["lang_hint"], [doc["lang_hint"]]
+        ok = doc["status"] == "ok"
+        writers["documents"].write_rows(
+            [
+                {
+                    **{k: doc[k] for k in DOCUMENTS.names if k in doc},
+                    "language": main if ok else None,
+                    "languages": languages if ok else [],
+                    "n_segments": len(segs),
+                }
+            ]
+        )
+        doc_mentions = mentions.pop(doc_id, None)
+        if not readable or not doc_mentions:
+            continue
+        definitions = [
+            org_rules.AcronymDefinition(*d) for d in json.loads(doc["definitions"] or "[]")
+        ]
+        rows = normalise_document(doc, segs, doc_mentions, model_language, acronyms, definitions)
+        for name, table_rows in zip(ENTITY_TABLES, rows, strict=True):
+            writers[name].write_rows(table_rows)
+        done += 1
+    return done
 
 
 def run(paths: Paths) -> StageReport:
@@ -608,76 +740,35 @@ def run(paths: Paths) -> StageReport:
         return report
 
     documents = documents_dataset(paths)
-    segments = segments_dataset(paths)
-    mentions = mentions_dataset(paths)
-    meta_columns = [c for c in DOCUMENTS_RAW.names if c != "text"]
-    ok_ids = set(ok_documents(documents.read(["doc_id", "status"])).column("doc_id").to_pylist())
-    languages = _languages_by_doc(segments)
-    # acronym definitions, found once per document: the corpus-wide map needs them
-    # all before the first document is normalised
-    definitions = {
-        r["doc_id"]: found
-        for part in documents.iter_parts(["doc_id", "text", "status"])
-        for r in ok_documents(part).select(["doc_id", "text"]).to_pylist()
-        if (found := org_rules.find_acronym_definitions(r["text"]))
-    }
-    acronyms = acronym_map(definitions.values())
-
-    entity_tables = ("organisations", "places", "dates", "figures", "mentions")
-    writers = {
-        name: StreamWriter(out / f"{name}.parquet", PROCESSED_TABLES[name])
-        for name in (*entity_tables, "documents")
-    }
+    n_groups = min(MAX_GROUPS, max(1, -(-documents.num_rows() // GROUP_DOCS)))
+    scratch = paths.interim / "normalise-scratch"  # under the run lock: no one else uses it
+    shutil.rmtree(scratch, ignore_errors=True)  # left by a killed run
+    partitions = Partitions(scratch, n_groups)
+    acronyms: dict[str, set[str]] = defaultdict(set)
+    writers: dict[str, StreamWriter] = {}
     try:
+        meta_columns = DOCUMENTS_RAW.names
+        partitions.split(
+            "documents", _with_definitions(documents.iter_batches(meta_columns), acronyms)
+        )
+        partitions.split("segments", segments_dataset(paths).iter_batches(SEGMENTS.names))
+        partitions.split("mentions", mentions_dataset(paths).iter_batches(MENTIONS_RAW.names))
+        writers = {
+            name: StreamWriter(out / f"{name}.parquet", PROCESSED_TABLES[name])
+            for name in (*ENTITY_TABLES, "documents")
+        }
         stage_errors = _stage_errors(paths)
-        for r in (r for part in documents.iter_parts(meta_columns) for r in part.to_pylist()):
-            if r["status"] == "ok" and r["doc_id"] in stage_errors:
-                r["status"], r["error"] = "error", stage_errors[r["doc_id"]]
-            main, langs, n_segments = languages.get(r["doc_id"], (None, [], 0))
-            if r["status"] == "ok" and main == "und" and r["lang_hint"] in ("fr", "en"):
-                main, langs = r["lang_hint"], [r["lang_hint"]]
-            writers["documents"].write_rows(
-                [
-                    {
-                        **{k: r[k] for k in DOCUMENTS.names if k in r},
-                        "language": main if r["status"] == "ok" else None,
-                        "languages": langs if r["status"] == "ok" else [],
-                        "n_segments": n_segments,
-                    }
-                ]
-            )
-        # entities, document by document, one part of the mentions table at a time
         done = 0
-        for part in mentions.iter_doc_batches(max_rows=20_000):
-            doc_ids = sorted(set(part.column("doc_id").to_pylist()) & ok_ids)
-            texts = {
-                r["doc_id"]: r
-                for r in documents.read(["doc_id", "text"], keys=doc_ids, key="doc_id").to_pylist()
-            }
-            segs: dict[str, list[dict]] = defaultdict(list)
-            for seg in segments.read(keys=doc_ids).to_pylist():
-                segs[seg["doc_id"]].append(seg)
-            by_doc: dict[str, list[dict]] = defaultdict(list)
-            for m in part.to_pylist():
-                by_doc[m["doc_id"]].append(m)
-            for doc_id in doc_ids:
-                rows = normalise_document(
-                    texts[doc_id],
-                    sorted(segs[doc_id], key=lambda seg: seg["segment"]),
-                    by_doc[doc_id],
-                    languages.get(doc_id, ("und", [], 0))[0],
-                    acronyms,
-                    definitions.get(doc_id, []),
-                )
-                for name, table_rows in zip(entity_tables, rows, strict=True):
-                    writers[name].write_rows(table_rows)
-                done += 1
+        for group in range(n_groups):
+            done += _normalise_group(partitions, group, acronyms, stage_errors, writers)
         for writer in writers.values():
             writer.close()
     except BaseException:
         for writer in writers.values():
             writer.abort()
         raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     write_rows(
         organisation_index(out / "organisations.parquet"),
         out / "organisation_index.parquet",

@@ -117,7 +117,7 @@ def run_incremental(
     progress = Progress(stage, total=len(wanted), unit="docs")
 
     def chunks() -> Iterator[Any]:
-        for part in documents.iter_parts(doc_columns):
+        for part in documents.iter_batches(doc_columns):
             mask = pc.is_in(part.column("doc_id"), value_set=pa.array(sorted(wanted), pa.string()))
             selected = ok_documents(part.filter(mask))
             if selected.num_rows:

@@ -29,7 +29,20 @@ import pyarrow.parquet as pq
 
 from .schemas import STAGE_STATE
 
+# A row group is the unit a streaming reader holds in memory: bounded in rows
+# and in bytes, so that a table of long texts streams as well as one of numbers.
 ROW_GROUP_ROWS = 50_000
+ROW_GROUP_BYTES = 32 * 2**20
+# A part that compaction writes holds at most this much (uncompressed).
+PART_BYTES = 256 * 2**20
+
+
+def row_group_rows(table: pa.Table) -> int:
+    """Rows per row group for `table`: ROW_GROUP_ROWS, fewer when its rows are large."""
+    if not table.num_rows:
+        return ROW_GROUP_ROWS
+    per_row = max(1, table.nbytes // table.num_rows)
+    return max(1, min(ROW_GROUP_ROWS, ROW_GROUP_BYTES // per_row))
 
 
 def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) -> None:
@@ -38,8 +51,7 @@ def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) ->
         table = conform(table, schema)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path) as fh:
-        # row groups of bounded size, so that readers can stream a large part
-        pq.write_table(table, fh, compression="zstd", row_group_size=ROW_GROUP_ROWS)
+        pq.write_table(table, fh, compression="zstd", row_group_size=row_group_rows(table))
 
 
 @contextlib.contextmanager
@@ -277,11 +289,18 @@ class Dataset:
             expression = pc.field(key or self.key).isin(pa.array(sorted(set(keys)), pa.string()))
         return dataset.to_table(columns=schema.names, filter=expression)
 
-    def iter_parts(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
-        """Part by part: for streaming over a table larger than memory."""
+    def iter_batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
+        """Row group by row group: for streaming over a table larger than memory.
+
+        A key's rows may be split between two batches; `iter_doc_batches` keeps them together.
+        """
+        schema = (
+            self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
+        )
         for part in self.parts():
-            table = pq.read_table(self.path / part, columns=columns, schema=self.schema)
-            yield table
+            reader = pq.ParquetFile(self.path / part)
+            for group in range(reader.num_row_groups):
+                yield conform(reader.read_row_group(group, columns=columns), schema)
 
     def iter_doc_batches(
         self, columns: list[str] | None = None, max_rows: int = 20_000
@@ -358,23 +377,43 @@ class Dataset:
             parts.append(self._new_part(pa.concat_tables(added)))
         self._commit(parts)
 
-    def compact(self, max_parts: int = 32, target_rows: int = 500_000) -> bool:
-        """Merge small parts when there are more than `max_parts`. Returns True if it did."""
+    def compact(
+        self, max_parts: int = 32, target_rows: int = 500_000, target_bytes: int = PART_BYTES
+    ) -> bool:
+        """Merge small parts when there are more than `max_parts`. Returns True if it did.
+
+        Parts are merged in order up to `target_rows` rows or `target_bytes`
+        bytes, whichever comes first: a part of long texts stays small enough
+        to hold in memory. Parts already that large are kept as they are.
+        """
         parts = self.parts()
         if len(parts) <= max_parts:
             return False
         merged: list[str] = []
         batch: list[pa.Table] = []
-        rows = 0
-        for part in parts:
-            table = pq.read_table(self.path / part, schema=self.schema)
-            batch.append(table)
-            rows += table.num_rows
-            if rows >= target_rows:
+        rows = size = 0
+
+        def flush() -> None:
+            nonlocal batch, rows, size
+            if batch:
                 merged.append(self._new_part(pa.concat_tables(batch)))
-                batch, rows = [], 0
-        if batch:
-            merged.append(self._new_part(pa.concat_tables(batch)))
+            batch, rows, size = [], 0, 0
+
+        for part in parts:
+            meta = pq.ParquetFile(self.path / part).metadata
+            part_bytes = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            if meta.num_rows >= target_rows or part_bytes >= target_bytes:
+                flush()
+                merged.append(part)
+                continue
+            if batch and (rows + meta.num_rows > target_rows or size + part_bytes > target_bytes):
+                flush()
+            batch.append(pq.read_table(self.path / part, schema=self.schema))
+            rows += meta.num_rows
+            size += part_bytes
+        flush()
+        if merged == parts:
+            return False
         self._commit(merged)
         return True
 

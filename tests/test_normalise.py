@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import normalise
+from pipeline.config import Paths
 from pipeline.extract import trim_entity
 from pipeline.normalise import (
     OrgEntity,
@@ -11,6 +18,9 @@ from pipeline.normalise import (
     places_of,
     resolve_labels,
 )
+from pipeline.schemas import PROCESSED_TABLES
+from pipeline.storage import read_state, state_path, write_table
+from pipeline.tables import documents_dataset
 
 
 def _mention(text, name, label, nth=0, language="fr"):
@@ -128,3 +138,41 @@ def test_trim_entity():
     assert text[slice(*trim_entity(text, s, s + len("de Belgique.")))] == "Belgique"
     assert trim_entity("- 12 -", 0, 6) is None  # no letter
     assert trim_entity("line one\nline two", 5, 13) is None  # across lines
+
+
+def _sorted_table(path):
+    table = pq.read_table(path)
+    keys = [f.name for f in table.schema if not pa.types.is_list(f.type)]
+    return table.sort_by([(k, "ascending") for k in keys]).to_pylist()
+
+
+def test_documents_in_many_groups_give_the_same_tables(sample_run, tmp_path, monkeypatch):
+    """Normalise works group by group (memory follows the group, not the corpus):
+    cutting the sample corpus into one group per document changes nothing."""
+    shutil.copytree(sample_run / "interim", tmp_path / "interim")
+    paths = Paths(sample_run / "raw", tmp_path / "interim", tmp_path / "processed")
+    monkeypatch.setattr(normalise, "GROUP_DOCS", 1)
+    report = normalise.run(paths)
+    assert report.plan.new == 5
+    for name in PROCESSED_TABLES:
+        assert _sorted_table(paths.processed / f"{name}.parquet") == _sorted_table(
+            sample_run / "processed" / f"{name}.parquet"
+        ), name
+    assert not (paths.interim / "normalise-scratch").exists()
+
+
+def test_the_fingerprint_ignores_row_order_but_not_versions(sample_run, tmp_path):
+    shutil.copytree(sample_run / "interim", tmp_path / "interim")
+    paths = Paths(sample_run / "raw", tmp_path / "interim", tmp_path / "processed")
+    before = normalise._fingerprint(paths)
+    documents = documents_dataset(paths)
+    table = documents.read()
+    reordered = table.take(list(reversed(range(table.num_rows))))
+    documents.replace_rows([reordered], table.column(documents.key).to_pylist())
+    assert documents.read().column("doc_id").to_pylist() != table.column("doc_id").to_pylist()
+    assert normalise._fingerprint(paths) == before
+    state = read_state(paths.state, "extract")
+    versions = ["older", *state.column("version").to_pylist()[1:]]
+    state = state.set_column(state.schema.get_field_index("version"), "version", pa.array(versions))
+    write_table(state, state_path(paths.state, "extract"))
+    assert normalise._fingerprint(paths) != before

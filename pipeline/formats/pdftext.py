@@ -48,7 +48,8 @@ _STARTS_LOWER = re.compile(r"^\s*[(\[]?[a-zß-öø-ÿœ]")
 _LINE_END_HYPHEN = re.compile(r"(?<![\w‐-])((?:[^\W_]+[-‐])*[^\W_]+)[-‐]$")
 _LEADING_WORD = re.compile(r"^[^\W\d_]+|^\d+")
 _WORD = re.compile(r"[^\W\d_]+(?:[-‐][^\W\d_]+)*")
-_HYPHEN_BREAK = re.compile(r"[^\W_]+[-‐][ \t]*\n\s*[^\W_]+")
+# anchored at the start of a word: unanchored, the engine retries from every letter of every word
+_HYPHEN_BREAK = re.compile(r"(?<![^\W_])[^\W_]+[-‐][ \t]*\n\s*[^\W_]+")
 # Column gap in layout-preserving extraction: three or more spaces (or a tab) between cells.
 _COLUMN_GAP = re.compile(r"(?:\s{3,}|\t+)")
 _SPACES = re.compile(r"[ \t]+")
@@ -233,15 +234,23 @@ class _Hyphenation:
     """
 
     def __init__(self, full_text: str) -> None:
-        text = _HYPHEN_BREAK.sub(" ", full_text)  # the split words are what we must decide
-        counts: Counter[str] = Counter()
-        for token in _WORD.findall(text):
-            token = token.casefold()
-            counts[token] += 1
-            if "-" in token or "‐" in token:
-                counts.update(re.split("[-‐]", token))
-        self.counts = counts
+        self._text = full_text
+        self._counts: Counter[str] | None = None
         self.prefixes = _hyphen_prefixes()
+
+    @property
+    def counts(self) -> Counter[str]:
+        """Word counts of the document, made on the first question: most texts never ask."""
+        if self._counts is None:
+            text = _HYPHEN_BREAK.sub(" ", self._text)  # the split words are what we must decide
+            counts: Counter[str] = Counter()
+            for token in _WORD.findall(text):
+                token = token.casefold()
+                counts[token] += 1
+                if "-" in token or "‐" in token:
+                    counts.update(re.split("[-‐]", token))
+            self._counts = counts
+        return self._counts
 
     def keep_hyphen(self, before: str, after: str) -> bool:
         last = re.split("[-‐]", before)[-1]
