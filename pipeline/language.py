@@ -35,7 +35,7 @@ UNDETERMINED = "und"
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_WORDS = 2  # fewer letters-only words than this: too short to tell
-CLASSIFY_CHARS = 400
+CLASSIFY_CHARS = 200
 _TOKEN = re.compile(r"[^\W\d_]+")
 FUNCTION_WORD_SHARE = 0.12  # below this share of fr/en function words, check other languages
 MIN_CONFIDENCE = 0.70  # restricted fr/en probability below this: und

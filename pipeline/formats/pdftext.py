@@ -350,7 +350,11 @@ def clean_pdf_text(pages: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
             seps.append("\n" if row and stream[k - 1][3] and gap == 0 else "\n\n")
         elif _paragraph_ends(prev, line, gap, _SHORT_LINE * widths[k - 1]):
             seps.append("\n\n")
-        elif (split := _LINE_END_HYPHEN.search(prev)) and (word := _LEADING_WORD.match(line)):
+        elif (
+            prev.endswith(("-", "‐"))  # a cheap test first: most lines do not end with one
+            and (split := _LINE_END_HYPHEN.search(prev))
+            and (word := _LEADING_WORD.match(line))
+        ):
             if not hyphens.keep_hyphen(split.group(1), word.group()):
                 texts[k - 1] = prev[:-1]
             seps.append("")

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 from text_to_num import text2num
 
@@ -91,7 +92,29 @@ def _phrase(p: str) -> str:
 
 
 def _alt(phrases: Sequence[str]) -> str:
-    return "|".join(_phrase(p) for p in sorted(set(phrases), key=len, reverse=True))
+    """Regex matching any of the phrases, the longest where several fit.
+
+    Written as a trie ("cinq(?:uante)?" rather than "cinquante|cinq"): the regex
+    engine tries each position of a text once against the first letters instead
+    of once per phrase, and these alternations run over every paragraph.
+    Depth first, a longer continuation is tried before the phrase ends, so the
+    longest phrase matches, as with the phrases sorted longest first.
+    """
+    trie: dict = {}
+    for phrase in set(phrases):
+        node = trie
+        for ch in phrase:
+            node = node.setdefault("'" if ch in "'’" else ch, {})
+        node[""] = {}  # a phrase ends here
+
+    def branch(node: dict) -> str:
+        parts = [_phrase(ch) + branch(node[ch]) for ch in sorted(k for k in node if k)]
+        if not parts:
+            return ""
+        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
 
 
 def _cue_before(phrases: Sequence[str]) -> re.Pattern[str]:
@@ -120,6 +143,7 @@ class _Multiplier:
 class _Lang:
     code: str
     precheck: re.Pattern[str]
+    precheck_words: frozenset[str] | None
     number: re.Pattern[str]
     words: re.Pattern[str]
     word_item: re.Pattern[str]
@@ -272,11 +296,15 @@ def _lang(code: str) -> _Lang:
         + [m["surface"] for m in data["multipliers"] if not m.get("case")]
     )
     precheck = re.compile(r"\d|(?<!\w)(?:" + _alt(all_words) + r")(?!\w)", re.IGNORECASE)
+    first_words = {_WORD_RUN.match(w.lower()) for w in all_words}
 
     bma = data.get("bare_multiplier_articles") or []
     return _Lang(
         code=code,
         precheck=precheck,
+        # a phrase can only match where its first word is a word of the text; None:
+        # some phrase does not start with a word, so only the regex can tell
+        precheck_words=(None if None in first_words else frozenset(m.group() for m in first_words)),
         number=re.compile(_digit_number_pattern(code)),
         words=words_re,
         word_item=re.compile(word_alt, re.IGNORECASE),
@@ -323,18 +351,35 @@ def _lang(code: str) -> _Lang:
 
 
 # Spans that never hold figures, whatever the language.
-_BLOCKED = re.compile(
-    r"(?:https?://|www\.)\S+"  # URLs
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international phones
+# Numbers that are not figures. Each pattern runs only on a paragraph that has
+# what it cannot match without (a digit, an "@", a URL's start): most have none.
+_NEEDS_DIGIT = re.compile(
+    r"(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international phones
     r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national phones
     r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
     r"\+?\d[\d() .\-/]{7,}\d"
     r"|\(\s*\d{1,3}\s*\)"  # "(2)": enumeration in running text
     r"|(?<![\w.,])\d+(?:[-‐‑/]\d+){2,}(?!\w)"  # references, ISBN parts, dates
     r"|(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\w)"  # 1.2.3, 20.04.2018
-    r"|(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*"
+    r"|(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*"  # (an X alone is no number to block)
 )
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _blocked_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    if "://" in text or "www." in text:
+        spans.extend(m.span() for m in _URL.finditer(text))
+    if "@" in text:
+        spans.extend(m.span() for m in _EMAIL.finditer(text))
+    if _DIGIT.search(text):
+        spans.extend(m.span() for m in _NEEDS_DIGIT.finditer(text))
+    return spans
+
+
+_DIGIT = re.compile(r"\d")
+_WORD_RUN = re.compile(r"\w+")
 _CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
 _ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
 _FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
@@ -384,9 +429,7 @@ class _Matcher:
         self.doc = doc
         self.text = text
         self.L = lang
-        self.blocked = sorted(
-            [(s, e) for s, e in exclude] + [m.span() for m in _BLOCKED.finditer(self.text)]
-        )
+        self.blocked = sorted([(s, e) for s, e in exclude] + _blocked_spans(self.text))
         self._starts: list[int] | None = None
 
     # ---- helpers
@@ -400,7 +443,8 @@ class _Matcher:
     def tok_from(self, pos: int) -> int:
         """Index of the first token starting at or after pos."""
         if self._starts is None:
-            self._starts = [t.idx for t in self.doc]
+            # from the doc's arrays: iterating makes a Python Token per token
+            self._starts = self.doc.to_array(IDX).tolist()
         return bisect.bisect_left(self._starts, pos)
 
     def next_token(self, pos: int) -> Token | None:
@@ -828,6 +872,21 @@ def _singularise(word: str, lang: str) -> str:
     return word
 
 
+def _may_have_figures(text: str, lang: _Lang) -> bool:
+    """Whether a paragraph has a digit or a number word: most paragraphs have neither.
+
+    A set of words first, since one pass of the regex's long alternation over
+    every position of a paragraph costs more than all the other rules together.
+    """
+    if _DIGIT.search(text):
+        return True
+    if lang.precheck_words is not None and lang.precheck_words.isdisjoint(
+        _WORD_RUN.findall(text.lower())
+    ):
+        return False
+    return lang.precheck.search(text) is not None
+
+
 def find_figures(
     doc: Doc, language: str, exclude: Sequence[tuple[int, int]] = (), text: str | None = None
 ) -> list[FigureMatch]:
@@ -841,6 +900,6 @@ def find_figures(
     lang = _lang("fr" if language == "fr" else "en")
     if text is None:
         text = doc.text
-    if not lang.precheck.search(text):
+    if not _may_have_figures(text, lang):
         return []
     return _Matcher(doc, text, lang, exclude).run()
