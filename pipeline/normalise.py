@@ -718,7 +718,7 @@ def _normalise_group(
 
 
 def run(paths: Paths) -> StageReport:
-    """Rebuild processed/ from interim/, streaming document by document.
+    """Rebuild processed/ from interim/, group of documents by group of documents.
 
     Skipped when neither the interim tables nor this stage's code changed since
     the tables in processed/ were written.
