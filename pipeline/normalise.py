@@ -631,7 +631,7 @@ def _fingerprint(paths: Paths) -> str:
     """
     from .config import _fingerprint as fingerprint
 
-    def digest(name: str, batches: Iterable[pa.Table]) -> str:
+    def digest(name: str, batches: Iterable[pa.Table | pa.RecordBatch]) -> str:
         total = 0
         for batch in batches:
             for row in batch.to_pylist():
@@ -648,7 +648,7 @@ def _fingerprint(paths: Paths) -> str:
             if path.exists()
             else []
         )
-        tables.append(digest(stage, (pa.Table.from_batches([b]) for b in batches)))
+        tables.append(digest(stage, batches))
     return fingerprint(
         *tables,
         Path(__file__),
@@ -691,9 +691,9 @@ def _normalise_group(
                 for s in segs
             )
         model_language = main or "und"  # what the text says, before any page hint
-        if doc["status"] == "ok" and main == "und" and doc["lang_hint"] in ("fr", "en"):
+        ok = doc["status"] == "ok"  # readable, and no later stage failed on it
+        if ok and main == "und" and doc["lang_hint"] in ("fr", "en"):
             main, languages = doc["lang_hint"], [doc["lang_hint"]]
-        ok = doc["status"] == "ok"
         writers["documents"].write_rows(
             [
                 {
@@ -747,9 +747,8 @@ def run(paths: Paths) -> StageReport:
     acronyms: dict[str, set[str]] = defaultdict(set)
     writers: dict[str, StreamWriter] = {}
     try:
-        meta_columns = DOCUMENTS_RAW.names
         partitions.split(
-            "documents", _with_definitions(documents.iter_batches(meta_columns), acronyms)
+            "documents", _with_definitions(documents.iter_batches(DOCUMENTS_RAW.names), acronyms)
         )
         partitions.split("segments", segments_dataset(paths).iter_batches(SEGMENTS.names))
         partitions.split("mentions", mentions_dataset(paths).iter_batches(MENTIONS_RAW.names))

@@ -113,12 +113,12 @@ def run_incremental(
         write_table(state, state_path(state_dir, stage), STAGE_STATE)
         pending_tables, pending_state, drop = [], [], []
 
-    wanted = set(todo.todo)
+    wanted = pa.array(sorted(set(todo.todo)), pa.string())
     progress = Progress(stage, total=len(wanted), unit="docs")
 
     def chunks() -> Iterator[Any]:
         for part in documents.iter_batches(doc_columns):
-            mask = pc.is_in(part.column("doc_id"), value_set=pa.array(sorted(wanted), pa.string()))
+            mask = pc.is_in(part.column("doc_id"), value_set=wanted)
             selected = ok_documents(part.filter(mask))
             if selected.num_rows:
                 yield from payloads(selected)

@@ -269,6 +269,12 @@ class Dataset:
     def exists(self) -> bool:
         return (self.path / self.MANIFEST).exists()
 
+    def _schema(self, columns: list[str] | None) -> pa.Schema:
+        """The schema of `columns` (all when None), in that order."""
+        return (
+            self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
+        )
+
     def read(
         self,
         columns: list[str] | None = None,
@@ -277,9 +283,7 @@ class Dataset:
     ) -> pa.Table:
         """The table, or some of its columns, or the rows whose `key` column (the
         table's key by default) is in `keys`. Reads only what it needs."""
-        schema = (
-            self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
-        )
+        schema = self._schema(columns)
         parts = [self.path / p for p in self.parts()]
         if not parts:
             return schema.empty_table()
@@ -292,45 +296,13 @@ class Dataset:
     def iter_batches(self, columns: list[str] | None = None) -> Iterator[pa.Table]:
         """Row group by row group: for streaming over a table larger than memory.
 
-        A key's rows may be split between two batches; `iter_doc_batches` keeps them together.
+        A key's rows may be split between two batches.
         """
-        schema = (
-            self.schema if columns is None else pa.schema([self.schema.field(c) for c in columns])
-        )
+        schema = self._schema(columns)
         for part in self.parts():
             reader = pq.ParquetFile(self.path / part)
             for group in range(reader.num_row_groups):
                 yield conform(reader.read_row_group(group, columns=columns), schema)
-
-    def iter_doc_batches(
-        self, columns: list[str] | None = None, max_rows: int = 20_000
-    ) -> Iterator[pa.Table]:
-        """Batches of about `max_rows` rows that never split the rows of one key.
-
-        A key's rows are written together, so they are contiguous in a part:
-        the rows of the last key of a batch are held back and start the next one.
-        Memory follows `max_rows`, not the size of a part.
-        """
-        for part in self.parts():
-            carry: pa.Table | None = None
-            reader = pq.ParquetFile(self.path / part)
-            for batch in reader.iter_batches(batch_size=max_rows, columns=columns):
-                table = pa.Table.from_batches([batch])
-                if carry is not None:
-                    table = pa.concat_tables([carry, table])
-                keys = table.column(self.key)
-                last = keys[len(keys) - 1]
-                # rows of the last key, at the end of the batch
-                tail = len(keys)
-                while tail > 0 and keys[tail - 1] == last:
-                    tail -= 1
-                if tail == 0:
-                    carry = table
-                    continue
-                carry = table.slice(tail)
-                yield table.slice(0, tail)
-            if carry is not None and carry.num_rows:
-                yield carry
 
     def num_rows(self) -> int:
         return sum(pq.ParquetFile(self.path / p).metadata.num_rows for p in self.parts())
@@ -390,13 +362,16 @@ class Dataset:
         if len(parts) <= max_parts:
             return False
         merged: list[str] = []
-        batch: list[pa.Table] = []
+        batch: list[str] = []  # small parts to merge into one
         rows = size = 0
 
         def flush() -> None:
             nonlocal batch, rows, size
-            if batch:
-                merged.append(self._new_part(pa.concat_tables(batch)))
+            if len(batch) == 1:  # nothing to merge it with: kept as it is
+                merged.append(batch[0])
+            elif batch:
+                tables = [pq.read_table(self.path / p, schema=self.schema) for p in batch]
+                merged.append(self._new_part(pa.concat_tables(tables)))
             batch, rows, size = [], 0, 0
 
         for part in parts:
@@ -408,7 +383,7 @@ class Dataset:
                 continue
             if batch and (rows + meta.num_rows > target_rows or size + part_bytes > target_bytes):
                 flush()
-            batch.append(pq.read_table(self.path / part, schema=self.schema))
+            batch.append(part)
             rows += meta.num_rows
             size += part_bytes
         flush()

@@ -203,7 +203,7 @@ _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85\x0b\x0c]")
 # Invisible characters that only get in the way of matching: zero-width space, word joiner,
 # stray BOMs and soft hyphens (a soft hyphen marks a possible break, it is not text).
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
-_TRAILING_WS = " \t\u00a0\u202f\u3000"  # stripped line by line: a regex tries every space
+_TRAILING_SPACES = " \t\u00a0\u202f\u3000"  # stripped line by line: a regex tries every space
 _BLANK_RUN = re.compile(r"\n{4,}")
 
 
@@ -235,6 +235,6 @@ def clean_text(text: str) -> str:
     text = _NEWLINES.sub("\n", text)
     text = _INVISIBLE.sub("", text)
     text = _drop_controls(text).replace("\t", " ")
-    text = "\n".join(line.rstrip(_TRAILING_WS) for line in text.split("\n"))
+    text = "\n".join(line.rstrip(_TRAILING_SPACES) for line in text.split("\n"))
     text = _BLANK_RUN.sub("\n\n\n", text)
     return text.strip("\n")
