@@ -6,7 +6,9 @@ the pipeline on it in a fresh folder, and prints one JSON line with:
 
 * words/s of the whole pipeline (ingest to normalise, one worker and N workers),
 * words/s of a bare `nlp.pipe` over the same segments with the same models and
-  settings, and the ratio of the two,
+  settings, and the ratio of the two: one worker against one process, and N
+  workers (the default: one per core) against ``nlp.pipe(n_process=N)``, spaCy's
+  own way of using the whole machine,
 * peak memory (RSS of the run and its worker processes),
 * the time of a re-run with nothing changed, and its ratio to the full run,
 * the time of each stage,
@@ -116,8 +118,12 @@ def run_pipeline(base: Path, workers: int, extra: list[str] | None = None) -> di
     return {"seconds": seconds, "peak_rss_mb": rss / 2**20, "stages": stages}
 
 
-def bare_nlp_pipe(base: Path) -> dict:
-    """nlp.pipe alone over the same segments, models and settings as the extract stage."""
+def bare_nlp_pipe(base: Path, n_process: tuple[int, ...] = (1,)) -> dict:
+    """nlp.pipe alone over the same segments, models and settings as the extract stage.
+
+    Timed once per process count in `n_process` (spaCy's own multiprocessing, which
+    forks the loaded model): ``seconds[n]`` is the time of the nlp.pipe loops alone.
+    """
     import spacy
 
     from .config import MODELS, Paths
@@ -139,17 +145,18 @@ def bare_nlp_pipe(base: Path) -> dict:
         segs.sort(key=lambda s: s["segment"])
         for seg, lang in zip(segs, _model_languages(segs, _main_language(segs)), strict=True):
             jobs[lang].append(normalise_for_model(texts[doc_id][seg["start"] : seg["end"]]))
-    seconds = 0.0
+    seconds = dict.fromkeys(n_process, 0.0)
     load = 0.0
     words = 0
     for lang, items in jobs.items():
         started = time.perf_counter()
         nlp = spacy.load(MODELS[lang].package, exclude=list(NER_DISABLE))
         load += time.perf_counter() - started
-        started = time.perf_counter()
-        for _ in nlp.pipe(items, batch_size=BATCH_SIZE):
-            pass
-        seconds += time.perf_counter() - started
+        for n in n_process:
+            started = time.perf_counter()
+            for _ in nlp.pipe(items, batch_size=BATCH_SIZE, n_process=n):
+                pass
+            seconds[n] += time.perf_counter() - started
         # words are counted outside the timed loop, with the model's own tokenizer
         for doc in nlp.tokenizer.pipe(items):
             words += sum(1 for t in doc if not (t.is_punct or t.is_space))
@@ -171,13 +178,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="run in this folder and keep it")
     args = parser.parse_args(argv)
 
+    if args.keep is not None and args.keep.exists() and any(args.keep.iterdir()):
+        # tables left by an earlier run would turn the full run into a partial one
+        raise SystemExit(f"bench: {args.keep} is not empty: give --keep a new folder")
     base = args.keep or Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
         result: dict = {"docs": args.docs, "seed": SEED}
         one = base / "one"
         result["bytes"] = build_corpus(one / "raw", args.docs)
         full1 = run_pipeline(one, workers=1)
-        bare = bare_nlp_pipe(one)
+        processes = (1, args.workers) if args.workers > 1 else (1,)
+        bare = bare_nlp_pipe(one, processes)
         words = bare["words"]
         extract_seconds = full1["stages"]["extract"]
         result.update(
@@ -187,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             pipeline_words_per_s_excluding_model_load=round(
                 words / (full1["seconds"] - bare["model_load_seconds"]), 1
             ),
-            bare_nlp_pipe_words_per_s=round(words / bare["seconds"], 1),
+            bare_nlp_pipe_words_per_s=round(words / bare["seconds"][1], 1),
             extract_stage_words_per_s=round(words / extract_seconds, 1),
             stages_seconds_1_worker={k: round(v, 2) for k, v in full1["stages"].items()},
             full_run_seconds_1_worker=round(full1["seconds"], 2),
@@ -198,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         # a bare script loads the same models too: the same ratio with loading on both sides
         result["ratio_pipeline_to_bare_both_loading_models"] = round(
-            (bare["seconds"] + bare["model_load_seconds"]) / full1["seconds"], 3
+            (bare["seconds"][1] + bare["model_load_seconds"]) / full1["seconds"], 3
         )
 
         rerun = run_pipeline(one, workers=1)
@@ -216,6 +227,14 @@ def main(argv: list[str] | None = None) -> int:
             peak_rss_mb_n_workers=round(fulln["peak_rss_mb"], 1),
             stages_seconds_n_workers={k: round(v, 2) for k, v in fulln["stages"].items()},
         )
+        if args.workers > 1:
+            # the same comparison on the whole machine: nlp.pipe(n_process=N) against N workers
+            result["bare_nlp_pipe_words_per_s_n_process"] = round(
+                words / bare["seconds"][args.workers], 1
+            )
+            result["ratio_pipeline_to_bare_n_workers"] = round(
+                bare["seconds"][args.workers] / fulln["seconds"], 3
+            )
         if args.scale > 1:
             big = base / "big"
             build_corpus(big / "raw", args.docs * args.scale)

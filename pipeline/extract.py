@@ -27,9 +27,16 @@ from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing, Paths, stage_
 from .language import UNDETERMINED
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
-from .runner import DocResult, StageReport, in_chunks, one_by_one_on_failure, run_incremental
+from .runner import (
+    ChunkSizes,
+    DocResult,
+    StageReport,
+    in_chunks,
+    one_by_one_on_failure,
+    run_incremental,
+)
 from .schemas import MENTIONS_RAW
-from .storage import Dataset, read_state
+from .storage import Dataset, plan, read_state
 from .tables import documents_dataset, mentions_dataset, segments_dataset
 from .textnorm import normalise_for_model
 
@@ -83,6 +90,24 @@ def load_model(language: str):
     if installed != spec.version:
         log.warning("%s is version %s, expected %s", spec.package, installed, spec.version)
     return nlp
+
+
+def load_models() -> None:
+    """Load every model now: a worker does this while the run reads and segments pages."""
+    for language in MODELS:
+        load_model(language)
+
+
+def pending(paths: Paths) -> bool:
+    """Whether readable documents wait for this version of extract (before language runs)."""
+    from .runner import ok_documents
+
+    documents = documents_dataset(paths)
+    if not documents.exists():
+        return False
+    ids = ok_documents(documents.read(["doc_id", "status"])).column("doc_id").to_pylist()
+    todo = plan(ids, read_state(paths.state, "extract"), stage_versions()["extract"])
+    return bool(todo.todo)
 
 
 def release_models() -> None:
@@ -277,13 +302,13 @@ def extract_chunk(payload: tuple[list[dict], dict[str, list[dict]]]) -> list[Doc
 
 
 def _payloads(
-    docs: pa.Table, segments: Dataset
+    docs: pa.Table, segments: Dataset, sizes: ChunkSizes
 ) -> Iterator[tuple[list[dict], dict[str, list[dict]]]]:
     rows = docs.to_pylist()
     segs: dict[str, list[dict]] = {}
     for seg in segments.read(keys=[d["doc_id"] for d in rows]).to_pylist():
         segs.setdefault(seg["doc_id"], []).append(seg)
-    for chunk in in_chunks(rows):
+    for chunk in in_chunks(rows, sizes):
         yield (
             chunk,
             {
@@ -307,7 +332,7 @@ def run(paths: Paths, executor=None) -> StageReport:
         # only documents that the language stage has been through
         ready=lambda index: index.filter(pc.is_in(index.column("doc_id"), value_set=segmented)),
         doc_columns=["doc_id", "status", "text", "published"],
-        payloads=lambda docs: _payloads(docs, segments),
+        payloads=lambda docs, sizes: _payloads(docs, segments, sizes),
         work=extract_chunk,
         output=mentions_dataset(paths),
         state_dir=paths.state,

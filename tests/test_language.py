@@ -89,3 +89,44 @@ def test_langdetect_stays_selectable():
 def test_document_language_falls_back_to_the_page_hint():
     main, languages = document_languages([], hint="fr")
     assert (main, languages) == ("fr", ["fr"])
+
+
+def _py3langid_one_by_one(detector, text):
+    """The decision made with py3langid's own `classify`, one text at a time."""
+    from pipeline import language as lang
+
+    if len(lang._WORD.findall(text, 0, lang.CLASSIFY_CHARS)) < lang.MIN_WORDS:
+        return UNDETERMINED, 0.0
+    text = text[: lang.CLASSIFY_CHARS]
+    best, prob = detector._fr_en.classify(text)
+    if len(text) >= lang.OTHER_LANGUAGE_MIN_CHARS and lang._few_function_words(text):
+        other, other_prob = detector._any.classify(text)
+        if other not in lang.LANGUAGES and other_prob >= lang.OTHER_LANGUAGE_CONFIDENCE:
+            return UNDETERMINED, other_prob
+    return (best, prob) if prob >= lang.MIN_CONFIDENCE else (UNDETERMINED, prob)
+
+
+def test_batch_classifier_agrees_with_py3langid_on_the_sample_pages():
+    """The batch walk is py3langid's model, not an approximation of it."""
+    from pipeline.config import ROOT
+    from pipeline.language import get_detector
+
+    detector = get_detector("py3langid")
+    texts = []
+    for path in sorted((ROOT / "raw").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        texts += [text[s.start : s.end] for s in segment_text(text)]
+    # and texts with what the walk must get right: capitals only, accents, other scripts
+    texts += [
+        "NOS PARTENAIRES EN AFRIQUE",
+        "Ça résonne — été 2019",
+        "Москва и Киев",
+        "日本語のテキスト",
+    ]
+    assert len(texts) > 300
+    batch = detector.detect_many(texts)
+    for text, (language, score) in zip(texts, batch, strict=True):
+        expected, expected_score = _py3langid_one_by_one(detector, text)
+        assert language == expected, text
+        assert score == pytest.approx(expected_score, abs=1e-5), text
+    assert {language for language, _ in batch} == {"fr", "en", UNDETERMINED}

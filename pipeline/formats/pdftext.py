@@ -243,10 +243,9 @@ class _Hyphenation:
         """Word counts of the document, made on the first question: most texts never ask."""
         if self._counts is None:
             text = _HYPHEN_BREAK.sub(" ", self._text)  # the split words are what we must decide
-            counts: Counter[str] = Counter()
-            for token in _WORD.findall(text):
-                token = token.casefold()
-                counts[token] += 1
+            tokens = list(map(str.casefold, _WORD.findall(text)))
+            counts = Counter(tokens)
+            for token in tokens:
                 if "-" in token or "‐" in token:
                     counts.update(re.split("[-‐]", token))
             self._counts = counts
@@ -288,6 +287,8 @@ def _typical_widths(stream: list[tuple[str, int, int, bool]]) -> list[float]:
 
 def _cells(line: str) -> list[str]:
     """The line cut at its column gaps (three spaces or more, or a tab)."""
+    if not _COLUMN_GAP.search(line):  # most lines: no gap, and no list to build
+        return [line] if line else []
     return [cell for cell in _COLUMN_GAP.split(line) if cell]
 
 
@@ -333,7 +334,12 @@ def clean_pdf_text(pages: list[str]) -> tuple[str, list[tuple[int, int, int]]]:
             # gap alone may just be an extraction accident inside a sentence.
             near = [len(cells[j]) for j in (i - 1, i + 1) if 0 <= j < len(kept)]
             is_row = len(cells[i]) >= 3 or (len(cells[i]) == 2 and any(n >= 2 for n in near))
-            text = " | ".join(cells[i]) if is_row else _SPACES.sub(" ", line)
+            if is_row:
+                text = " | ".join(cells[i])
+            elif "  " in line or "\t" in line:  # only then does _SPACES change anything
+                text = _SPACES.sub(" ", line)
+            else:
+                text = line
             stream.append((text, page_no, blanks if started else 0, is_row))
             blanks, started = 0, True
     if not stream:
