@@ -89,14 +89,6 @@ def _executor(args):
     return make_executor(args.executor, args.workers, args.scheduler)
 
 
-def _extract_ahead(paths: Paths) -> bool:
-    """Whether this run will have documents to extract: new pages, or outdated mentions."""
-    from .extract import pending
-    from .ingest import expects_new_text
-
-    return paths.raw.is_dir() and (expects_new_text(paths) or pending(paths))
-
-
 def _log_stage(paths: Paths, report) -> None:
     """Append the stage's figures to interim/runs.jsonl (read by status and summary)."""
     paths.interim.mkdir(parents=True, exist_ok=True)
@@ -301,8 +293,7 @@ def _main(argv: list[str] | None = None) -> int:
         run_stage(args.command, paths, args)
         return 0
     if args.command == "run":
-        from .executors import LocalExecutor
-        from .extract import load_models, release_models
+        from .extract import release_models
         from .storage import RunLocked, run_lock
 
         started = time.time()
@@ -310,13 +301,8 @@ def _main(argv: list[str] | None = None) -> int:
             with run_lock(paths.interim):
                 executor = _executor(args)
                 try:
-                    if executor.name == "pool" and _extract_ahead(paths):
-                        # workers load their models while this process ingests and
-                        # segments: language runs here, the workers are busy loading
-                        executor.start(warm_up=load_models)
                     for stage in STAGES:
-                        here = stage == "language" and executor.name == "pool"
-                        run_stage(stage, paths, args, LocalExecutor() if here else executor)
+                        run_stage(stage, paths, args, executor)
                         if stage == "extract":
                             # the last stage with a model: normalise runs without the
                             # workers' and this process's models, so its memory is its own

@@ -36,9 +36,6 @@ class LocalExecutor:
         for chunk in chunks:
             yield fn(chunk)
 
-    def start(self, warm_up: Callable[[], None] | None = None) -> None:
-        """Nothing to start: this process loads its models on first use."""
-
     def close(self) -> None:
         pass
 
@@ -51,42 +48,25 @@ class PoolExecutor:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._pool = None
-        self._used = False
-
-    def start(self, warm_up: Callable[[], None] | None = None) -> None:
-        """Start the workers now, each running `warm_up` (loading its models) at once.
-
-        `pipeline run` does this before ingest when extract will have work, so
-        that the workers load their models while this process reads and
-        segments the pages. Otherwise the pool starts on the first chunk, so a
-        run with nothing to do starts no process. Fork shares the loaded code.
-        """
-        if self._pool is None:
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self._pool = context.Pool(self.workers, initializer=warm_up)
 
     def map(self, fn: Callable[[Any], Any], chunks: Iterable[Any]) -> Iterator[Any]:
         chunks = iter(chunks)
         first = next(chunks, None)
         if first is None:
             return
-        self.start()
-        self._used = True
+        if self._pool is None:
+            # Started on the first chunk, so that a run with nothing to do starts no
+            # process; fork shares the loaded code, models load lazily in each worker.
+            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            self._pool = context.Pool(self.workers)
         yield from self._pool.imap(fn, itertools.chain([first], chunks))
 
     def close(self) -> None:
-        """Join the workers (and free their models); the next map starts a new pool.
-
-        Workers started early that never got a chunk are stopped, not waited for.
-        """
+        """Join the workers (and free their models); the next map starts a new pool."""
         if self._pool is not None:
-            if self._used:
-                self._pool.close()
-            else:
-                self._pool.terminate()
+            self._pool.close()
             self._pool.join()
             self._pool = None
-            self._used = False
 
 
 class DaskExecutor:
@@ -155,9 +135,6 @@ class DaskExecutor:
             while next_index in results:
                 yield results.pop(next_index)
                 next_index += 1
-
-    def start(self, warm_up: Callable[[], None] | None = None) -> None:
-        """Nothing to start ahead: Dask workers live on, and keep their models."""
 
     def close(self) -> None:
         """Disconnect, and stop the LocalCluster this executor started (if any)."""

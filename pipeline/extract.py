@@ -36,7 +36,7 @@ from .runner import (
     run_incremental,
 )
 from .schemas import MENTIONS_RAW
-from .storage import Dataset, plan, read_state
+from .storage import Dataset, read_state
 from .tables import documents_dataset, mentions_dataset, segments_dataset
 from .textnorm import normalise_for_model
 
@@ -90,24 +90,6 @@ def load_model(language: str):
     if installed != spec.version:
         log.warning("%s is version %s, expected %s", spec.package, installed, spec.version)
     return nlp
-
-
-def load_models() -> None:
-    """Load every model now: a worker does this while the run reads and segments pages."""
-    for language in MODELS:
-        load_model(language)
-
-
-def pending(paths: Paths) -> bool:
-    """Whether readable documents wait for this version of extract (before language runs)."""
-    from .runner import ok_documents
-
-    documents = documents_dataset(paths)
-    if not documents.exists():
-        return False
-    ids = ok_documents(documents.read(["doc_id", "status"])).column("doc_id").to_pylist()
-    todo = plan(ids, read_state(paths.state, "extract"), stage_versions()["extract"])
-    return bool(todo.todo)
 
 
 def release_models() -> None:

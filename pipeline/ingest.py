@@ -275,27 +275,6 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
     return _row(raw_file, version, doc_id=doc_id, bytes=len(data), n_chars=len(text), **values)
 
 
-def expects_new_text(paths: Paths, version: str | None = None) -> bool:
-    """Whether raw/ holds a file that ingest has not read as it is now.
-
-    A look at file sizes and times only, made before a run to start the
-    extract workers early. Error rows with unchanged files are left out: they
-    are retried, but they are not expected to give text this time.
-    """
-    version = version or stage_versions()["ingest"]
-    known = {
-        r["source"]: r
-        for r in documents_dataset(paths)
-        .read(["source", "bytes", "mtime_ns", "version"])
-        .to_pylist()
-    }
-    for f in scan(paths.raw):
-        r = known.get(f.source)
-        if r is None or (r["bytes"], r["mtime_ns"], r["version"]) != (f.size, f.mtime_ns, version):
-            return True
-    return False
-
-
 def run(paths: Paths, version: str | None = None) -> StageReport:
     """Bring interim/documents.parquet in line with raw/.
 

@@ -1,35 +1,15 @@
-"""Where the stage functions run: chunk sizes, a pool started early, the same tables."""
+"""Where the stage functions run: chunk sizes, and the same tables in one process or a pool."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import time
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, folders, run_cli
 
-from pipeline.cli import _extract_ahead
-from pipeline.config import Paths
-from pipeline.executors import PoolExecutor, default_workers
+from pipeline.executors import default_workers
 from pipeline.runner import LARGEST_CHUNK, SMALLEST_CHUNK, ChunkSizes, in_chunks
-
-_WARMED: dict[str, int] = {}
-
-
-def _warm_up() -> None:
-    _WARMED["pid"] = os.getpid()
-
-
-def _slow_warm_up(marker: str) -> None:
-    time.sleep(20)
-    Path(marker).write_text("warmed")
-
-
-def _report(chunk: list[int]) -> tuple[list[int], int | None]:
-    return chunk, _WARMED.get("pid")
 
 
 @pytest.mark.parametrize("total, workers", [(1000, 1), (1000, 2), (130, 2), (5, 4), (0, 2)])
@@ -43,40 +23,6 @@ def test_chunks_cover_the_documents_large_first_small_last(total, workers):
     if workers > 1 and total >= 1000:
         # the last tasks are small, so no worker waits long for another one
         assert sizes[-2] == SMALLEST_CHUNK
-
-
-def test_a_pool_started_early_runs_its_warm_up_in_every_worker():
-    pool = PoolExecutor(2)
-    try:
-        pool.start(warm_up=_warm_up)
-        results = list(pool.map(_report, [[i] for i in range(20)]))
-    finally:
-        pool.close()
-    assert [chunk for chunk, _ in results] == [[i] for i in range(20)]  # in order
-    pids = {pid for _, pid in results}
-    assert None not in pids and os.getpid() not in pids
-
-
-def test_a_pool_that_got_no_work_is_stopped_not_waited_for(tmp_path):
-    import functools
-
-    marker = tmp_path / "warmed"
-    pool = PoolExecutor(1)
-    pool.start(warm_up=functools.partial(_slow_warm_up, str(marker)))
-    pool.close()  # nothing was mapped: the warm-up is cut short
-    assert not marker.exists()
-    assert pool._pool is None
-
-
-def test_the_run_starts_workers_early_only_when_there_is_text_to_extract(sample_run, tmp_path):
-    shutil.copytree(sample_run / "raw", tmp_path / "raw")
-    shutil.copytree(sample_run / "interim", tmp_path / "interim")
-    paths = Paths(tmp_path / "raw", tmp_path / "interim", tmp_path / "processed")
-    assert not _extract_ahead(paths)  # everything done: no worker starts
-    (tmp_path / "raw" / "new.txt").write_text(
-        "L'association Les Amis de Kindu a formé 35 animatrices en 2023.", encoding="utf-8"
-    )
-    assert _extract_ahead(paths)
 
 
 def test_one_process_and_a_pool_give_the_same_tables(sample_run, tmp_path):
