@@ -105,6 +105,10 @@ def _log_stage(paths: Paths, report) -> None:
         # peak memory of this process so far (kB on Linux): which stage raised it
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
+    if report.model_seconds or report.model_load_seconds:
+        # summed over workers: with one worker, the share of the run spent in the model
+        entry["model_seconds"] = round(report.model_seconds, 3)
+        entry["model_load_seconds"] = round(report.model_load_seconds, 3)
     with open(paths.interim / "runs.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry) + "\n")
 

@@ -216,18 +216,27 @@ def extract_documents(
     rows: list[list[dict]] = [[] for _ in documents]
     dates: list[list] = [[] for _ in documents]
     seconds = [0.0 for _ in documents]
+    model_seconds = [0.0 for _ in documents]
     words = [0 for _ in documents]
+    load_seconds = 0.0
     # 2. One nlp.pipe per language, over all segments of these documents.
     for lang, items in jobs.items():
         if not items:
             continue
+        started = time.perf_counter()
         nlp = load_model(lang)
+        load_seconds += time.perf_counter() - started
         # the strings given to the model are kept: spaCy's doc.text rebuilds them token by token
         model_texts = [
             normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
         ]
-        parsed = nlp.pipe(model_texts, batch_size=BATCH_SIZE)
-        for (d, seg), model_text, spacy_doc in zip(items, model_texts, parsed, strict=True):
+        parsed = iter(nlp.pipe(model_texts, batch_size=BATCH_SIZE))
+        for (d, seg), model_text in zip(items, model_texts, strict=True):
+            # the model's own time, apart from the rules': a segment that completes
+            # a batch carries that batch's time, so only the sums are exact
+            started = time.perf_counter()
+            spacy_doc = next(parsed)
+            model_seconds[d] += time.perf_counter() - started
             started = time.perf_counter()
             doc = documents[d]
             text = doc["text"]
@@ -264,7 +273,14 @@ def extract_documents(
             for m, (_, segment, lang) in zip(resolved, found, strict=True):
                 rows[d].append(_date_row(m, doc["doc_id"], segment, lang))
         rows[d].sort(key=lambda r: (r["start"], r["end"], r["label"]))
-        yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d], units=words[d])
+        yield DocResult(
+            doc["doc_id"],
+            rows[d],
+            seconds=seconds[d],
+            units=words[d],
+            model_seconds=model_seconds[d],
+            model_load_seconds=load_seconds if d == 0 else 0.0,
+        )
 
 
 def _main_language(segments: list[dict]) -> str:

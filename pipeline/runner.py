@@ -50,6 +50,10 @@ class DocResult:
     error: str | None = None
     seconds: float = 0.0
     units: int = 0  # words or segments handled, for throughput figures
+    # time inside the spaCy model for this document's segments, and loading it
+    # (extract only): what a bare nlp.pipe would spend too, the rest is the pipeline's
+    model_seconds: float = 0.0
+    model_load_seconds: float = 0.0
 
 
 @dataclass(slots=True)
@@ -60,6 +64,8 @@ class StageReport:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (doc or source, message)
     seconds: float = 0.0
     units: int = 0
+    model_seconds: float = 0.0  # summed over workers: see DocResult
+    model_load_seconds: float = 0.0
 
     def line(self) -> str:
         text = f"{self.stage}: {self.plan.describe()}; {self.rows} rows; {self.seconds:.1f}s"
@@ -135,6 +141,8 @@ def run_incremental(
         for result in results:
             rows.extend(result.rows)
             report.units += result.units
+            report.model_seconds += result.model_seconds
+            report.model_load_seconds += result.model_load_seconds
             pending_state.append(
                 {
                     "doc_id": result.doc_id,
