@@ -119,7 +119,9 @@ def cmd_summary(paths: Paths, started: float | None) -> int:
     from .schemas import DOCUMENTS, MENTIONS
     from .storage import read_table
 
-    docs = read_table(paths.processed / "documents.parquet", DOCUMENTS)
+    docs = read_table(
+        paths.processed / "documents.parquet", DOCUMENTS, ["status", "source", "error"]
+    )
     mentions = read_table(paths.processed / "mentions.parquet", MENTIONS, ["label"])
     statuses = {
         r["values"]: r["counts"] for r in pc.value_counts(docs.column("status")).to_pylist()

@@ -42,10 +42,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.attrs import IDX
-from spacy.tokens import Doc, Token
 from text_to_num import text2num
+
+if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run with
+    # nothing to do never needs it
+    from spacy.tokens import Doc, Token
 
 RULES_VERSION = "figures-1"
 
@@ -448,7 +451,7 @@ class _Matcher:
         """Index of the first token starting at or after pos."""
         if self._starts is None:
             # from the doc's arrays: iterating makes a Python Token per token
-            self._starts = self.doc.to_array(IDX).tolist()
+            self._starts = self.doc.to_array("IDX").tolist()
         return bisect.bisect_left(self._starts, pos)
 
     def next_token(self, pos: int) -> Token | None:
