@@ -229,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         result["in_run_share_outside_nlp_pipe_and_loading"] = round(
             1 - (in_model + full1["model_load_seconds"]) / full1["seconds"], 3
         )
+        # throughput of the run against that of its own nlp.pipe, loading on neither side
+        result["in_run_ratio_pipeline_to_nlp_pipe_excluding_loading"] = round(
+            in_model / (full1["seconds"] - full1["model_load_seconds"]), 3
+        )
 
         rerun = run_pipeline(one, workers=1)
         result["rerun_unchanged_seconds"] = round(rerun["seconds"], 2)
