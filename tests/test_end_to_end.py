@@ -113,6 +113,8 @@ def test_the_run_log_separates_the_model_from_the_rest(sample_run):
     extract = first["extract"]
     assert extract["model_seconds"] > 0
     assert extract["model_load_seconds"] > 0
+    # the five sample documents make one task, so these are one worker's times:
+    # the model's part of the stage, not all of it
     assert extract["model_seconds"] + extract["model_load_seconds"] < extract["seconds"]
     for stage in ("ingest", "language", "normalise"):
         assert "model_seconds" not in first[stage]
