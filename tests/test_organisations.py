@@ -66,6 +66,14 @@ def test_fold_matches_the_reference_scorer():
     assert fold("The Red Cross") == "red cross"
 
 
+def test_typographic_apostrophe_drops_the_article_like_the_straight_one():
+    # The reference scorer folds ’ to ' before dropping accents (2026-12-01), so
+    # "L’Agence" and "L'Agence" are one name, without their article.
+    assert fold("L’Agence Française de Développement") == "agence francaise de developpement"
+    assert fold("L’Agence") == fold("L'Agence") == "agence"
+    assert fold("d’Ici") == "d ici"
+
+
 def test_junk():
     assert is_junk("Commentaires")
     assert is_junk("l'")

@@ -48,8 +48,10 @@ def fold(name: str) -> str:
     The same folding as the reference scorer, so that names that count as one
     there are one here.
     """
-    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    s = s.replace("\u2019", "'")
+    # The typographic apostrophe is not ASCII: it becomes ' before accents are
+    # dropped, so that "L’Agence" loses its article like "L'Agence".
+    s = name.replace("\u2019", "'")
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
     for article in _FOLD_ARTICLES:
         if s.startswith(article):
             s = s[len(article) :]
