@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 RAW ?= raw
+GOLD ?= eval/gold/dev
 REPORTS ?= reports
 INTERIM ?= interim
 PROCESSED ?= processed
@@ -80,8 +81,8 @@ run: $(STAMP) ## All stages in one process, without make's file checks
 status: $(STAMP) ## What is in raw/ against what has been processed
 	@$(PY) -m pipeline status $(ARGS)
 
-eval: all ## Score processed/ against the development gold (VERBOSE=1 lists missed and spurious items)
-	$(PY) -m pipeline eval $(ARGS) $(if $(VERBOSE),--verbose)
+eval: all ## Score processed/ against gold annotations: make eval [GOLD=DIR RAW=DIR] [VERBOSE=1]
+	$(PY) -m pipeline eval $(ARGS) --gold "$(GOLD)" $(if $(VERBOSE),--verbose)
 
 test: $(STAMP) ## Run the tests
 	$(PY) -m pytest

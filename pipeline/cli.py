@@ -214,7 +214,61 @@ def cmd_status(paths: Paths) -> int:
     return 0
 
 
+def gold_folder(gold: Path) -> Path:
+    """The folder of gold JSON files: GOLD itself, or GOLD/gold (a set laid out as raw/ + gold/)."""
+    if not any(gold.glob("*.json")) and any((gold / "gold").glob("*.json")):
+        return gold / "gold"
+    return gold
+
+
+def unmatched_gold(gold: Path, processed: Path) -> tuple[list[str], list[str]]:
+    """Gold documents found in processed/documents, and those that are not (by file name)."""
+    import pyarrow.parquet as pq
+
+    table = processed / "documents.parquet"
+    sources = pq.read_table(table, columns=["source"]).column("source").to_pylist()
+    names = {Path(s).name for s in sources}
+    found, missing = [], []
+    for path in sorted(gold.glob("*.json")):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))["doc"]
+        except (ValueError, KeyError, TypeError, OSError) as exc:
+            raise SystemExit(f"pipeline eval: {path} is not a gold file ({exc})") from None
+        (found if doc in names else missing).append(doc)
+    return found, missing
+
+
 def cmd_eval(paths: Paths, gold: Path, verbose: bool, as_json: bool) -> int:
+    """Score processed/ with the reference scorer, after checking that the gold fits it.
+
+    A gold folder that names none of the processed documents would score zeros,
+    which reads like a broken pipeline: say what is wrong instead.
+    """
+    gold = gold_folder(gold)
+    if not any(gold.glob("*.json")):
+        print(f"pipeline eval: no gold files (*.json) in {gold}", file=sys.stderr)
+        return 2
+    if not (paths.processed / "documents.parquet").exists():
+        print(
+            f"pipeline eval: no {paths.processed}/documents.parquet: run make first",
+            file=sys.stderr,
+        )
+        return 2
+    found, missing = unmatched_gold(gold, paths.processed)
+    if not found:
+        print(
+            f"pipeline eval: none of the {len(missing)} gold files in {gold} names a document of "
+            f"{paths.processed} (they name {', '.join(missing[:3])}…). Process the pages they "
+            "annotate first: make eval GOLD=DIR RAW=PAGES",
+            file=sys.stderr,
+        )
+        return 2
+    if missing:
+        print(
+            f"pipeline eval: {len(missing)} gold file(s) name documents that are not processed "
+            f"({', '.join(missing)}): they count as all missed",
+            file=sys.stderr,
+        )
     sys.path.insert(0, str(ROOT / "eval"))
     import score  # the reference scorer, vendored unchanged in eval/
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -82,3 +84,30 @@ def test_make_help_lists_the_targets():
         "status",
     ):
         assert f"\n{target} " in "\n" + result.stdout, target
+
+
+def test_eval_scores_a_gold_folder_laid_out_as_raw_and_gold(sample_run, tmp_path):
+    # A set laid out like ../shared/gold/dev2: DIR/raw and DIR/gold; GOLD=DIR is enough.
+    gold = tmp_path / "set" / "gold"
+    gold.mkdir(parents=True)
+    for path in (ROOT / "eval" / "gold" / "dev").glob("*.json"):
+        shutil.copy(path, gold)
+    result = run_cli("eval", *folders(sample_run), "--gold", str(tmp_path / "set"), "--json")
+    assert result.returncode == 0, result.stderr
+    micro = json.loads(result.stdout)["micro"]
+    assert micro["all"]["f1"] >= 0.95
+
+
+def test_eval_says_plainly_when_no_gold_file_names_a_processed_document(sample_run, tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "x.json").write_text(json.dumps({"doc": "elsewhere.txt", "organisations": []}))
+    result = run_cli("eval", *folders(sample_run), "--gold", str(gold))
+    assert result.returncode == 2
+    assert "none of the 1 gold files" in result.stderr and "elsewhere.txt" in result.stderr
+    assert "precision" not in result.stdout  # no table of zeros
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("eval", *folders(sample_run), "--gold", str(empty))
+    assert result.returncode == 2 and "no gold files" in result.stderr
