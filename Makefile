@@ -13,6 +13,7 @@ STAMP := $(VENV)/.installed
 
 RAW ?= raw
 GOLD ?= eval/gold/dev
+EXPORTS ?= exports
 REPORTS ?= reports
 INTERIM ?= interim
 PROCESSED ?= processed
@@ -27,7 +28,7 @@ export PIPELINE_STARTED := $(shell date +%s.%N)
 PKG_SRC := $(shell find pipeline -type f \( -name '*.py' -o -path '*/data/*' \) -not -path '*/__pycache__/*')
 MANIFEST := $(INTERIM)/raw-manifest.tsv
 
-.PHONY: all help install ingest language extract normalise run summary status eval test lint bench bench-html notebooks clean FORCE
+.PHONY: all help install ingest language extract normalise run summary status eval export test lint bench bench-html notebooks clean FORCE
 
 all: $(PROCESSED)/documents.parquet ## Set up (first time) and run every stage on raw/, then print a summary
 	@$(PY) -m pipeline summary $(ARGS)
@@ -96,6 +97,9 @@ bench: $(STAMP) ## Throughput, memory and re-run figures on a generated corpus (
 
 bench-html: $(STAMP) ## Main-text extraction on the external HTML benchmark
 	$(PY) -m pipeline.bench_html
+
+export: $(PROCESSED)/documents.parquet ## processed/ as CSV (UTF-8 with BOM) and one tables.xlsx in EXPORTS (default exports/)
+	$(PY) -m pipeline export $(ARGS) --out "$(EXPORTS)"
 
 notebooks: $(PROCESSED)/documents.parquet ## Run the notebooks on processed/ into reports/*.html (offline HTML)
 	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)"

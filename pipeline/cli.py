@@ -5,6 +5,7 @@
     python -m pipeline status     what is in raw/ against what has been processed
     python -m pipeline summary    documents, errors, mentions per kind
     python -m pipeline eval       score processed/ against the development gold
+    python -m pipeline export     processed/ as CSV files and one XLSX workbook (exports/)
 
 A bad argument or a missing directory is a non-zero exit with a message that
 says what to do; a bad input file never is (it becomes an error row).
@@ -280,6 +281,20 @@ def cmd_eval(paths: Paths, gold: Path, verbose: bool, as_json: bool) -> int:
     return score.main(argv)
 
 
+def cmd_export(paths: Paths, out: Path) -> int:
+    from .export import XLSX_NAME, export
+
+    try:
+        counts = export(paths.processed, out)
+    except FileNotFoundError as exc:
+        print(f"pipeline export: {exc}", file=sys.stderr)
+        return 2
+    for name, n in counts.items():
+        print(f"{out / name}.csv: {n} rows")
+    print(f"{out / XLSX_NAME}: {len(counts)} sheets")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -330,6 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--details", action="store_true", help="list missed and spurious items (as --verbose)"
     )
+    export = sub.add_parser(
+        "export", parents=[common], help="processed/ as CSV files and one XLSX workbook"
+    )
+    export.add_argument("--out", type=Path, default=Path("exports"), help="default: exports/")
     return parser
 
 
@@ -382,4 +401,6 @@ def _main(argv: list[str] | None = None) -> int:
         return cmd_summary(paths, since)
     if args.command == "eval":
         return cmd_eval(paths, args.gold, args.details or args.verbose, args.json)
+    if args.command == "export":
+        return cmd_export(paths, args.out)
     raise AssertionError(args.command)
