@@ -40,6 +40,7 @@ from .schemas import (
     MENTIONS_RAW,
     ORGANISATION_INDEX,
     PROCESSED_TABLES,
+    RELATIONS,
     SEGMENTS,
 )
 from .storage import StreamWriter, atomic_bytes, state_path, touch, write_rows
@@ -656,6 +657,8 @@ def _fingerprint(paths: Paths) -> str:
         Path(place_rules.__file__),
         Path(org_rules.__file__).parent / "data" / "organisations",
         Path(org_rules.__file__).parent / "data" / "places",
+        Path(__file__).parent / "relations.py",
+        Path(org_rules.__file__).parent / "data" / "relations",
         str(paths.processed.resolve()),
     )
 
@@ -773,6 +776,9 @@ def run(paths: Paths) -> StageReport:
         out / "organisation_index.parquet",
         ORGANISATION_INDEX,
     )
+    from . import relations
+
+    write_rows(relations.build(out, paths.interim), out / "relations.parquet", RELATIONS)
     atomic_bytes(stamp, json.dumps({"fingerprint": fingerprint}).encode())
     report.rows = writers["mentions"].rows
     report.plan.new = done

@@ -199,6 +199,29 @@ MENTIONS = pa.schema(
     ]
 )
 
+RELATIONS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("org_id", pa.string(), nullable=False),
+        pa.field("organisation", pa.string(), nullable=False),  # display name
+        pa.field("kind", pa.string(), nullable=False),  # place | date | figure | organisation
+        pa.field("target", pa.string()),  # place name, ISO date, figure text, organisation name
+        pa.field("target_id", pa.string()),  # place_id or org_id; null for dates and figures
+        pa.field("value", pa.float64()),  # figures
+        pa.field("unit", pa.string()),
+        pa.field("start", pa.date32()),  # dates
+        pa.field("end", pa.date32()),
+        pa.field("granularity", pa.string()),
+        pa.field("relation", pa.string(), nullable=False),  # based_in | works_in | founded | ...
+        pa.field("evidence_start", pa.int32(), nullable=False),
+        pa.field("evidence_end", pa.int32(), nullable=False),
+        pa.field("evidence", pa.string(), nullable=False),
+        pa.field("method", pa.string(), nullable=False),  # table_row | list_item | section | ...
+        pa.field("score", pa.float32(), nullable=False),
+        pa.field("extractor", pa.string(), nullable=False),
+    ]
+)
+
 INTERIM_TABLES = {
     "documents": DOCUMENTS_RAW,
     "segments": SEGMENTS,
@@ -213,4 +236,5 @@ PROCESSED_TABLES = {
     "dates": DATES,
     "figures": FIGURES,
     "mentions": MENTIONS,
+    "relations": RELATIONS,
 }

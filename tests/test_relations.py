@@ -1,0 +1,225 @@
+"""Relations: each place, date, figure and organisation goes to the organisation the
+text attaches it to, by table row, list item, form field, section, coreference or
+sentence. Sentences of our own, in French and English."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline import relations
+from pipeline.relations import Mention, relations_for_document, units_of
+
+
+def _segments(text: str) -> list[dict]:
+    """Paragraphs and stand-alone lines, as the language stage cuts them."""
+    out = []
+    for i, m in enumerate(re.finditer(r"[^\n]+(?:\n[^\n]+)*", text)):
+        out.append({"segment": i, "start": m.start(), "end": m.end()})
+    return out
+
+
+def _mentions(text: str, spec: list[tuple[str, str, str]]) -> list[Mention]:
+    """(surface, kind, key) -> Mentions at every occurrence of the surface."""
+    out = []
+    for surface, kind, key in spec:
+        for m in re.finditer(re.escape(surface), text):
+            row = {"name": key}
+            if kind == "figure":
+                value, unit = key.split(" ", 1) if " " in key else (key, None)
+                row = {"text": surface, "value": float(value), "unit": unit}
+            if kind == "date":
+                year = int(key)
+                row = {"start": date(year, 1, 1), "end": date(year, 12, 31), "granularity": "year"}
+            out.append(Mention(m.start(), m.end(), kind, f"{kind}:{surface}", row))
+    return out
+
+
+def _links(text: str, spec) -> set[tuple[str, str, str, str, str]]:
+    mentions = _mentions(text, spec)
+    names = {m.key: m.row["name"] for m in mentions if m.kind == "organisation"}
+    rows = relations_for_document("d", text, _segments(text), mentions, names)
+    for row in rows:
+        assert text[row["evidence_start"] : row["evidence_end"]].strip() == row["evidence"]
+        assert row["extractor"].startswith(f"rule:relations.{row['method']}@")
+    return {(r["organisation"], r["kind"], r["target"], r["relation"], r["method"]) for r in rows}
+
+
+def test_a_heading_names_the_organisation_its_section_is_about_fr():
+    text = (
+        "Nos partenaires\n\n"
+        "Kimia Santé\n\n"
+        "Kimia Santé est une association fondée en 2009, basée à Bukavu.\n"
+        "L'association a atteint 3000 bénéficiaires en dix ans.\n\n"
+        "Terre Vive\n\n"
+        "Elle travaille à Uvira avec un budget de 20000 EUR."
+    )
+    spec = [
+        ("Kimia Santé", "organisation", "Kimia Santé"),
+        ("Terre Vive", "organisation", "Terre Vive"),
+        ("2009", "date", "2009"),
+        ("Bukavu", "place", "Bukavu"),
+        ("Uvira", "place", "Uvira"),
+        ("3000 bénéficiaires", "figure", "3000 bénéficiaire"),
+        ("20000 EUR", "figure", "20000 EUR"),
+    ]
+    links = _links(text, spec)
+    assert ("Kimia Santé", "date", "2009", "founded", "sentence") in links
+    assert ("Kimia Santé", "place", "Bukavu", "based_in", "sentence") in links
+    # "L'association" is the organisation of the heading above it
+    assert ("Kimia Santé", "figure", "3000 bénéficiaires", "beneficiaries", "section") in links
+    # "Elle", under the next heading, is that heading's organisation, not the first one
+    assert ("Terre Vive", "place", "Uvira", "works_in", "section") in links
+    assert ("Terre Vive", "figure", "20000 EUR", "amount", "section") in links
+    assert not any(o == "Kimia Santé" and t in ("Uvira", "20000 EUR") for o, _, t, _, _ in links)
+
+
+def test_a_heading_without_an_organisation_closes_the_section_en():
+    text = (
+        "Hope Water Trust\n\n"
+        "It operates in Gulu and serves 400 families.\n\n"
+        "Our history\n\n"
+        "It was a rainy year in Lira."
+    )
+    spec = [
+        ("Hope Water Trust", "organisation", "Hope Water Trust"),
+        ("Gulu", "place", "Gulu"),
+        ("Lira", "place", "Lira"),
+        ("400 families", "figure", "400 family"),
+    ]
+    links = _links(text, spec)
+    assert ("Hope Water Trust", "place", "Gulu", "works_in", "section") in links
+    assert ("Hope Water Trust", "figure", "400 families", "beneficiaries", "section") in links
+    assert not any(t == "Lira" for _, _, t, _, _ in links)
+
+
+def test_a_table_row_links_its_cells_to_the_organisation_that_leads_it():
+    text = "Donor | Country | Amount\nFondation Lumière | Belgique | 45000 EUR\nAqua Trust | Kenya | 1200 USD"
+    spec = [
+        ("Fondation Lumière", "organisation", "Fondation Lumière"),
+        ("Aqua Trust", "organisation", "Aqua Trust"),
+        ("Belgique", "place", "Belgique"),
+        ("Kenya", "place", "Kenya"),
+        ("45000 EUR", "figure", "45000 EUR"),
+        ("1200 USD", "figure", "1200 USD"),
+    ]
+    links = _links(text, spec)
+    assert ("Fondation Lumière", "figure", "45000 EUR", "amount", "table_row") in links
+    assert ("Fondation Lumière", "place", "Belgique", "mentioned_with", "table_row") in links
+    assert ("Aqua Trust", "figure", "1200 USD", "amount", "table_row") in links
+    assert not any(
+        o == "Fondation Lumière" and t in ("Kenya", "1200 USD") for o, _, t, _, _ in links
+    )
+
+
+def test_list_items_and_form_fields():
+    text = (
+        "Partenaires :\n"
+        "• Réseau Paysan (Thiès) : formation de 250 agriculteurs.\n"
+        "• Collectif Jiggen, actif à Ziguinchor depuis 2015.\n\n"
+        "Funder: Green Fund International\n"
+        "Location: Mopti"
+    )
+    spec = [
+        ("Réseau Paysan", "organisation", "Réseau Paysan"),
+        ("Collectif Jiggen", "organisation", "Collectif Jiggen"),
+        ("Green Fund International", "organisation", "Green Fund International"),
+        ("Thiès", "place", "Thiès"),
+        ("Ziguinchor", "place", "Ziguinchor"),
+        ("Mopti", "place", "Mopti"),
+        ("250 agriculteurs", "figure", "250 agriculteur"),
+        ("2015", "date", "2015"),
+    ]
+    links = _links(text, spec)
+    assert ("Réseau Paysan", "place", "Thiès", "mentioned_with", "list_item") in links
+    assert ("Réseau Paysan", "figure", "250 agriculteurs", "beneficiaries", "list_item") in links
+    assert ("Collectif Jiggen", "place", "Ziguinchor", "works_in", "list_item") in links
+    assert ("Collectif Jiggen", "date", "2015", "mentioned_with", "list_item") in links
+    assert not any(t == "Ziguinchor" and o == "Réseau Paysan" for o, _, t, _, _ in links)
+    # "Partenaires :" alone is a label without a value: a sentence, not a form field
+    assert [u.method for u in units_of(text, _segments(text))] == [
+        "sentence",
+        "list_item",
+        "list_item",
+        "form_field",
+        "form_field",
+    ]
+
+
+def test_coreference_within_a_paragraph_and_nearest_organisation_in_a_sentence():
+    text = (
+        "Since 2012 the Blue Valley Cooperative has helped farmers in Kasese, with the Rift Bank. "
+        "It is funded by the Open Hands Foundation and works in Mbarara."
+    )
+    spec = [
+        ("Blue Valley Cooperative", "organisation", "Blue Valley Cooperative"),
+        ("Rift Bank", "organisation", "Rift Bank"),
+        ("Open Hands Foundation", "organisation", "Open Hands Foundation"),
+        ("Kasese", "place", "Kasese"),
+        ("Mbarara", "place", "Mbarara"),
+    ]
+    links = _links(text, spec)
+    assert ("Blue Valley Cooperative", "place", "Kasese", "mentioned_with", "sentence") in links
+    assert (
+        "Blue Valley Cooperative",
+        "organisation",
+        "Rift Bank",
+        "mentioned_with",
+        "sentence",
+    ) in links
+    # "It" is the subject of the sentence before, in the same paragraph
+    assert ("Blue Valley Cooperative", "place", "Mbarara", "works_in", "coreference") in links
+    assert (
+        "Blue Valley Cooperative",
+        "organisation",
+        "Open Hands Foundation",
+        "funded_by",
+        "coreference",
+    ) in links
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label"),
+    [
+        ("L'ONG Mano, basée à Dakar, ", "based_in"),
+        ("Mano has its head office in Dakar", "based_in"),
+        ("Mano intervient à Dakar", "works_in"),
+        ("Mano runs projects in Dakar", "works_in"),
+        ("Mano a organisé une fête à Dakar", "mentioned_with"),
+    ],
+)
+def test_place_labels_come_from_the_nearest_cue(sentence, label):
+    text = sentence + "."
+    links = _links(text, [("Mano", "organisation", "Mano"), ("Dakar", "place", "Dakar")])
+    assert {lab for _, kind, _, lab, _ in links if kind == "place"} == {label}
+
+
+def test_partner_page_of_the_sample_corpus(sample_run):
+    """The mining-area partners: each partner's places, founding date, beneficiaries and
+    amounts go to that partner, not to the page's owner (ACE)."""
+    processed = sample_run / "processed"
+    docs = pq.read_table(processed / "documents.parquet").to_pylist()
+    doc_id = next(d["doc_id"] for d in docs if d["source"].startswith("001_"))
+    rows = [
+        r
+        for r in pq.read_table(processed / "relations.parquet").to_pylist()
+        if r["doc_id"] == doc_id
+    ]
+    links = {(r["organisation"], r["kind"], r["target"], r["relation"]) for r in rows}
+    assert ("Maison Kwetu", "date", "2013", "founded") in links
+    assert ("Maison Kwetu", "place", "Kanina", "based_in") in links
+    assert ("Maison Kwetu", "figure", "121 garçons", "beneficiaries") in links
+    afa = "Alternatives for Actions"
+    assert (afa, "date", "2013", "founded") in links
+    assert (afa, "place", "Lubumbashi", "works_in") in links
+    assert (afa, "figure", "près de 5000 bénéficiaires", "beneficiaries") in links
+    assert (afa, "figure", "plus de 981.528 USD", "amount") in links
+    cmds = "Coopérative Minière pour le Développement Social"
+    assert (cmds, "place", "Kapata", "based_in") in links
+    owner = {r["target"] for r in rows if r["organisation"] == "ACE" and r["kind"] == "figure"}
+    assert not owner & {"121 garçons", "près de 5000 bénéficiaires", "plus de 981.528 USD"}
+    assert all(r["evidence"] and r["score"] > 0 for r in rows)
+    assert relations.version() in rows[0]["extractor"]
