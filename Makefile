@@ -14,12 +14,13 @@ STAMP := $(VENV)/.installed
 RAW ?= raw
 GOLD ?= eval/gold/dev
 EXPORTS ?= exports
+CORRECTIONS ?= corrections.csv
 REPORTS ?= reports
 INTERIM ?= interim
 PROCESSED ?= processed
 WORKERS ?=
 EXECUTOR ?= local
-ARGS = --raw "$(RAW)" --interim "$(INTERIM)" --processed "$(PROCESSED)"
+ARGS = --raw "$(RAW)" --interim "$(INTERIM)" --processed "$(PROCESSED)" --corrections "$(CORRECTIONS)"
 RUN_ARGS = $(ARGS) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS))
 
 # Start time of this make invocation, for the summary's "time taken".
@@ -61,7 +62,8 @@ $(INTERIM)/segments.parquet: $(INTERIM)/documents.parquet
 $(INTERIM)/mentions.parquet: $(INTERIM)/segments.parquet
 	$(PY) -m pipeline extract $(RUN_ARGS)
 
-$(PROCESSED)/documents.parquet: $(INTERIM)/mentions.parquet
+# normalise applies the user's corrections: editing them reruns normalise only
+$(PROCESSED)/documents.parquet: $(INTERIM)/mentions.parquet $(wildcard $(CORRECTIONS))
 	$(PY) -m pipeline normalise $(ARGS)
 
 ingest: $(STAMP) ## Stage 1: raw pages into interim/documents.parquet

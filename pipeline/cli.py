@@ -30,7 +30,7 @@ STAGES = ("ingest", "language", "extract", "normalise")
 
 
 def _paths(args) -> Paths:
-    return Paths.from_args(args.raw, args.interim, args.processed)
+    return Paths.from_args(args.raw, args.interim, args.processed, args.corrections)
 
 
 def _check_raw(paths: Paths) -> None:
@@ -204,6 +204,7 @@ def cmd_status(paths: Paths) -> int:
         print(
             f"{stage}: {state.num_rows} documents, {outdated} made by an older version (version {versions[stage]})"
         )
+    _status_corrections(paths)
     runs = paths.interim / "runs.jsonl"
     if runs.exists():
         last = json.loads(runs.read_text(encoding="utf-8").strip().splitlines()[-1])
@@ -213,6 +214,40 @@ def cmd_status(paths: Paths) -> int:
     else:
         print("last run: never")
     return 0
+
+
+def _status_corrections(paths: Paths) -> None:
+    """How many of the user's corrections apply, which match nothing, which are wrong."""
+    from .corrections import parse
+
+    path = paths.corrections
+    if path is None or not path.is_file():
+        print(f"corrections: none ({path} does not exist)")
+        return
+    report = paths.processed / "corrections.parquet"
+    if not report.exists() or report.stat().st_mtime < path.stat().st_mtime:
+        good, bad = parse(path.read_text(encoding="utf-8-sig"))
+        print(
+            f"corrections: {len(good) + len(bad)} lines, {len(bad)} errors; "
+            f"{path} changed since the last run: run make to apply it"
+        )
+        for b in bad:
+            print(f"  line {b.line}: {b.message}")
+        return
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(report).to_pylist()
+    by_status = {s: [r for r in rows if r["status"] == s] for s in ("applied", "no match", "error")}
+    print(
+        f"corrections: {len(rows)} lines, {len(by_status['applied'])} applied, "
+        f"{len(by_status['no match'])} match nothing, {len(by_status['error'])} errors".replace(
+            " 1 errors", " 1 error"
+        )
+    )
+    for r in by_status["no match"]:
+        print(f"  line {r['line']}: {r['action']} {r['kind']} {r['name']!r} matches nothing")
+    for r in by_status["error"]:
+        print(f"  line {r['line']}: {r['error']}")
 
 
 def gold_folder(gold: Path) -> Path:
@@ -303,6 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--raw", help="input pages (default: raw/ or $PIPELINE_RAW)")
     common.add_argument("--interim", help="intermediate tables (default: interim/)")
     common.add_argument("--processed", help="output tables (default: processed/)")
+    common.add_argument(
+        "--corrections",
+        help="the user's corrections, action,kind,name,target (default: corrections.csv)",
+    )
     common.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     common.add_argument(
         "--workers",

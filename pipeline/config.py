@@ -26,13 +26,18 @@ class Paths:
     raw: Path
     interim: Path
     processed: Path
+    # the user's corrections (pipeline/corrections.py); a missing file is no corrections
+    corrections: Path | None = None
 
     @classmethod
-    def from_args(cls, raw=None, interim=None, processed=None) -> Paths:
+    def from_args(cls, raw=None, interim=None, processed=None, corrections=None) -> Paths:
         return cls(
             raw=Path(raw or os.environ.get("PIPELINE_RAW", "raw")),
             interim=Path(interim or os.environ.get("PIPELINE_INTERIM", "interim")),
             processed=Path(processed or os.environ.get("PIPELINE_PROCESSED", "processed")),
+            corrections=Path(
+                corrections or os.environ.get("PIPELINE_CORRECTIONS", "corrections.csv")
+            ),
         )
 
     @property

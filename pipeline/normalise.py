@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import shutil
+import sys
 import time
 import zlib
 from collections import Counter, defaultdict
@@ -35,6 +36,7 @@ from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import StageReport
 from .schemas import (
+    CORRECTIONS,
     DOCUMENTS,
     DOCUMENTS_RAW,
     MENTIONS_RAW,
@@ -622,6 +624,14 @@ def organisation_index(organisations: Path) -> list[dict]:
     return rows
 
 
+def _file_digest(path: Path | None) -> str:
+    """A hash of a file outside the package (the user's corrections), or "none"."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path else "none"
+    except OSError:
+        return "none"
+
+
 def _fingerprint(paths: Paths) -> str:
     """What normalise's output depends on: which documents, made by which stage
     versions, and normalise's own code and data. A file touched but unchanged
@@ -659,6 +669,8 @@ def _fingerprint(paths: Paths) -> str:
         Path(org_rules.__file__).parent / "data" / "places",
         Path(__file__).parent / "relations.py",
         Path(org_rules.__file__).parent / "data" / "relations",
+        Path(__file__).parent / "corrections.py",
+        "corrections=" + _file_digest(paths.corrections),
         str(paths.processed.resolve()),
     )
 
@@ -720,6 +732,40 @@ def _normalise_group(
     return done
 
 
+def new_entity(kind: str, name: str) -> tuple[str, dict]:
+    """Id and fields of an organisation or place that a user's correction creates:
+    the id the pipeline would give that name, so that documents agree."""
+    if kind == "organisation":
+        return stable_id("org", group_key(name)), {"acronym": None}
+    place = lookup_place(name, None)
+    if place is None:
+        fields = {"kind": "local", "country_code": None, "latitude": None, "longitude": None}
+        return stable_id("local", org_rules.fold(local_place_name(name))), fields
+    return place.place_id, {
+        "kind": place.kind,
+        "country_code": place.country_code,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+    }
+
+
+def apply_corrections(paths: Paths) -> None:
+    """The user's corrections.csv over the entity tables, and a report of each line."""
+    from . import corrections
+
+    fixes, bad = corrections.read(paths.corrections)
+    for b in bad:
+        print(f"{paths.corrections} line {b.line}: {b.message}; line skipped", file=sys.stderr)
+    hits = (
+        corrections.apply_tables(paths.processed, paths.interim, fixes, new_entity) if fixes else {}
+    )
+    write_rows(
+        corrections.report_rows(fixes, bad, Counter(hits)),
+        paths.processed / "corrections.parquet",
+        CORRECTIONS,
+    )
+
+
 def run(paths: Paths) -> StageReport:
     """Rebuild processed/ from interim/, group of documents by group of documents.
 
@@ -771,6 +817,7 @@ def run(paths: Paths) -> StageReport:
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    apply_corrections(paths)
     write_rows(
         organisation_index(out / "organisations.parquet"),
         out / "organisation_index.parquet",

@@ -405,40 +405,23 @@ def mentions_of(
 # --------------------------------------------------------------------- tables
 
 
-class _ByDoc:
-    """A table sorted by doc_id, sliced per document without copying it to Python."""
-
-    def __init__(self, table) -> None:
-        import pyarrow.compute as pc
-
-        self.table = table.take(pc.sort_indices(table, [("doc_id", "ascending")]))
-        ids = self.table.column("doc_id").to_pylist() if self.table.num_rows else []
-        self.spans: dict[str, tuple[int, int]] = {}
-        for i, doc_id in enumerate(ids):
-            first, _ = self.spans.get(doc_id, (i, 0))
-            self.spans[doc_id] = (first, i - first + 1)
-
-    def rows(self, doc_id: str) -> list[dict]:
-        span = self.spans.get(doc_id)
-        return self.table.slice(*span).to_pylist() if span else []
-
-
 def build(processed, interim) -> list[dict]:
     """Relations of every document, from the processed entity tables and the texts."""
     import pyarrow.parquet as pq
 
     from .schemas import DOCUMENTS_RAW, SEGMENTS
     from .storage import Dataset
+    from .tables import ByDoc
 
     def table(name: str, columns: list[str] | None = None):
-        return _ByDoc(pq.read_table(processed / f"{name}.parquet", columns=columns))
+        return ByDoc(pq.read_table(processed / f"{name}.parquet", columns=columns))
 
     mentions = table("mentions", ["doc_id", "start_offset", "end_offset", "label", "entity_id"])
     organisations = table("organisations", ["doc_id", "org_id", "name"])
     places = table("places", ["doc_id", "place_id", "name"])
     dates = table("dates")
     figures = table("figures")
-    segments = _ByDoc(
+    segments = ByDoc(
         Dataset(interim / "segments.parquet", SEGMENTS).read(["doc_id", "segment", "start", "end"])
     )
     wanted = set(organisations.spans)

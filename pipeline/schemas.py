@@ -222,6 +222,19 @@ RELATIONS = pa.schema(
     ]
 )
 
+CORRECTIONS = pa.schema(
+    [
+        pa.field("line", pa.int32(), nullable=False),  # line number in corrections.csv
+        pa.field("action", pa.string()),  # drop | merge | relabel | alias | add
+        pa.field("kind", pa.string()),  # organisation | place
+        pa.field("name", pa.string()),
+        pa.field("target", pa.string()),
+        pa.field("status", pa.string(), nullable=False),  # applied | no match | error
+        pa.field("error", pa.string()),
+        pa.field("matches", pa.int64(), nullable=False),
+    ]
+)
+
 INTERIM_TABLES = {
     "documents": DOCUMENTS_RAW,
     "segments": SEGMENTS,
@@ -237,4 +250,5 @@ PROCESSED_TABLES = {
     "figures": FIGURES,
     "mentions": MENTIONS,
     "relations": RELATIONS,
+    "corrections": CORRECTIONS,
 }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .config import Paths
 from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, SEGMENTS
 from .storage import Dataset
@@ -18,3 +21,19 @@ def segments_dataset(paths: Paths) -> Dataset:
 
 def mentions_dataset(paths: Paths) -> Dataset:
     return Dataset(paths.interim / "mentions.parquet", MENTIONS_RAW)
+
+
+class ByDoc:
+    """A table sorted by doc_id, sliced per document without copying it to Python."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table.take(pc.sort_indices(table, [("doc_id", "ascending")]))
+        ids = self.table.column("doc_id").to_pylist() if self.table.num_rows else []
+        self.spans: dict[str, tuple[int, int]] = {}
+        for i, doc_id in enumerate(ids):
+            first, _ = self.spans.get(doc_id, (i, 0))
+            self.spans[doc_id] = (first, i - first + 1)
+
+    def rows(self, doc_id: str) -> list[dict]:
+        span = self.spans.get(doc_id)
+        return self.table.slice(*span).to_pylist() if span else []
