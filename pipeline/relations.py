@@ -66,6 +66,7 @@ SCORES = {
     "sentence_nearest": 0.6,
     "section": 0.7,
     "coreference": 0.6,
+    "owner": 0.6,
 }
 
 _TABLE_ROW = re.compile(r"\t|\s\|\s")
@@ -115,6 +116,9 @@ def cues() -> dict:
         "beneficiaries": alternation(raw["figure"]["beneficiaries"]),
         "people": frozenset(w.lower() for w in raw["figure"]["beneficiaries_units"]),
         "organisation": {label: alternation(w) for label, w in raw["organisation"].items()},
+        "first_person": re.compile(
+            r"(?<!\w)(?:" + "|".join(raw["subject"]["first_person"]) + r")(?!\w)", re.I
+        ),
         "subject": re.compile(
             r"^\W*(?:" + "|".join(raw["subject"]["fr"] + raw["subject"]["en"]) + r")(?!\w)", re.I
         ),
@@ -249,6 +253,41 @@ def _iso(row: dict) -> str | None:
     return a if a == b else f"{a}/{b}"
 
 
+OWNER_DEFAULT = True
+
+
+def page_owner(orgs: list[Mention]) -> str | None:
+    """The organisation the page speaks for ("we", "nous"): the one it names most,
+    the first named on ties (site chrome and titles come first)."""
+    if not orgs:
+        return None
+    counts: dict[str, int] = {}
+    for m in orgs:
+        counts[m.key] = counts.get(m.key, 0) + 1
+    return max(counts, key=lambda k: counts[k])  # dicts keep first-seen order on ties
+
+
+def _subject(unit, unit_text, head, unit_orgs, sections, previous_subject):
+    """The organisation a unit is about, with the method and score that found it."""
+    if unit.method != "sentence" and head is not None:
+        return head.key, unit.method, SCORES[unit.method]
+    if unit.method == "sentence" and cues()["subject"].match(unit_text):
+        section = _section_org(sections, unit.start)
+        if section is not None:
+            return section, "section", SCORES["section"]
+        if previous_subject and previous_subject[0] == unit.segment:
+            return previous_subject[1], "coreference", SCORES["coreference"]
+    if not unit_orgs and unit.method == "sentence":
+        section = _section_org(sections, unit.start)
+        if section is not None:
+            return section, "section", SCORES["section"]
+    if len({o.key for o in unit_orgs}) == 1 and unit.method != "sentence":
+        return unit_orgs[0].key, unit.method, SCORES[unit.method] - 0.1
+    if len({o.key for o in unit_orgs}) == 1:
+        return unit_orgs[0].key, "sentence", SCORES["sentence"]
+    return None, unit.method, 0.0
+
+
 def relations_for_document(
     doc_id: str,
     text: str,
@@ -261,7 +300,6 @@ def relations_for_document(
     orgs = sorted((m for m in mentions if m.kind == "organisation"), key=lambda m: m.start)
     targets = sorted(mentions, key=lambda m: m.start)
     sections = section_orgs(text, segments, orgs)
-    subject_re = cues()["subject"]
     rows: list[dict] = []
     seen: set[tuple] = set()
     previous_subject: tuple[int, str] | None = None  # (segment, org_id) of the last sentence
@@ -311,6 +349,8 @@ def relations_for_document(
             }
         )
 
+    owner = page_owner(orgs)
+    first_person = cues()["first_person"]
     for unit in units_of(text, segments):
         inside = [t for t in targets if unit.start <= t.start and t.end <= unit.end]
         if not inside:
@@ -321,43 +361,34 @@ def relations_for_document(
         head = (
             unit_orgs[0] if unit_orgs and unit_orgs[0].start <= unit.start + len(lead) + 2 else None
         )
-        subject: str | None = None
-        method = unit.method
-        if unit.method != "sentence" and head is not None:
-            subject, score = head.key, SCORES[unit.method]
-        elif unit.method == "sentence" and subject_re.match(unit_text):
-            section = _section_org(sections, unit.start)
-            if section is not None:
-                subject, method, score = section, "section", SCORES["section"]
-            elif previous_subject and previous_subject[0] == unit.segment:
-                subject, method, score = previous_subject[1], "coreference", SCORES["coreference"]
-        if subject is None and not unit_orgs:
-            section = _section_org(sections, unit.start)
-            if section is not None and unit.method == "sentence":
-                subject, method, score = section, "section", SCORES["section"]
+        subject, method, score = _subject(
+            unit, unit_text, head, unit_orgs, sections, previous_subject
+        )
+        speaks = owner is not None and first_person.search(unit_text)
+        if speaks and (subject is None or (method == "section" and not unit_orgs)):
+            # "we" is the page's own organisation, even under a partner's heading
+            subject, method, score = owner, "owner", SCORES["owner"]
+        elif subject is None and owner is not None and not unit_orgs and OWNER_DEFAULT:
+            subject, method, score = owner, "owner", SCORES["owner"] - 0.2
         if subject is not None:
             for target in inside:
                 emit(subject, target, unit, method, score)
             previous_subject = (unit.segment, subject)
-            continue
-        if not unit_orgs:
-            continue
-        # the nearest organisation before each target, else after it
+        # the organisations the unit names take what stands near them too
         for target in inside:
             if target.kind == "organisation":
                 continue
-            before = [o for o in unit_orgs if o.end <= target.start]
-            after = [o for o in unit_orgs if o.start >= target.end]
-            if len({o.key for o in unit_orgs}) == 1:
-                emit(unit_orgs[0].key, target, unit, unit.method, SCORES.get(unit.method, 0.8))
-            elif before:
+            before = [o for o in unit_orgs if o.end <= target.start and o.key != subject]
+            after = [o for o in unit_orgs if o.start >= target.end and o.key != subject]
+            if before:
                 emit(before[-1].key, target, unit, unit.method, SCORES["sentence_nearest"])
-            elif after:
+            elif after and subject is None:
                 emit(after[0].key, target, unit, unit.method, SCORES["sentence_nearest"] - 0.1)
-        first = unit_orgs[0]
-        for other in unit_orgs[1:]:
-            emit(first.key, other, unit, unit.method, SCORES["sentence_nearest"])
-        previous_subject = (unit.segment, first.key)
+        if unit_orgs and subject is None:
+            first = unit_orgs[0]
+            for other in unit_orgs[1:]:
+                emit(first.key, other, unit, unit.method, SCORES["sentence_nearest"])
+            previous_subject = (unit.segment, first.key)
     return rows
 
 

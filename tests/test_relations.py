@@ -93,7 +93,34 @@ def test_a_heading_without_an_organisation_closes_the_section_en():
     links = _links(text, spec)
     assert ("Hope Water Trust", "place", "Gulu", "works_in", "section") in links
     assert ("Hope Water Trust", "figure", "400 families", "beneficiaries", "section") in links
-    assert not any(t == "Lira" for _, _, t, _, _ in links)
+    # the section closed: Lira is not the heading's; only the page's owner, by default
+    assert {(o, m) for o, _, t, _, m in links if t == "Lira"} == {("Hope Water Trust", "owner")}
+
+
+def test_first_person_goes_to_the_organisation_the_page_speaks_for():
+    text = (
+        "Sunrise Schools Network trains teachers. The Ministry of Education approves the courses. "
+        "Sunrise Schools Network is a charity.\n\n"
+        "Lakeside Clinic\n\n"
+        "The clinic treated 300 patients in Karonga.\n"
+        "In 2019 we opened a school in Mzuzu with 120 pupils."
+    )
+    spec = [
+        ("Sunrise Schools Network", "organisation", "Sunrise Schools Network"),
+        ("Ministry of Education", "organisation", "Ministry of Education"),
+        ("Lakeside Clinic", "organisation", "Lakeside Clinic"),
+        ("Mzuzu", "place", "Mzuzu"),
+        ("Karonga", "place", "Karonga"),
+        ("2019", "date", "2019"),
+        ("120 pupils", "figure", "120 pupil"),
+    ]
+    links = _links(text, spec)
+    assert ("Sunrise Schools Network", "place", "Mzuzu", "mentioned_with", "owner") in links
+    assert ("Sunrise Schools Network", "date", "2019", "mentioned_with", "owner") in links
+    assert not any(o == "Ministry of Education" and k != "organisation" for o, k, *_ in links)
+    # under the partner's heading, "the clinic" is the partner, "we" is still the page's owner
+    assert ("Lakeside Clinic", "place", "Karonga", "mentioned_with", "section") in links
+    assert not any(o == "Lakeside Clinic" and t == "Mzuzu" for o, _, t, *_ in links)
 
 
 def test_a_table_row_links_its_cells_to_the_organisation_that_leads_it():
