@@ -29,7 +29,7 @@ export PIPELINE_STARTED := $(shell date +%s.%N)
 PKG_SRC := $(shell find pipeline -type f \( -name '*.py' -o -path '*/data/*' \) -not -path '*/__pycache__/*')
 MANIFEST := $(INTERIM)/raw-manifest.tsv
 
-.PHONY: all help install ingest language extract normalise run summary status eval export test lint bench bench-html notebooks clean FORCE
+.PHONY: all help install ingest language extract normalise run summary status eval export lab test lint bench bench-html notebooks clean FORCE
 
 all: $(PROCESSED)/documents.parquet ## Set up (first time) and run every stage on raw/, then print a summary
 	@$(PY) -m pipeline summary $(ARGS)
@@ -105,6 +105,18 @@ export: $(PROCESSED)/documents.parquet ## processed/ as CSV (UTF-8 with BOM) and
 
 notebooks: $(PROCESSED)/documents.parquet ## Run the notebooks on processed/ into reports/*.html (offline HTML)
 	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)"
+
+LAB_STAMP := $(VENV)/.lab-installed
+$(LAB_STAMP): requirements-lab.lock | $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-lab.lock
+	$(PY) -m ipykernel install --sys-prefix --name ngo-pages-pipeline --display-name "Python (ngo-pages-pipeline)"
+	@touch $@
+
+lab: $(LAB_STAMP) ## Open the notebooks in JupyterLab with the project's kernel (installs the optional lab extra once)
+	PIPELINE_PROCESSED="$(abspath $(PROCESSED))" PIPELINE_INTERIM="$(abspath $(INTERIM))" \
+	$(VENV)/bin/jupyter lab notebooks/ --ServerApp.ip=127.0.0.1 --LabApp.news_url=None \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate --LabApp.extension_manager=readonly \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean: ## Remove interim/ and processed/ (never raw/)
 	rm -rf "$(INTERIM)" "$(PROCESSED)"
