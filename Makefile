@@ -7,7 +7,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 

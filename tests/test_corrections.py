@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections import Counter
 
 import pyarrow.parquet as pq
@@ -245,7 +246,7 @@ def test_editing_corrections_changes_every_table_and_reruns_no_model_stage(sampl
 
     status = subprocess.run(
         [
-            str(ROOT / ".venv" / "bin" / "python"),
+            sys.executable,
             "-m",
             "pipeline",
             "status",
