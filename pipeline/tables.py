@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .config import Paths
-from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, SEGMENTS
+from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, RESOLVED_TABLES, SEGMENTS
 from .storage import Dataset
 
 
@@ -18,3 +18,11 @@ def segments_dataset(paths: Paths) -> Dataset:
 
 def mentions_dataset(paths: Paths) -> Dataset:
     return Dataset(paths.interim / "mentions.parquet", MENTIONS_RAW)
+
+
+def resolved_datasets(paths: Paths) -> dict[str, Dataset]:
+    """interim/resolved/<table>.parquet: each document's entities, before linking."""
+    return {
+        name: Dataset(paths.interim / "resolved" / f"{name}.parquet", schema)
+        for name, schema in RESOLVED_TABLES.items()
+    }
