@@ -62,7 +62,7 @@ $(INTERIM)/segments.parquet: $(INTERIM)/documents.parquet
 $(INTERIM)/mentions.parquet: $(INTERIM)/segments.parquet
 	$(PY) -m pipeline extract $(RUN_ARGS)
 
-# normalise applies the user's corrections: editing them reruns normalise only
+# link applies the user's corrections: editing them reruns link only
 $(PROCESSED)/documents.parquet: $(INTERIM)/mentions.parquet $(wildcard $(CORRECTIONS))
 	$(PY) -m pipeline normalise $(ARGS)
 
@@ -75,7 +75,7 @@ language: $(STAMP) ## Stage 2: segments and their languages into interim/segment
 extract: $(STAMP) ## Stage 3: NER, dates and figures into interim/mentions.parquet
 	$(PY) -m pipeline extract $(RUN_ARGS)
 
-normalise: $(STAMP) ## Stage 4: organisations, places, dates, figures into processed/
+normalise: $(STAMP) ## Stages 4 and 5: resolve (entities per document), link (across documents) into processed/
 	$(PY) -m pipeline normalise $(ARGS)
 
 run: $(STAMP) ## All stages in one process, without make's file checks

@@ -4,7 +4,7 @@ Builds a corpus from the sample pages (paragraphs drawn with a fixed seed into
 documents of a few paragraphs, at least 1,000 documents and 2 MB of text), runs
 the pipeline on it in a fresh folder, and prints one JSON line with:
 
-* words/s of the whole pipeline (ingest to normalise, one worker and N workers),
+* words/s of the whole pipeline (ingest to link, one worker and N workers),
 * words/s of a bare `nlp.pipe` over the same segments with the same models and
   settings, and the ratio of the two: one worker against one process, and N
   workers (the default: one per core) against ``nlp.pipe(n_process=N)``, spaCy's
@@ -36,6 +36,7 @@ from pathlib import Path
 
 import psutil
 
+from .cli import STAGES
 from .config import BATCH_SIZE, NER_DISABLE, ROOT
 
 SEED = 13
@@ -116,7 +117,7 @@ def run_pipeline(base: Path, workers: int, extra: list[str] | None = None) -> di
     stages = {}
     model = {}
     runs = (base / "interim" / "runs.jsonl").read_text(encoding="utf-8").splitlines()
-    for line in runs[-4:]:
+    for line in runs[-len(STAGES) :]:
         entry = json.loads(line)
         stages[entry["stage"]] = entry["seconds"]
         if entry["stage"] == "extract":
@@ -221,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         # The same split measured inside the one-worker run itself, free of the
         # machine's drift between two runs: the time in nlp.pipe (and in loading the
         # models) against the whole run. What is left is ingest, language, the rules,
-        # normalise, Parquet writing and start-up: the pipeline's own cost.
+        # resolve, link, Parquet writing and start-up: the pipeline's own cost.
         in_model = full1["model_seconds"]
         result["in_run_nlp_pipe_seconds"] = round(in_model, 2)
         result["in_run_model_load_seconds"] = round(full1["model_load_seconds"], 2)

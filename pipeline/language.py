@@ -27,7 +27,6 @@ from functools import cache, partial
 
 from .config import PACKAGE, Paths, stage_versions
 from .runner import DocResult, StageReport, in_chunks, one_by_one_on_failure, run_incremental
-from .schemas import SEGMENTS
 from .segment import segment_text
 from .tables import documents_dataset, segments_dataset
 
@@ -328,5 +327,4 @@ def run(paths: Paths, detector_name: str = "py3langid", executor=None) -> StageR
         output=segments_dataset(paths),
         state_dir=paths.state,
         executor=executor or LocalExecutor(),
-        schema=SEGMENTS,
     )

@@ -46,7 +46,7 @@ class DocResult:
     """What a stage produced for one document."""
 
     doc_id: str
-    rows: list[dict]
+    rows: list[dict] | dict[str, list[dict]]  # a dict for a stage with several tables
     error: str | None = None
     seconds: float = 0.0
     units: int = 0  # words or segments handled, for throughput figures
@@ -87,10 +87,9 @@ def run_incremental(
     doc_columns: list[str],
     payloads: Callable[[pa.Table, ChunkSizes], Iterator[Any]],
     work: Callable[[Any], list[DocResult]],
-    output: Dataset,
+    output: Dataset | dict[str, Dataset],
     state_dir: Path,
     executor,
-    schema: pa.Schema,
 ) -> StageReport:
     """Bring `output` in line with the documents upstream.
 
@@ -99,20 +98,24 @@ def run_incremental(
     process (with `doc_columns`) into chunks for `work`, cutting them with
     `in_chunks(rows, sizes)`. `work` is a pure top-level function that returns
     one DocResult per document and runs wherever the executor puts it.
+    A stage that writes several tables gives `output` as a dict of datasets,
+    and each DocResult's rows as a dict of rows per table.
     """
     started = time.perf_counter()
+    outputs = output if isinstance(output, dict) else {"": output}
     report = StageReport(stage)
     state = read_state(state_dir, stage)
     index = ready(ok_documents(documents.read(["doc_id", "status"])))
     todo = plan(index.column("doc_id").to_pylist(), state, version)
     report.plan = todo
-    if todo.nothing_to_do and output.exists():
-        output.touch()
+    if todo.nothing_to_do and all(o.exists() for o in outputs.values()):
+        for o in outputs.values():
+            o.touch()
         touch(state_path(state_dir, stage))
         report.seconds = time.perf_counter() - started
         return report
 
-    pending_tables: list[pa.Table] = []
+    pending_tables: dict[str, list[pa.Table]] = {name: [] for name in outputs}
     pending_state: list[dict] = []
     drop: list[str] = list(todo.removed)
 
@@ -120,10 +123,11 @@ def run_incremental(
         nonlocal state, pending_tables, pending_state, drop
         done = [s["doc_id"] for s in pending_state]
         # rows first, then state: a run killed in between redoes these documents
-        output.replace_rows(pending_tables, drop + done)
+        for name, dataset in outputs.items():
+            dataset.replace_rows(pending_tables[name], drop + done)
         state = merge(state, pa.Table.from_pylist(pending_state, schema=STAGE_STATE), drop + done)
         write_table(state, state_path(state_dir, stage), STAGE_STATE)
-        pending_tables, pending_state, drop = [], [], []
+        pending_tables, pending_state, drop = {name: [] for name in outputs}, [], []
 
     wanted = pa.array(sorted(set(todo.todo)), pa.string())
     progress = Progress(stage, total=len(wanted), unit="docs")
@@ -137,9 +141,11 @@ def run_incremental(
                 yield from payloads(selected, sizes)
 
     for results in executor.map(work, chunks()):
-        rows: list[dict] = []
+        rows: dict[str, list[dict]] = {name: [] for name in outputs}
         for result in results:
-            rows.extend(result.rows)
+            tables = result.rows if isinstance(result.rows, dict) else {"": result.rows}
+            for name, table_rows in tables.items():
+                rows[name].extend(table_rows)
             report.units += result.units
             report.model_seconds += result.model_seconds
             report.model_load_seconds += result.model_load_seconds
@@ -147,7 +153,7 @@ def run_incremental(
                 {
                     "doc_id": result.doc_id,
                     "version": version,
-                    "n_rows": len(result.rows),
+                    "n_rows": sum(map(len, tables.values())),
                     "status": "error" if result.error else "ok",
                     "error": result.error,
                     "seconds": result.seconds,
@@ -155,14 +161,16 @@ def run_incremental(
             )
             if result.error:
                 report.errors.append((result.doc_id, result.error))
-        pending_tables.append(pa.Table.from_pylist(rows, schema=schema))
+        for name, dataset in outputs.items():
+            pending_tables[name].append(pa.Table.from_pylist(rows[name], schema=dataset.schema))
         progress.update(len(results))
         if len(pending_state) >= FLUSH_DOCS:
             commit()
     progress.close()
     commit()
-    output.compact()
-    report.rows = output.num_rows()
+    for dataset in outputs.values():
+        dataset.compact()
+    report.rows = sum(dataset.num_rows() for dataset in outputs.values())
     report.seconds = time.perf_counter() - started
     return report
 

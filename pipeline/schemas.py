@@ -235,6 +235,39 @@ CORRECTIONS = pa.schema(
     ]
 )
 
+# --- interim/resolved/: one document's entities, before linking -------------
+# Organisations and their mentions carry the key their corpus-wide org_id is
+# made from (see pipeline.resolve.link_key) instead of the id.
+
+_LINK_KEY = [
+    pa.field("org_key", pa.string()),  # folded long name, or name, or acronym
+    pa.field("org_short", pa.string()),  # the acronym to look up, for an acronym used alone
+]
+
+RESOLVED_DOCUMENTS = pa.schema(
+    [
+        pa.field("doc_id", pa.string(), nullable=False),
+        pa.field("language", pa.string()),  # main language of the text (no page hint)
+        pa.field("languages", _string_list),
+        pa.field("n_segments", pa.int32()),
+        # the document's acronym definitions: short form and folded long form
+        pa.field("acronyms", pa.list_(pa.struct([("short", pa.string()), ("long", pa.string())]))),
+    ]
+)
+
+RESOLVED_ORGANISATIONS = pa.schema([f for f in ORGANISATIONS if f.name != "org_id"] + _LINK_KEY)
+
+RESOLVED_MENTIONS = pa.schema([*MENTIONS, *_LINK_KEY])
+
+RESOLVED_TABLES = {
+    "documents": RESOLVED_DOCUMENTS,
+    "organisations": RESOLVED_ORGANISATIONS,
+    "places": PLACES,
+    "dates": DATES,
+    "figures": FIGURES,
+    "mentions": RESOLVED_MENTIONS,
+}
+
 INTERIM_TABLES = {
     "documents": DOCUMENTS_RAW,
     "segments": SEGMENTS,

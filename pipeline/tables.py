@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .config import Paths
-from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, SEGMENTS
+from .schemas import DOCUMENTS_RAW, MENTIONS_RAW, RESOLVED_TABLES, SEGMENTS
 from .storage import Dataset
 
 
@@ -37,3 +37,10 @@ class ByDoc:
     def rows(self, doc_id: str) -> list[dict]:
         span = self.spans.get(doc_id)
         return self.table.slice(*span).to_pylist() if span else []
+
+def resolved_datasets(paths: Paths) -> dict[str, Dataset]:
+    """interim/resolved/<table>.parquet: each document's entities, before linking."""
+    return {
+        name: Dataset(paths.interim / "resolved" / f"{name}.parquet", schema)
+        for name, schema in RESOLVED_TABLES.items()
+    }

@@ -116,7 +116,7 @@ def test_the_run_log_separates_the_model_from_the_rest(sample_run):
     # the five sample documents make one task, so these are one worker's times:
     # the model's part of the stage, not all of it
     assert extract["model_seconds"] + extract["model_load_seconds"] < extract["seconds"]
-    for stage in ("ingest", "language", "normalise"):
+    for stage in ("ingest", "language", "resolve", "link"):
         assert "model_seconds" not in first[stage]
 
 

@@ -112,7 +112,8 @@ def test_nothing_to_do_the_second_time(corpus):
     lines = _stage_lines(result)
     for stage in ("ingest", "language", "extract"):
         assert "0 new, 0 changed, 0 removed, 3 up to date" in lines[stage]
-    assert "1 up to date" in lines["normalise"]
+    assert "0 new, 0 changed, 0 removed, 3 up to date" in lines["resolve"]
+    assert "1 up to date" in lines["link"]
 
 
 def test_a_second_run_exits_at_once_while_one_is_going(corpus):
@@ -179,7 +180,7 @@ def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path
 
 
 def test_a_document_that_breaks_a_stage_is_an_error_row_and_the_rest_goes_on(tmp_path, monkeypatch):
-    from pipeline import extract, ingest, language, normalise
+    from pipeline import extract, ingest, language, link, resolve
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -202,7 +203,8 @@ def test_a_document_that_breaks_a_stage_is_an_error_row_and_the_rest_goes_on(tmp
     language.run(paths)
     report = extract.run(paths)
     assert len(report.errors) == 1 and "simulated parser crash" in report.errors[0][1]
-    normalise.run(paths)
+    resolve.run(paths)
+    link.run(paths)
     docs = (
         pq.read_table(tmp_path / "processed" / "documents.parquet").to_pandas().set_index("source")
     )

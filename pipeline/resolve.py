@@ -1,54 +1,45 @@
-"""Normalise: from mentions to the tables users open in a notebook.
+"""Resolve: one document's mentions become its entities, document by document.
 
 Per document, mentions become entities: organisations (acronyms linked to long
 forms, one label per name, junk dropped), places (resolved in the offline
 gazetteer, local places kept without coordinates), dates (ISO start and end at
 their granularity) and figures (value, unit, approximation; a range gives a row
-per end). Across documents, an organisation gets one `org_id` wherever it is
-named by the same long name or by an acronym that stands for one organisation
-only. The stage is cheap (no model), so it is recomputed from the interim
-tables on each run; `processed/` is always consistent with `interim/`.
+per end). Everything here depends on one document only, so the stage is
+incremental like extract: a run resolves the documents that are new or whose
+mentions changed, and keeps the others' rows.
+
+What needs the whole corpus (one `org_id` for an organisation wherever it is
+named, the organisation index) is `pipeline.link`'s. An organisation leaves
+this stage with its link key (`link_key`): the folded name its id is made from,
+and the acronym to look up when it is named by an acronym alone.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import re
-import shutil
-import sys
-import time
-import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import astuple, dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from .config import Paths
+from .config import Paths, stage_versions
 from .language import Segment, document_languages
 from .rules import organisations as org_rules
 from .rules import places as place_rules
-from .runner import StageReport
-from .schemas import (
-    CORRECTIONS,
-    DOCUMENTS,
-    DOCUMENTS_RAW,
-    MENTIONS_RAW,
-    ORGANISATION_INDEX,
-    PROCESSED_TABLES,
-    RELATIONS,
-    SEGMENTS,
+from .runner import (
+    ChunkSizes,
+    DocResult,
+    StageReport,
+    in_chunks,
+    one_by_one_on_failure,
+    run_incremental,
 )
-from .storage import StreamWriter, atomic_bytes, state_path, touch, write_rows
-from .tables import documents_dataset, mentions_dataset, segments_dataset
-
-log = logging.getLogger(__name__)
+from .storage import Dataset, read_state
+from .tables import documents_dataset, mentions_dataset, resolved_datasets, segments_dataset
 
 NAME_LABELS = ("ORG", "LOC", "PER", "MISC")
 ACRONYM_RULE = f"rule:organisations.acronym@{org_rules.RULES_VERSION}"
@@ -87,7 +78,7 @@ class OrgEntity:
         return org_rules.canonical_name(self.forms)
 
     def aliases(self) -> list[str]:
-        return _aliases(self.name, [*self.forms, *([self.acronym] if self.acronym else [])])
+        return aliases_of(self.name, [*self.forms, *([self.acronym] if self.acronym else [])])
 
 
 def _overlaps(a: dict, start: int, end: int) -> bool:
@@ -405,7 +396,7 @@ def figure_rows(mentions: list[dict]) -> list[dict]:
     return rows
 
 
-def _aliases(name: str, forms: list[str]) -> list[str]:
+def aliases_of(name: str, forms: list[str]) -> list[str]:
     """The other forms of a name, without articles, each once (as the scorer folds them)."""
     seen = {org_rules.fold(name)}
     out = []
@@ -418,113 +409,49 @@ def _aliases(name: str, forms: list[str]) -> list[str]:
     return out
 
 
-def org_id_for(entity: OrgEntity, acronyms: dict[str, set[str]]) -> str:
-    """The same organisation gets the same id in every document.
+def link_key(entity: OrgEntity) -> tuple[str, str | None]:
+    """What an organisation's corpus-wide id is made from: (folded name, acronym or None).
 
-    The id is a hash of the folded long name. An acronym used alone takes the
-    id of its long name when the corpus defines it for a single long name.
+    The id is a hash of the folded long name. An organisation named by an
+    acronym alone carries the acronym too: `pipeline.link` gives it the id of
+    the acronym's long name when the corpus defines the acronym for a single
+    long name, and the hash of the acronym otherwise.
     """
     if entity.long_form:
-        return stable_id("org", group_key(entity.long_form))
+        return group_key(entity.long_form), None
     if entity.acronym or all(org_rules.is_acronym(f) for f in entity.forms):
         short = entity.acronym or entity.forms[0]
-        longs = acronyms.get(short, set())
-        if len(longs) == 1:
-            return stable_id("org", next(iter(longs)))
-        return stable_id("org", group_key(short))
-    return stable_id("org", group_key(entity.name))
+        return group_key(short), short
+    return group_key(entity.name), None
 
 
-# Documents normalised together: each group's texts, segments and mentions are
-# in memory at once, so memory follows this number, not the size of the corpus.
-GROUP_DOCS = 500
-MAX_GROUPS = 256  # scratch files open at once while partitioning a table
+RESOLVED_TABLES = ("documents", "organisations", "places", "dates", "figures", "mentions")
 
 
-def group_of(doc_id: str, n_groups: int) -> int:
-    """The group of a document: a stable hash of its id."""
-    return zlib.crc32(doc_id.encode()) % n_groups
+def entities_of(
+    doc_id: str,
+    text: str,
+    segments: list[dict],
+    mentions: list[dict],
+    language: str,
+    definitions: list | None = None,
+) -> dict[str, list[dict]]:
+    """Entities of one document: its organisation, place, date, figure and mention rows.
 
-
-class Partitions:
-    """The interim tables cut into groups of documents, in scratch files.
-
-    The documents, segments and mentions tables are each in their own order
-    (the history of incremental runs decides it), so looking up a batch of
-    documents' rows in another table would read that table whole for every
-    batch: quadratic time, and memory that follows the corpus. Instead each
-    table is streamed once and each row goes to the file of its document's
-    group; a group then holds everything its documents need.
+    Organisations and their mentions carry their link key (`org_key`,
+    `org_short`) instead of an id; places and their mentions have their id.
     """
-
-    def __init__(self, folder: Path, n_groups: int) -> None:
-        self.folder = folder
-        self.n_groups = n_groups
-        folder.mkdir(parents=True, exist_ok=True)
-
-    def _path(self, name: str, group: int) -> Path:
-        return self.folder / f"{name}-{group:04d}.parquet"
-
-    def split(self, name: str, batches: Iterable[pa.Table]) -> None:
-        writers: dict[int, pq.ParquetWriter] = {}
-        try:
-            for batch in batches:
-                if not batch.num_rows:
-                    continue
-                keys = batch.column("doc_id").to_pylist()
-                groups = pa.array([group_of(k, self.n_groups) for k in keys], pa.int32())
-                for group in pc.unique(groups).to_pylist():
-                    rows = batch.filter(pc.equal(groups, group))
-                    if group not in writers:
-                        writers[group] = pq.ParquetWriter(
-                            self._path(name, group), rows.schema, compression="none"
-                        )
-                    writers[group].write_table(rows)
-        finally:
-            for writer in writers.values():
-                writer.close()
-
-    def read(self, name: str, group: int) -> list[dict]:
-        path = self._path(name, group)
-        return pq.read_table(path).to_pylist() if path.exists() else []
-
-
-def _with_definitions(
-    batches: Iterable[pa.Table], acronyms: dict[str, set[str]]
-) -> Iterator[pa.Table]:
-    """Documents with their acronym definitions (JSON), found once per document.
-
-    The corpus-wide acronym map needs every document's definitions before the
-    first document is normalised: it is filled here, while the documents are
-    partitioned, and each document carries its own definitions to its group.
-    """
-    for batch in batches:
-        found = []
-        for r in batch.select(["status", "text"]).to_pylist():
-            definitions = (
-                org_rules.find_acronym_definitions(r["text"]) if r["status"] == "ok" else []
-            )
-            for d in definitions:
-                acronyms[d.short].add(group_key(d.long))
-            found.append(json.dumps([astuple(d) for d in definitions]) if definitions else None)
-        yield batch.append_column("definitions", pa.array(found, pa.string()))
-
-
-def normalise_document(
-    doc: dict, segments: list[dict], mentions: list[dict], language: str, acronyms, definitions=None
-):
-    """Entities of one document: (org rows, place rows, date rows, figure rows, mention rows)."""
-    doc_id = doc["doc_id"]
-    names = resolve_labels(doc_id, mentions, doc["text"], segments, language, definitions)
+    names = resolve_labels(doc_id, mentions, text, segments, language, definitions)
     org_rows, place_rows = [], []
     for e in organisations_of(names):
-        org_id = org_id_for(e, acronyms)
+        key, short = link_key(e)
         for m in e.mentions:
-            m["entity_id"] = org_id
+            m["org_key"], m["org_short"] = key, short
         org_rows.append(
             {
                 "doc_id": doc_id,
-                "org_id": org_id,
+                "org_key": key,
+                "org_short": short,
                 "name": e.name,
                 "aliases": e.aliases(),
                 "acronym": e.acronym,
@@ -540,7 +467,7 @@ def normalise_document(
                     k: place[k]
                     for k in ("place_id", "name", "kind", "country_code", "latitude", "longitude")
                 },
-                "aliases": _aliases(place["name"], place["forms"]),
+                "aliases": aliases_of(place["name"], place["forms"]),
                 "n_mentions": len(place["mentions"]),
                 "first_offset": min(m["start"] for m in place["mentions"]),
             }
@@ -559,275 +486,115 @@ def normalise_document(
             "language": m["language"],
             "extractor": m["extractor"],
             "entity_id": m.get("entity_id"),
+            "org_key": m.get("org_key"),
+            "org_short": m.get("org_short"),
             "segment": m["segment"],
             "page": seg_info.get(m["segment"], {}).get("page"),
             "part": seg_info.get(m["segment"], {}).get("part"),
         }
         for m in sorted(kept, key=lambda m: (m["start"], m["end"]))
     ]
-    return org_rows, place_rows, date_rows(mentions), figure_rows(mentions), mention_rows
-
-
-def _stage_errors(paths: Paths) -> dict[str, str]:
-    """Documents a later stage could not process, with the stage's message."""
-    from .storage import read_state
-
-    errors: dict[str, str] = {}
-    for stage in ("language", "extract"):
-        state = read_state(paths.state, stage)
-        for r in state.filter(pc.equal(state.column("status"), "error")).to_pylist():
-            errors.setdefault(r["doc_id"], f"{stage} failed: {r['error']}")
-    return errors
-
-
-def organisation_index(organisations: Path) -> list[dict]:
-    """One row per org_id across the corpus: its most frequent name, all aliases, counts.
-
-    Streams the organisations table; memory follows the number of organisations.
-    """
-    columns = ["org_id", "doc_id", "name", "aliases", "acronym", "n_mentions"]
-    entries: dict[str, dict] = {}
-    for batch in pq.ParquetFile(organisations).iter_batches(batch_size=50_000, columns=columns):
-        for r in batch.to_pylist():
-            e = entries.setdefault(
-                r["org_id"],
-                {
-                    "names": Counter(),
-                    "forms": set(),
-                    "acronym": None,
-                    "last": None,
-                    "docs": 0,
-                    "n": 0,
-                },
-            )
-            e["names"][r["name"]] += 1
-            e["forms"].update(r["aliases"] or [])
-            e["acronym"] = e["acronym"] or r["acronym"]
-            if r["doc_id"] != e["last"]:  # rows come document by document
-                e["docs"] += 1
-                e["last"] = r["doc_id"]
-            e["n"] += r["n_mentions"]
-    rows = []
-    for org_id, e in entries.items():
-        name = max(e["names"], key=lambda n: (e["names"][n], len(n)))
-        rows.append(
-            {
-                "org_id": org_id,
-                "name": name,
-                "aliases": _aliases(name, sorted(e["forms"] | set(e["names"]))),
-                "acronym": e["acronym"],
-                "n_documents": e["docs"],
-                "n_mentions": e["n"],
-            }
-        )
-    rows.sort(key=lambda r: (-r["n_documents"], -r["n_mentions"], r["name"]))
-    return rows
-
-
-def _file_digest(path: Path | None) -> str:
-    """A hash of a file outside the package (the user's corrections), or "none"."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() if path else "none"
-    except OSError:
-        return "none"
-
-
-def _fingerprint(paths: Paths) -> str:
-    """What normalise's output depends on: which documents, made by which stage
-    versions, and normalise's own code and data. A file touched but unchanged
-    leaves it the same, so normalise is skipped.
-
-    The tables are read batch by batch into an order-free digest (a sum of row
-    hashes), so neither the order of their rows nor the size of the corpus matters.
-    """
-    from .config import _fingerprint as fingerprint
-
-    def digest(name: str, batches: Iterable[pa.Table | pa.RecordBatch]) -> str:
-        total = 0
-        for batch in batches:
-            for row in batch.to_pylist():
-                line = f"{name}:{json.dumps(row, sort_keys=True, default=str)}"
-                total += int.from_bytes(hashlib.blake2b(line.encode(), digest_size=16).digest())
-        return f"{name}={total % 2**128:032x}"
-
-    meta = ["source", "doc_id", "status", "error", "version"]
-    tables = [digest("documents", documents_dataset(paths).iter_batches(meta))]
-    for stage in ("language", "extract"):
-        path = state_path(paths.state, stage)
-        batches = (
-            pq.ParquetFile(path).iter_batches(columns=["doc_id", "version"])
-            if path.exists()
-            else []
-        )
-        tables.append(digest(stage, batches))
-    return fingerprint(
-        *tables,
-        Path(__file__),
-        Path(org_rules.__file__),
-        Path(place_rules.__file__),
-        Path(org_rules.__file__).parent / "data" / "organisations",
-        Path(org_rules.__file__).parent / "data" / "places",
-        Path(__file__).parent / "relations.py",
-        Path(org_rules.__file__).parent / "data" / "relations",
-        Path(__file__).parent / "corrections.py",
-        "corrections=" + _file_digest(paths.corrections),
-        str(paths.processed.resolve()),
-    )
-
-
-ENTITY_TABLES = ("organisations", "places", "dates", "figures", "mentions")
-
-
-def _normalise_group(
-    partitions: Partitions,
-    group: int,
-    acronyms: dict[str, set[str]],
-    stage_errors: dict[str, str],
-    writers: dict[str, StreamWriter],
-) -> int:
-    """Normalise one group of documents; returns how many had mentions to normalise."""
-    segments: dict[str, list[dict]] = defaultdict(list)
-    for seg in partitions.read("segments", group):
-        segments[seg["doc_id"]].append(seg)
-    mentions: dict[str, list[dict]] = defaultdict(list)
-    for m in partitions.read("mentions", group):
-        mentions[m["doc_id"]].append(m)
-    done = 0
-    for doc in partitions.read("documents", group):
-        doc_id = doc["doc_id"]
-        readable = doc["status"] == "ok"
-        if readable and doc_id in stage_errors:
-            doc["status"], doc["error"] = "error", stage_errors[doc_id]
-        segs = sorted(segments.pop(doc_id, []), key=lambda seg: seg["segment"])
-        main, languages = None, []
-        if segs:
-            main, languages = document_languages(
-                Segment(s["segment"], s["start"], s["end"], s["language"], s["score"] or 0.0)
-                for s in segs
-            )
-        model_language = main or "und"  # what the text says, before any page hint
-        ok = doc["status"] == "ok"  # readable, and no later stage failed on it
-        if ok and main == "und" and doc["lang_hint"] in ("fr", "en"):
-            main, languages = doc["lang_hint"], [doc["lang_hint"]]
-        writers["documents"].write_rows(
-            [
-                {
-                    **{k: doc[k] for k in DOCUMENTS.names if k in doc},
-                    "language": main if ok else None,
-                    "languages": languages if ok else [],
-                    "n_segments": len(segs),
-                }
-            ]
-        )
-        doc_mentions = mentions.pop(doc_id, None)
-        if not readable or not doc_mentions:
-            continue
-        definitions = [
-            org_rules.AcronymDefinition(*d) for d in json.loads(doc["definitions"] or "[]")
-        ]
-        rows = normalise_document(doc, segs, doc_mentions, model_language, acronyms, definitions)
-        for name, table_rows in zip(ENTITY_TABLES, rows, strict=True):
-            writers[name].write_rows(table_rows)
-        done += 1
-    return done
-
-
-def new_entity(kind: str, name: str) -> tuple[str, dict]:
-    """Id and fields of an organisation or place that a user's correction creates:
-    the id the pipeline would give that name, so that documents agree."""
-    if kind == "organisation":
-        return stable_id("org", group_key(name)), {"acronym": None}
-    place = lookup_place(name, None)
-    if place is None:
-        fields = {"kind": "local", "country_code": None, "latitude": None, "longitude": None}
-        return stable_id("local", org_rules.fold(local_place_name(name))), fields
-    return place.place_id, {
-        "kind": place.kind,
-        "country_code": place.country_code,
-        "latitude": place.latitude,
-        "longitude": place.longitude,
+    return {
+        "organisations": org_rows,
+        "places": place_rows,
+        "dates": date_rows(mentions),
+        "figures": figure_rows(mentions),
+        "mentions": mention_rows,
     }
 
 
-def apply_corrections(paths: Paths) -> None:
-    """The user's corrections.csv over the entity tables, and a report of each line."""
-    from . import corrections
+def resolve_document(
+    doc: dict, segments: list[dict], mentions: list[dict]
+) -> dict[str, list[dict]]:
+    """Everything one document contributes to the processed tables, as rows per table.
 
-    fixes, bad = corrections.read(paths.corrections)
-    for b in bad:
-        print(f"{paths.corrections} line {b.line}: {b.message}; line skipped", file=sys.stderr)
-    hits = (
-        corrections.apply_tables(paths.processed, paths.interim, fixes, new_entity) if fixes else {}
-    )
-    write_rows(
-        corrections.report_rows(fixes, bad, Counter(hits)),
-        paths.processed / "corrections.parquet",
-        CORRECTIONS,
-    )
-
-
-def run(paths: Paths) -> StageReport:
-    """Rebuild processed/ from interim/, group of documents by group of documents.
-
-    Skipped when neither the interim tables nor this stage's code changed since
-    the tables in processed/ were written.
+    `doc` needs doc_id and text; `segments` and `mentions` are the document's
+    rows from the language and extract stages. The document's row holds its
+    languages and its acronym definitions (which `pipeline.link` gathers over
+    the corpus). A document without mentions has no entities.
     """
-    started = time.perf_counter()
-    report = StageReport("normalise")
-    out = paths.processed
-    stamp = out / "_normalise.json"
-    fingerprint = _fingerprint(paths)
-    if (
-        stamp.exists()
-        and json.loads(stamp.read_text())["fingerprint"] == fingerprint
-        and all((out / f"{name}.parquet").exists() for name in PROCESSED_TABLES)
-    ):
-        for name in PROCESSED_TABLES:
-            touch(out / f"{name}.parquet")
-        report.plan.skipped = 1
-        report.seconds = time.perf_counter() - started
-        return report
-
-    documents = documents_dataset(paths)
-    n_groups = min(MAX_GROUPS, max(1, -(-documents.num_rows() // GROUP_DOCS)))
-    scratch = paths.interim / "normalise-scratch"  # under the run lock: no one else uses it
-    shutil.rmtree(scratch, ignore_errors=True)  # left by a killed run
-    partitions = Partitions(scratch, n_groups)
-    acronyms: dict[str, set[str]] = defaultdict(set)
-    writers: dict[str, StreamWriter] = {}
-    try:
-        partitions.split(
-            "documents", _with_definitions(documents.iter_batches(DOCUMENTS_RAW.names), acronyms)
+    doc_id, text = doc["doc_id"], doc["text"]
+    segments = sorted(segments, key=lambda s: s["segment"])
+    main, languages = None, []
+    if segments:
+        main, languages = document_languages(
+            Segment(s["segment"], s["start"], s["end"], s["language"], s["score"] or 0.0)
+            for s in segments
         )
-        partitions.split("segments", segments_dataset(paths).iter_batches(SEGMENTS.names))
-        partitions.split("mentions", mentions_dataset(paths).iter_batches(MENTIONS_RAW.names))
-        writers = {
-            name: StreamWriter(out / f"{name}.parquet", PROCESSED_TABLES[name])
-            for name in (*ENTITY_TABLES, "documents")
+    definitions = org_rules.find_acronym_definitions(text)
+    tables: dict[str, list[dict]] = {name: [] for name in RESOLVED_TABLES}
+    tables["documents"] = [
+        {
+            "doc_id": doc_id,
+            "language": main,
+            "languages": languages,
+            "n_segments": len(segments),
+            "acronyms": [{"short": d.short, "long": group_key(d.long)} for d in definitions],
         }
-        stage_errors = _stage_errors(paths)
-        done = 0
-        for group in range(n_groups):
-            done += _normalise_group(partitions, group, acronyms, stage_errors, writers)
-        for writer in writers.values():
-            writer.close()
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    apply_corrections(paths)
-    write_rows(
-        organisation_index(out / "organisations.parquet"),
-        out / "organisation_index.parquet",
-        ORGANISATION_INDEX,
-    )
-    from . import relations
+    ]
+    if mentions:
+        # the language the text itself is in, before any page hint
+        tables.update(entities_of(doc_id, text, segments, mentions, main or "und", definitions))
+    return tables
 
-    write_rows(relations.build(out, paths.interim), out / "relations.parquet", RELATIONS)
-    atomic_bytes(stamp, json.dumps({"fingerprint": fingerprint}).encode())
-    report.rows = writers["mentions"].rows
-    report.plan.new = done
-    report.seconds = time.perf_counter() - started
-    return report
+
+Payload = tuple[list[dict], dict[str, list[dict]], dict[str, list[dict]]]
+
+
+def resolve_chunk(payload: Payload) -> list[DocResult]:
+    """One task: (documents, their segments, their mentions by doc_id) -> results. Pure."""
+    documents, segments, mentions = payload
+
+    def resolve(docs: list[dict]) -> list[DocResult]:
+        return [
+            DocResult(
+                d["doc_id"],
+                resolve_document(d, segments.get(d["doc_id"], []), mentions.get(d["doc_id"], [])),
+            )
+            for d in docs
+        ]
+
+    return one_by_one_on_failure(resolve, documents)
+
+
+def _by_doc(dataset: Dataset, doc_ids: list[str]) -> dict[str, list[dict]]:
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for row in dataset.read(keys=doc_ids).to_pylist():
+        rows[row["doc_id"]].append(row)
+    return rows
+
+
+def _payloads(
+    docs: pa.Table, segments: Dataset, mentions: Dataset, sizes: ChunkSizes
+) -> Iterator[Payload]:
+    rows = docs.to_pylist()
+    ids = [d["doc_id"] for d in rows]
+    segs, found = _by_doc(segments, ids), _by_doc(mentions, ids)
+    for chunk in in_chunks(rows, sizes):
+        yield (
+            chunk,
+            {d["doc_id"]: segs.get(d["doc_id"], []) for d in chunk},
+            {d["doc_id"]: found.get(d["doc_id"], []) for d in chunk},
+        )
+
+
+def run(paths: Paths, executor=None) -> StageReport:
+    """Resolve the documents whose mentions are new or changed since the last run."""
+    from .executors import LocalExecutor
+
+    extracted = read_state(paths.state, "extract")
+    done = pa.array(extracted.column("doc_id").to_pylist(), pa.string())
+    segments, mentions = segments_dataset(paths), mentions_dataset(paths)
+    return run_incremental(
+        "resolve",
+        stage_versions()["resolve"],
+        documents_dataset(paths),
+        # only documents that extract has been through (with or without an error)
+        ready=lambda index: index.filter(pc.is_in(index.column("doc_id"), value_set=done)),
+        doc_columns=["doc_id", "status", "text"],
+        payloads=lambda docs, sizes: _payloads(docs, segments, mentions, sizes),
+        work=resolve_chunk,
+        output=resolved_datasets(paths),
+        state_dir=paths.state,
+        executor=executor or LocalExecutor(),
+    )

@@ -1,26 +1,20 @@
-"""Normalise: one label per name, organisations with their acronyms, places, ids across documents."""
+"""Resolve: one label per name, organisations with their acronyms, places, per document."""
 
 from __future__ import annotations
 
 import shutil
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from conftest import folders, run_cli
 
-from pipeline import normalise
 from pipeline.config import Paths
-from pipeline.extract import trim_entity
-from pipeline.normalise import (
-    OrgEntity,
+from pipeline.resolve import (
     local_place_name,
-    org_id_for,
     organisations_of,
     places_of,
+    resolve_document,
     resolve_labels,
 )
-from pipeline.schemas import PROCESSED_TABLES
-from pipeline.storage import read_state, state_path, write_table
-from pipeline.tables import documents_dataset
+from pipeline.tables import resolved_datasets
 
 
 def _mention(text, name, label, nth=0, language="fr"):
@@ -113,66 +107,60 @@ def test_local_places_lose_their_kind_word():
     assert local_place_name("Mont Ngafula") == "Mont Ngafula"
 
 
-def test_org_ids_are_shared_across_documents():
-    acronyms = {"UFR": {"union des femmes rurales"}}
-    long_form = OrgEntity(
-        forms=["Union des Femmes Rurales", "UFR"],
-        acronym="UFR",
-        long_form="Union des Femmes Rurales",
+def test_a_document_resolved_gives_its_rows_per_table():
+    text = (
+        "L'Union des Femmes Rurales (UFR) forme 40 animatrices à Goma depuis mars 2021. "
+        "L'UFR recrute."
     )
-    acronym_only = OrgEntity(forms=["UFR"])
-    same_name = OrgEntity(forms=["l'Union des Femmes Rurales"])
-    ids = {org_id_for(e, acronyms) for e in (long_form, acronym_only, same_name)}
-    assert len(ids) == 1
-    # an acronym defined for two different long names stays on its own
-    ambiguous = {"UFR": {"union des femmes rurales", "union francaise de rugby"}}
-    assert org_id_for(acronym_only, ambiguous) != org_id_for(long_form, ambiguous)
+    mentions = [
+        _mention(text, "Union des Femmes Rurales", "ORG"),
+        _mention(text, "Goma", "LOC"),
+        {**_mention(text, "40 animatrices", "FIGURE"), "value": 40.0, "upper": None}
+        | {"unit": "animatrice", "approximate": False},
+        {**_mention(text, "mars 2021", "DATE"), "date_start": None, "date_end": None}
+        | {"granularity": "month"},
+    ]
+    segments = [{**SEGMENTS[0], "end": len(text), "score": 0.99, "part": "main", "page": None}]
+    tables = resolve_document({"doc_id": "d", "text": text}, segments, mentions)
+    (doc,) = tables["documents"]
+    assert doc["language"] == "fr" and doc["n_segments"] == 1
+    assert {"short": "UFR", "long": "union des femmes rurales"} in doc["acronyms"]
+    (org,) = tables["organisations"]
+    assert (org["name"], org["acronym"], org["n_mentions"]) == (
+        "Union des Femmes Rurales",
+        "UFR",
+        3,
+    )
+    # the organisation leaves with the key its corpus-wide id is made from, not an id
+    assert (org["org_key"], org["org_short"]) == ("union des femmes rurales", None)
+    assert [p["name"] for p in tables["places"]] == ["Goma"]
+    assert [d["granularity"] for d in tables["dates"]] == ["month"]
+    assert [f["value"] for f in tables["figures"]] == [40.0]
+    ufr = [m for m in tables["mentions"] if m["label"] == "ORG"]
+    assert len(ufr) == 3 and all(m["org_key"] == org["org_key"] for m in ufr)
 
 
-def test_trim_entity():
-    text = "selon l’Institut Pasteur (« IP ») et d'autres"
-    start = text.index("l’Institut")
-    assert text[slice(*trim_entity(text, start, text.index(" (") + 3))] == "Institut Pasteur"
-    text = "des partenaires de Belgique."
-    s = text.index("de Belgique")
-    assert text[slice(*trim_entity(text, s, s + len("de Belgique.")))] == "Belgique"
-    assert trim_entity("- 12 -", 0, 6) is None  # no letter
-    assert trim_entity("line one\nline two", 5, 13) is None  # across lines
+def test_a_document_without_mentions_has_a_row_and_no_entities():
+    text = "La Coopérative Minière pour le Développement Social (CMDS) est à Kolwezi."
+    tables = resolve_document({"doc_id": "d", "text": text}, [], [])
+    assert tables["documents"][0]["language"] is None
+    assert tables["documents"][0]["acronyms"]  # still counted for the corpus's acronyms
+    assert all(not tables[name] for name in ("organisations", "places", "mentions"))
 
 
-def _sorted_table(path):
-    table = pq.read_table(path)
-    keys = [f.name for f in table.schema if not pa.types.is_list(f.type)]
-    return table.sort_by([(k, "ascending") for k in keys]).to_pylist()
-
-
-def test_documents_in_many_groups_give_the_same_tables(sample_run, tmp_path, monkeypatch):
-    """Normalise works group by group (memory follows the group, not the corpus):
-    cutting the sample corpus into one group per document changes nothing."""
+def test_resolve_is_incremental(sample_run, tmp_path):
+    """A second run resolves nothing; a document removed upstream leaves the resolved tables."""
     shutil.copytree(sample_run / "interim", tmp_path / "interim")
-    paths = Paths(sample_run / "raw", tmp_path / "interim", tmp_path / "processed")
-    monkeypatch.setattr(normalise, "GROUP_DOCS", 1)
-    report = normalise.run(paths)
-    assert report.plan.new == 5
-    for name in PROCESSED_TABLES:
-        assert _sorted_table(paths.processed / f"{name}.parquet") == _sorted_table(
-            sample_run / "processed" / f"{name}.parquet"
-        ), name
-    assert not (paths.interim / "normalise-scratch").exists()
-
-
-def test_the_fingerprint_ignores_row_order_but_not_versions(sample_run, tmp_path):
-    shutil.copytree(sample_run / "interim", tmp_path / "interim")
-    paths = Paths(sample_run / "raw", tmp_path / "interim", tmp_path / "processed")
-    before = normalise._fingerprint(paths)
-    documents = documents_dataset(paths)
-    table = documents.read()
-    reordered = table.take(list(reversed(range(table.num_rows))))
-    documents.replace_rows([reordered], table.column(documents.key).to_pylist())
-    assert documents.read().column("doc_id").to_pylist() != table.column("doc_id").to_pylist()
-    assert normalise._fingerprint(paths) == before
-    state = read_state(paths.state, "extract")
-    versions = ["older", *state.column("version").to_pylist()[1:]]
-    state = state.set_column(state.schema.get_field_index("version"), "version", pa.array(versions))
-    write_table(state, state_path(paths.state, "extract"))
-    assert normalise._fingerprint(paths) != before
+    shutil.copytree(sample_run / "raw", tmp_path / "raw")
+    result = run_cli("resolve", *folders(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "0 new, 0 changed, 0 removed, 5 up to date" in result.stdout
+    gone = next(tmp_path.joinpath("raw").glob("002_*"))
+    gone.unlink()
+    for stage in ("ingest", "language", "extract", "resolve"):
+        result = run_cli(stage, *folders(tmp_path))
+        assert result.returncode == 0, result.stderr
+    assert "0 new, 0 changed, 1 removed, 4 up to date" in result.stdout
+    paths = Paths(tmp_path / "raw", tmp_path / "interim", tmp_path / "processed")
+    for name, dataset in resolved_datasets(paths).items():
+        assert len(set(dataset.read(["doc_id"]).column("doc_id").to_pylist())) <= 4, name
