@@ -13,9 +13,11 @@ and the run goes on. A file whose bytes are the same as another's is kept as a
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,6 +77,75 @@ def scan(raw: Path) -> Iterator[RawFile]:
             yield RawFile(rel, path, st.st_size, st.st_mtime_ns)
 
 
+# --- opening a file under raw/ without following links ----------------------------------------
+
+# Open each folder on the way down relative to the one above it, with O_NOFOLLOW, so that no
+# link is followed at any level, however raw/ changes between the scan and the read. Where
+# the OS has no O_NOFOLLOW or no dir_fd (Windows), the portable fallback compares the lstat
+# taken before opening with the fstat of what was opened.
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_OPEN_BENEATH = bool(_O_NOFOLLOW and _O_DIRECTORY) and os.open in os.supports_dir_fd
+# ELOOP on Linux and macOS, EMLINK on FreeBSD: the last component was a link.
+_LINK_ERRNOS = {errno.ELOOP, getattr(errno, "EMLINK", errno.ELOOP)}
+
+
+class NotARegularFile(OSError):
+    """The path is (or has become) something ingest does not read: a link, a FIFO, a device."""
+
+
+_LINK_SWAPPED = "symbolic link (it replaced the file after the scan): not followed"
+
+
+def _open_beneath(root: Path, path: Path) -> int:
+    """A read-only descriptor of `path`, opened folder by folder from `root`, no link followed."""
+    parts = path.relative_to(root).parts
+    folder = os.open(root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            try:
+                inner = os.open(
+                    part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=folder
+                )
+            except OSError as exc:
+                if exc.errno in _LINK_ERRNOS or exc.errno == errno.ENOTDIR:
+                    raise NotARegularFile(_LINK_SWAPPED.replace("file", "folder")) from exc
+                raise
+            os.close(folder)
+            folder = inner
+        try:
+            return os.open(parts[-1], os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=folder)
+        except OSError as exc:
+            if exc.errno in _LINK_ERRNOS:
+                raise NotARegularFile(_LINK_SWAPPED) from exc
+            raise
+    finally:
+        os.close(folder)
+
+
+def _open_checked(root: Path, path: Path) -> int:
+    """The portable fallback: lstat, open, then fstat must show the same file, inside root."""
+    before = os.lstat(path)
+    if stat.S_ISLNK(before.st_mode):
+        raise NotARegularFile(_LINK_SWAPPED)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path.parent)]) != real_root:
+        raise NotARegularFile(_LINK_SWAPPED.replace("file", "folder"))
+    fd = os.open(path, os.O_RDONLY | _O_BINARY | _O_CLOEXEC)
+    after = os.fstat(fd)
+    if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+        os.close(fd)
+        raise NotARegularFile(_LINK_SWAPPED)
+    return fd
+
+
+def open_raw(root: Path, path: Path) -> int:
+    """A read-only file descriptor for a file under raw/; raises NotARegularFile for a link."""
+    return _open_beneath(root, path) if _OPEN_BENEATH else _open_checked(root, path)
+
+
 def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
@@ -84,11 +155,10 @@ def path_id(source: str) -> str:
     return "path-" + hashlib.sha256(source.encode()).hexdigest()[:11]
 
 
-def _hash_file(path: Path) -> str:
+def _hash_file(fh) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_HASH_CHUNK):
-            h.update(chunk)
+    while chunk := fh.read(_HASH_CHUNK):
+        h.update(chunk)
     return h.hexdigest()[:16]
 
 
@@ -211,6 +281,23 @@ def convert(data: bytes, fmt: str) -> dict:
     }
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int, doc_id: str) -> None:
+        self.size, self.doc_id = size, doc_id
+
+
+def _read_raw(raw_file: RawFile, raw_root: Path) -> bytes:
+    """The bytes of a file under raw/, read through `open_raw` (no link is ever followed).
+
+    A file over MAX_FILE_BYTES is hashed in chunks (its id) but never held in memory.
+    """
+    with os.fdopen(open_raw(raw_root, raw_file.path), "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise _TooLarge(size, _hash_file(fh))
+        return fh.read()
+
+
 def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
     """One row for one file, whatever the file holds. Never raises for bad input."""
     from .formats.text import FormatError
@@ -220,20 +307,18 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
         inside = raw_file.link_target == root or raw_file.link_target.startswith(root + os.sep)
         where = "inside raw/ (the target is read there)" if inside else "outside raw/"
         return _error(raw_file, version, f"symbolic link pointing {where}: not followed")
-    if raw_file.size > MAX_FILE_BYTES:
-        try:
-            doc_id = _hash_file(raw_file.path)
-        except OSError as exc:
-            return _error(raw_file, version, f"cannot read file: {exc.strerror or exc}")
+    try:
+        data = _read_raw(raw_file, raw_root)
+    except _TooLarge as exc:
         return _error(
             raw_file,
             version,
-            f"file too large ({raw_file.size / 1e6:.1f} MB; the limit is "
+            f"file too large ({exc.size / 1e6:.1f} MB; the limit is "
             f"{MAX_FILE_BYTES / 1e6:.0f} MB): split it or raise MAX_FILE_BYTES",
-            doc_id=doc_id,
+            doc_id=exc.doc_id,
         )
-    try:
-        data = raw_file.path.read_bytes()
+    except NotARegularFile as exc:
+        return _error(raw_file, version, str(exc))
     except FileNotFoundError:
         return _error(raw_file, version, "file disappeared while the run was reading it")
     except PermissionError:

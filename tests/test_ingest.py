@@ -171,14 +171,14 @@ def test_symlink_outside_raw_is_not_followed(raw, tmp_path):
 def test_unreadable_file(raw, tmp_path, monkeypatch):
     target = raw / "locked.txt"
     target.write_text(GOOD + " verrouillé", encoding="utf-8")
-    real = Path.read_bytes
+    real = ingest.open_raw
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
+    def open_raw(root, path):  # the tests may run as root, whom chmod does not stop
+        if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(root, path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(ingest, "open_raw", open_raw)
     rows = _run(raw, tmp_path)
     assert rows["locked.txt"]["status"] == "error"
     assert "permission denied" in rows["locked.txt"]["error"]
@@ -249,3 +249,38 @@ def test_bad_argument_is_a_clear_failure():
     result = run_cli("ingest", "--workers", "many")
     assert result.returncode == 2
     assert "invalid int value" in result.stderr
+
+
+# --- raw/ is read, never what a link points at -------------------------------------------------
+
+
+def _swap_for_link(path: Path, target: Path) -> None:
+    """Replace `path` (a file or a folder) by a symbolic link to `target`, as an attacker would."""
+    moved = path.with_name(path.name + ".old")
+    path.rename(moved)
+    path.symlink_to(target, target_is_directory=target.is_dir())
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["nofollow", "portable-fallback"])
+@pytest.mark.parametrize("swapped", ["file", "folder"])
+def test_file_swapped_for_a_link_after_the_scan_is_not_followed(
+    raw, tmp_path, monkeypatch, portable, swapped
+):
+    """Between scan and read, a file (or its folder) becomes a link to a secret: not read."""
+    if portable:
+        monkeypatch.setattr(ingest, "_OPEN_BENEATH", False)
+    secret_dir = tmp_path / "home"
+    secret_dir.mkdir()
+    (secret_dir / "page.txt").write_text("Le mot de passe est hunter2.", encoding="utf-8")
+    (raw / "sub").mkdir()
+    (raw / "sub" / "page.txt").write_text(GOOD + " à remplacer", encoding="utf-8")
+    found = {f.source: f for f in ingest.scan(raw)}
+    if swapped == "file":
+        _swap_for_link(raw / "sub" / "page.txt", secret_dir / "page.txt")
+    else:
+        _swap_for_link(raw / "sub", secret_dir)
+    row = ingest.read_document(found["sub/page.txt"], raw, "v")
+    assert row["status"] == "error"
+    assert "symbolic link" in row["error"] and "not followed" in row["error"]
+    assert row["text"] is None
+    assert ingest.read_document(found["good.txt"], raw, "v")["status"] == "ok"
