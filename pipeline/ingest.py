@@ -50,6 +50,7 @@ class RawFile:
     size: int
     mtime_ns: int
     link_target: str | None = None  # set for symbolic links, which are never followed
+    kind: str | None = None  # set for what is not a regular file (a FIFO, a device): not read
 
 
 def display_name(rel: str) -> str:
@@ -70,11 +71,28 @@ def scan(raw: Path) -> Iterator[RawFile]:
                 st = path.lstat()
             except OSError:
                 continue  # deleted while we were walking
-            if path.is_symlink():
+            if stat.S_ISLNK(st.st_mode):
                 target = os.path.realpath(path)
                 yield RawFile(rel, path, st.st_size, st.st_mtime_ns, link_target=target)
                 continue
-            yield RawFile(rel, path, st.st_size, st.st_mtime_ns)
+            yield RawFile(rel, path, st.st_size, st.st_mtime_ns, kind=special_kind(st.st_mode))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is ("a FIFO (named pipe)"), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "a special file"
 
 
 # --- opening a file under raw/ without following links ----------------------------------------
@@ -87,6 +105,10 @@ _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+# A FIFO swapped in after the scan must not block the open (no writer), and a terminal
+# must not become this process's controlling one: the fstat that follows refuses both.
+_O_FILE = os.O_RDONLY | _O_BINARY | _O_CLOEXEC | getattr(os, "O_NONBLOCK", 0)
+_O_FILE |= getattr(os, "O_NOCTTY", 0)
 _OPEN_BENEATH = bool(_O_NOFOLLOW and _O_DIRECTORY) and os.open in os.supports_dir_fd
 # ELOOP on Linux and macOS, EMLINK on FreeBSD: the last component was a link.
 _LINK_ERRNOS = {errno.ELOOP, getattr(errno, "EMLINK", errno.ELOOP)}
@@ -116,7 +138,7 @@ def _open_beneath(root: Path, path: Path) -> int:
             os.close(folder)
             folder = inner
         try:
-            return os.open(parts[-1], os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=folder)
+            return os.open(parts[-1], _O_FILE | _O_NOFOLLOW, dir_fd=folder)
         except OSError as exc:
             if exc.errno in _LINK_ERRNOS:
                 raise NotARegularFile(_LINK_SWAPPED) from exc
@@ -133,7 +155,9 @@ def _open_checked(root: Path, path: Path) -> int:
     real_root = os.path.realpath(root)
     if os.path.commonpath([real_root, os.path.realpath(path.parent)]) != real_root:
         raise NotARegularFile(_LINK_SWAPPED.replace("file", "folder"))
-    fd = os.open(path, os.O_RDONLY | _O_BINARY | _O_CLOEXEC)
+    if not stat.S_ISREG(before.st_mode):  # never open a device or a FIFO at all
+        raise NotARegularFile(f"{special_kind(before.st_mode)}, not a regular file: not read")
+    fd = os.open(path, _O_FILE)
     after = os.fstat(fd)
     if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
         os.close(fd)
@@ -287,15 +311,27 @@ class _TooLarge(Exception):
 
 
 def _read_raw(raw_file: RawFile, raw_root: Path) -> bytes:
-    """The bytes of a file under raw/, read through `open_raw` (no link is ever followed).
+    """The bytes of a regular file under raw/, read through `open_raw` (no link followed).
 
-    A file over MAX_FILE_BYTES is hashed in chunks (its id) but never held in memory.
+    What the open gives is checked with fstat: a FIFO or a device that replaced the file
+    after the scan is refused, never read. A file over MAX_FILE_BYTES is hashed in chunks
+    (its id) but never held in memory; no more than MAX_FILE_BYTES + 1 bytes are ever read,
+    so a file that grows while it is read is refused too.
     """
     with os.fdopen(open_raw(raw_root, raw_file.path), "rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        if size > MAX_FILE_BYTES:
-            raise _TooLarge(size, _hash_file(fh))
-        return fh.read()
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(
+                f"{special_kind(st.st_mode)} (it replaced the file after the scan), "
+                "not a regular file: not read"
+            )
+        if st.st_size > MAX_FILE_BYTES:
+            raise _TooLarge(st.st_size, _hash_file(fh))
+        data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            fh.seek(0)
+            raise _TooLarge(max(len(data), os.fstat(fh.fileno()).st_size), _hash_file(fh))
+        return data
 
 
 def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
@@ -307,6 +343,8 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
         inside = raw_file.link_target == root or raw_file.link_target.startswith(root + os.sep)
         where = "inside raw/ (the target is read there)" if inside else "outside raw/"
         return _error(raw_file, version, f"symbolic link pointing {where}: not followed")
+    if raw_file.kind is not None:
+        return _error(raw_file, version, f"{raw_file.kind}, not a regular file: not read")
     try:
         data = _read_raw(raw_file, raw_root)
     except _TooLarge as exc:

@@ -284,3 +284,67 @@ def test_file_swapped_for_a_link_after_the_scan_is_not_followed(
     assert "symbolic link" in row["error"] and "not followed" in row["error"]
     assert row["text"] is None
     assert ingest.read_document(found["good.txt"], raw, "v")["status"] == "ok"
+
+
+# --- only regular files are read ----------------------------------------------------------------
+
+
+@pytest.fixture
+def alarm():
+    """Fail, instead of hanging the suite, when a read blocks (a FIFO with no writer)."""
+    import signal
+
+    def timeout(signum, frame):
+        raise AssertionError("ingest blocked (a read that never ends)")
+
+    previous = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_in_raw_is_an_error_row_and_does_not_block(raw, tmp_path, alarm):
+    os.mkfifo(raw / "pipe.txt")
+    rows = _run(raw, tmp_path)
+    assert rows["pipe.txt"]["status"] == "error"
+    assert rows["pipe.txt"]["error"] == "a FIFO (named pipe), not a regular file: not read"
+    assert rows["good.txt"]["status"] == "ok"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_file_swapped_for_a_fifo_after_the_scan_is_not_read(raw, alarm):
+    """The scan saw a file; by the read it is a FIFO: open does not block, fstat refuses it."""
+    (raw / "swap.txt").write_text(GOOD + " bientôt un tube", encoding="utf-8")
+    found = {f.source: f for f in ingest.scan(raw)}
+    (raw / "swap.txt").unlink()
+    os.mkfifo(raw / "swap.txt")
+    row = ingest.read_document(found["swap.txt"], raw, "v")
+    assert row["status"] == "error"
+    assert "FIFO" in row["error"] and "not a regular file" in row["error"]
+
+
+def test_a_device_is_not_read_without_end(monkeypatch):
+    """A character device (here /dev/zero, as if it were under raw/) is refused after fstat."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1 << 20)  # bounded even if fstat let it by
+    zero = ingest.RawFile("zero", Path("/dev/zero"), 0, 0)
+    row = ingest.read_document(zero, Path("/dev"), "v")
+    assert row["status"] == "error"
+    assert "character device" in row["error"] and "not a regular file" in row["error"]
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(raw, monkeypatch):
+    (raw / "growing.txt").write_text(GOOD * 10, encoding="utf-8")
+    found = {f.source: f for f in ingest.scan(raw)}
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 100)
+    real_fstat = os.fstat
+    monkeypatch.setattr(  # fstat saw it small; by the read it is larger
+        ingest.os,
+        "fstat",
+        lambda fd: os.stat_result((*real_fstat(fd)[:6], 50, *real_fstat(fd)[7:])),
+    )
+    row = ingest.read_document(found["growing.txt"], raw, "v")
+    assert row["status"] == "error" and "too large" in row["error"]
