@@ -172,7 +172,7 @@ def _processed_schemas():
 
 
 def cmd_status(paths: Paths) -> int:
-    from .ingest import scan
+    from .ingest import raw_files
     from .storage import read_state
     from .tables import documents_dataset
 
@@ -183,7 +183,7 @@ def cmd_status(paths: Paths) -> int:
     known = {r["source"]: r for r in docs.to_pylist()}
     new, changed, unchanged = [], [], 0
     seen = set()
-    for f in scan(paths.raw):
+    for f in raw_files(paths):
         seen.add(f.source)
         row = known.get(f.source)
         if row is None:

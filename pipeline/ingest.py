@@ -19,13 +19,20 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
-from .config import IGNORED_NAMES, MAX_FILE_BYTES, MAX_TEXT_CHARS, Paths, stage_versions
+from .config import (
+    IGNORED_NAMES,
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
+    OUTPUT_MARKER,
+    Paths,
+    stage_versions,
+)
 from .progress import Progress
 from .runner import StageReport
 from .schemas import DOCUMENTS_RAW
@@ -58,11 +65,41 @@ def display_name(rel: str) -> str:
     return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def scan(raw: Path) -> Iterator[RawFile]:
-    """Files under `raw`, recursively, in a stable order; links are reported, not followed."""
+# A folder that holds these is the pipeline's own output (interim/, processed/ of this or of
+# another run, a reports folder): never documents, wherever it lies under raw/.
+OUTPUT_MARKERS = ("documents.parquet", OUTPUT_MARKER)
+
+
+def is_output_folder(folder: Path) -> bool:
+    return any(os.path.lexists(folder / marker) for marker in OUTPUT_MARKERS)
+
+
+def raw_files(paths: Paths) -> Iterator[RawFile]:
+    """The files of a run's raw/, leaving out its interim/ and processed/ if they lie inside."""
+    return scan(paths.raw, skip=(paths.interim, paths.processed))
+
+
+def scan(raw: Path, skip: Iterable[Path] = ()) -> Iterator[RawFile]:
+    """Files under `raw`, recursively, in a stable order; links are reported, not followed.
+
+    Folders in `skip` and folders of tables or reports (see OUTPUT_MARKERS) are left out:
+    with interim/ inside raw/, every run would otherwise read the last one's tables.
+    """
+    skipped = {os.path.realpath(folder) for folder in skip}
+
+    def kept(dirpath: str, name: str) -> bool:
+        folder = Path(dirpath, name)
+        if name.startswith(".") or folder.is_symlink():
+            return False
+        if os.path.realpath(folder) in skipped or is_output_folder(folder):
+            log.info("not a folder of documents (the pipeline's output): %s", folder)
+            return False
+        return True
+
     for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames + [d for d in dirnames if os.path.islink(Path(dirpath, d))]):
+        links = [d for d in dirnames if os.path.islink(Path(dirpath, d))]
+        dirnames[:] = sorted(d for d in dirnames if kept(dirpath, d))
+        for name in sorted(filenames + links):
             if name.startswith(".") or name in IGNORED_NAMES:
                 continue
             path = Path(dirpath, name)
@@ -415,7 +452,7 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     meta = dataset.read(["source", "doc_id", "bytes", "mtime_ns", "version", "status"]).to_pylist()
     known = {r["source"]: r for r in meta}
     report = StageReport("ingest")
-    files = list(scan(paths.raw))
+    files = list(raw_files(paths))
     seen = {f.source for f in files}
     report.plan.removed = sorted(set(known) - seen)
 

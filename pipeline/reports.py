@@ -449,6 +449,10 @@ def run_notebook(
         except Exception as exc:  # kernel died, timeout: still write what ran
             error = f"{type(exc).__name__}: {exc}"
     out.mkdir(parents=True, exist_ok=True)
+    # Marks the folder as the pipeline's output: ingest never reads it, even under raw/.
+    from pipeline.config import OUTPUT_MARKER
+
+    (out / OUTPUT_MARKER).write_text("reports written by python -m pipeline.reports\n")
     body, _ = _html_exporter(with_code).from_notebook_node(
         nb, resources={"metadata": {"name": name}}
     )

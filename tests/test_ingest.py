@@ -348,3 +348,26 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(raw, monkeypatch
     )
     row = ingest.read_document(found["growing.txt"], raw, "v")
     assert row["status"] == "error" and "too large" in row["error"]
+
+
+# --- the pipeline's own folders under raw/ are not documents -----------------------------------
+
+
+def test_output_folders_inside_raw_are_not_ingested(raw, tmp_path):
+    """interim/ and processed/ under raw/ (and any folder of tables) stay out of the corpus."""
+    import pyarrow.parquet as pq
+
+    from pipeline.schemas import DOCUMENTS
+
+    paths = Paths(raw, raw / "interim", raw / "processed")
+    (raw / "processed").mkdir()
+    pq.write_table(DOCUMENTS.empty_table(), raw / "processed" / "documents.parquet")
+    (raw / "processed" / "notes.txt").write_text(GOOD + " sortie", encoding="utf-8")
+    (raw / "old-run" / "documents.parquet").mkdir(parents=True)  # another run's tables
+    (raw / "old-run" / "summary.txt").write_text(GOOD + " ancienne", encoding="utf-8")
+    (raw / "reports").mkdir()  # a folder of the corpus that happens to be called reports
+    (raw / "reports" / "annual.txt").write_text(GOOD + " rapport annuel", encoding="utf-8")
+    for _ in range(3):  # the interim tables of one run are not documents of the next
+        ingest.run(paths)
+        sources = sorted(r["source"] for r in documents_dataset(paths).read().to_pylist())
+        assert sources == ["good.txt", "reports/annual.txt"]

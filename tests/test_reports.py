@@ -309,3 +309,12 @@ def test_reports_forbid_scripts(sample_reports: Path) -> None:
     policy = page.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
     assert policy is not None and policy["content"] == reports.CONTENT_SECURITY_POLICY
     assert "default-src 'none'" in policy["content"]
+
+
+def test_a_reports_folder_under_raw_is_not_read_as_documents(sample_reports: Path) -> None:
+    """Reports are the corpus's own text in HTML: under raw/ they would come back as pages."""
+    from pipeline import ingest
+
+    base = sample_reports.parent  # raw/, interim/, processed/ and reports/ side by side
+    sources = {f.source.split("/", 1)[0] for f in ingest.scan(base)}
+    assert sources == {"raw"}
