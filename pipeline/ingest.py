@@ -442,9 +442,11 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     its row without being read again; a new or changed one is read; the rows of
     removed files leave the table. Error rows are retried on every run, since
     the fix (a chmod, a re-download) need not change the file's time stamp.
-    A file with the same bytes as an earlier one (in path order) is a
-    `duplicate` row; when the earlier one goes, the duplicate is read again and
-    takes its place. Rows are committed every `INGEST_BATCH` files.
+    A file with the same bytes as a document already in the table is a
+    `duplicate` row, whatever its name (among new files, the first in path
+    order keeps the text); when the document's file goes, a duplicate is read
+    again and takes its place. The document never moves to a copy: its
+    segments and mentions stay with it. Rows are committed every `INGEST_BATCH` files.
     """
     started = time.perf_counter()
     version = version or stage_versions()["ingest"]
@@ -480,7 +482,9 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
         and known[f.source]["status"] == "duplicate"
         and known[f.source]["doc_id"] in leaving
     ]
-    todo.sort(key=lambda f: f.source)
+    # Files that held the text before are read first, so that they keep it: a copy of a
+    # document, whatever its name, is its duplicate, and its entities stay where they are.
+    todo.sort(key=lambda f: (known.get(f.source, {}).get("status") != "ok", f.source))
     redo = {f.source for f in todo}
     report.plan.skipped = len(files) - len(todo)
     if not todo and not report.plan.removed and dataset.exists():
@@ -488,7 +492,8 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
         report.seconds = time.perf_counter() - started
         return report
 
-    # the first path (in order) holding given bytes keeps the text
+    # The file that held given bytes first keeps the text: an ok row that stays, else the
+    # first read below (a file that held the text before, else the first in path order).
     owner: dict[str, str] = {
         r["doc_id"]: r["source"]
         for r in sorted(meta, key=lambda r: r["source"])
@@ -509,15 +514,7 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
         if row["status"] == "ok":
             first = owner.setdefault(row["doc_id"], row["source"])
             if first != row["source"]:
-                if first > row["source"]:  # this path comes first: it takes the text over
-                    owner[row["doc_id"]] = row["source"]
-                    drop.append(first)
-                    todo_first = next(f for f in files if f.source == first)
-                    batch.append(
-                        _as_duplicate(read_document(todo_first, paths.raw, version), row["source"])
-                    )
-                else:
-                    row = _as_duplicate(row, first)
+                row = _as_duplicate(row, first)
         if row["status"] == "error":
             report.errors.append((row["source"], row["error"]))
         batch.append(row)

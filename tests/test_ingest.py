@@ -371,3 +371,20 @@ def test_output_folders_inside_raw_are_not_ingested(raw, tmp_path):
         ingest.run(paths)
         sources = sorted(r["source"] for r in documents_dataset(paths).read().to_pylist())
         assert sources == ["good.txt", "reports/annual.txt"]
+
+
+def test_the_document_stays_with_the_file_that_held_it_first(raw, tmp_path):
+    """A copy under a name that sorts first is the duplicate, even when the original is touched."""
+    assert _run(raw, tmp_path)["good.txt"]["status"] == "ok"
+    (raw / "a-copy.txt").write_text(GOOD, encoding="utf-8")
+    rows = _run(raw, tmp_path)
+    assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "duplicate")
+    assert rows["a-copy.txt"]["error"] == "same content as good.txt"
+    os.utime(raw / "good.txt", ns=(1, 1))  # read again, same bytes: still the document
+    os.utime(raw / "a-copy.txt", ns=(2, 2))
+    rows = _run(raw, tmp_path)
+    assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "duplicate")
+    # a copy that is itself changed becomes a document of its own
+    (raw / "a-copy.txt").write_text(GOOD + " modifié", encoding="utf-8")
+    rows = _run(raw, tmp_path)
+    assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "ok")
