@@ -61,8 +61,13 @@ class RawFile:
 
 
 def display_name(rel: str) -> str:
-    """A file name as valid UTF-8: bytes that are not UTF-8 are shown as \\xNN."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name as valid UTF-8: bytes that are not UTF-8 are shown as \\xNN.
+
+    A backslash of the name itself is doubled, so that no two names give one string (a
+    byte 0xE9 is `\\xe9`, a name that spells it out is `\\\\xe9`): the source is a row's key.
+    """
+    escaped = rel.replace("\\", "\\\\")
+    return escaped.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 # A folder that holds these is the pipeline's own output (interim/, processed/ of this or of

@@ -388,3 +388,15 @@ def test_the_document_stays_with_the_file_that_held_it_first(raw, tmp_path):
     (raw / "a-copy.txt").write_text(GOOD + " modifié", encoding="utf-8")
     rows = _run(raw, tmp_path)
     assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "ok")
+
+
+def test_names_that_differ_only_in_undecodable_bytes_are_two_documents(raw, tmp_path):
+    """A byte that is not UTF-8 is shown as \\xNN: a name spelling \\xe9 literally is another."""
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text(GOOD + " un", encoding="utf-8")
+    (raw / "caf\\xe9.txt").write_text(GOOD + " deux", encoding="utf-8")
+    (raw / os.fsdecode(b"caf\xe8.txt")).write_text(GOOD + " trois", encoding="utf-8")
+    rows = _run(raw, tmp_path)
+    assert len(rows) == 4, sorted(rows)
+    assert all(r["status"] == "ok" for r in rows.values())
+    assert {r["text"].split()[-1] for r in rows.values()} == {"bénévoles.", "un", "deux", "trois"}
+    assert {"caf\\xe9.txt", "caf\\\\xe9.txt", "caf\\xe8.txt"} <= set(rows)
