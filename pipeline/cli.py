@@ -92,7 +92,16 @@ def _stage(stage: str, paths: Paths, args, executor):
 def _executor(args):
     from .executors import make_executor
 
-    return make_executor(args.executor, args.workers, args.scheduler)
+    return make_executor(args.executor, args.workers, args.scheduler, args.dask_dashboard)
+
+
+def _scheduler_address(value: str) -> str:
+    from .executors import ClusterSetupError, scheduler_address
+
+    try:
+        return scheduler_address(value)
+    except ClusterSetupError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _log_stage(paths: Paths, report) -> None:
@@ -169,7 +178,7 @@ def _processed_schemas():
 
 
 def cmd_status(paths: Paths) -> int:
-    from .ingest import scan
+    from .ingest import raw_files
     from .storage import read_state
     from .tables import documents_dataset
 
@@ -180,7 +189,7 @@ def cmd_status(paths: Paths) -> int:
     known = {r["source"]: r for r in docs.to_pylist()}
     new, changed, unchanged = [], [], 0
     seen = set()
-    for f in scan(paths.raw):
+    for f in raw_files(paths):
         seen.add(f.source)
         row = known.get(f.source)
         if row is None:
@@ -359,7 +368,21 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["local", "dask"],
         help="local processes, or a Dask cluster (LocalCluster unless --scheduler)",
     )
-    common.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://HOST:PORT")
+    common.add_argument(
+        "--scheduler",
+        type=_scheduler_address,
+        help="address of a running Dask scheduler, tcp://HOST:PORT or tls://HOST:PORT "
+        "(TLS certificates from Dask's configuration: docs/security.md)",
+    )
+    common.add_argument(
+        "--dask-dashboard",
+        nargs="?",
+        const="127.0.0.1:8787",
+        default=None,
+        metavar="HOST:PORT",
+        help="show the LocalCluster's dashboard (needs bokeh) at this address "
+        "(default 127.0.0.1:8787); without this option there is none",
+    )
     common.add_argument(
         "--detector",
         default="py3langid",
@@ -402,10 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from .config import ModelMissing
+    from .executors import ClusterSetupError
 
     try:
         return _main(argv)
-    except ModelMissing as exc:
+    except (ModelMissing, ClusterSetupError) as exc:
         raise SystemExit(f"pipeline: {exc}") from None
 
 

@@ -94,6 +94,10 @@ MAX_SEGMENT_CHARS = 1200
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_TEXT_CHARS = 5_000_000
 
+# A file that marks a folder as the pipeline's output (reports/): ingest never reads such a
+# folder as documents, even when it lies under raw/.
+OUTPUT_MARKER = ".pipeline-output"
+
 # Files in raw/ that are notes about the corpus, not documents.
 IGNORED_NAMES = frozenset({"README.md", "README.txt", "README", "LICENSE", ".gitkeep"})
 

@@ -69,36 +69,68 @@ class PoolExecutor:
             self._pool = None
 
 
+# The cluster the pipeline starts runs the pipeline's code on the user's files: it listens on
+# loopback only, and the HTTP server that distributed starts in the scheduler and in each
+# worker whether or not a dashboard is wanted gets no routes and a random loopback port.
+LOOPBACK = "127.0.0.1"
+SCHEDULER_SCHEMES = ("tcp://", "tls://")
+
+
+class ClusterSetupError(ValueError):
+    """A Dask scheduler address or its security settings cannot work: the message says why."""
+
+
+def scheduler_address(address: str) -> str:
+    """`address` if it names a scheduler the pipeline can reach (tcp:// or tls://).
+
+    HOST:PORT alone is TCP, as for distributed itself.
+    """
+    if "://" not in address:
+        return "tcp://" + address
+    if not address.startswith(SCHEDULER_SCHEMES):
+        raise ClusterSetupError(
+            f"scheduler address {address!r}: give tcp://HOST:PORT or tls://HOST:PORT"
+        )
+    return address
+
+
 class DaskExecutor:
     """Chunks submitted to a Dask cluster: a LocalCluster, or an existing scheduler.
 
     The chunks travel to the workers with the rows they need (text and
     segments), so workers need no access to the Parquet files; results come
     back in submission order.
+
+    The LocalCluster listens on 127.0.0.1 (scheduler, workers, nannies) and
+    shows no dashboard unless `dashboard` gives an address for it. A scheduler
+    given by address may be `tcp://` or `tls://`; for `tls://` the client's
+    certificates come from Dask's configuration (`distributed.comm.tls.*`), see
+    docs/security.md.
     """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
-        self.scheduler = scheduler
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        dashboard: str | None = None,
+    ) -> None:
+        self.scheduler = scheduler and scheduler_address(scheduler)
         self.workers = workers or default_workers()
+        self.dashboard = dashboard
         self._client = None
         self._cluster = None
 
     def _connect(self):
         """Start (or reach) the cluster on first use: a run with nothing to do starts none."""
         if self._client is None:
-            from dask.distributed import Client, LocalCluster
-
             if self.scheduler:
-                self._client = Client(self.scheduler)
+                self._client = _client_of(self.scheduler)
             else:
-                self._cluster = LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                )
+                self._cluster = _local_cluster(self.workers, self.dashboard)
+                from dask.distributed import Client
+
                 self._client = Client(self._cluster)
         return self._client
 
@@ -146,9 +178,47 @@ class DaskExecutor:
             self._cluster = None
 
 
-def make_executor(kind: str = "local", workers: int | None = None, scheduler: str | None = None):
+def _local_cluster(workers: int, dashboard: str | None):
+    """A LocalCluster of `workers` processes on loopback; a dashboard only at `dashboard`."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    quiet = {} if dashboard else {"distributed.scheduler.http.routes": []}
+    with dask.config.set({**quiet, "distributed.worker.http.routes": []}):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host=LOOPBACK,
+            dashboard_address=dashboard or f"{LOOPBACK}:0",
+            worker_dashboard_address=None,
+            scheduler_kwargs={"dashboard": bool(dashboard)},
+        )
+
+
+def _client_of(address: str):
+    """A client of a running scheduler; TLS settings come from Dask's configuration."""
+    from dask.distributed import Client
+    from distributed.security import Security
+
+    security = Security()  # distributed.comm.tls.* from Dask's configuration and environment
+    if address.startswith("tls://") and not security.tls_client_cert and not security.tls_ca_file:
+        raise ClusterSetupError(
+            f"scheduler {address} uses TLS but no certificate is configured: set "
+            "distributed.comm.tls.ca-file and distributed.comm.tls.client.cert/key in Dask's "
+            "configuration (or DASK_DISTRIBUTED__COMM__TLS__CA_FILE, ...); see docs/security.md"
+        )
+    return Client(address, security=security)
+
+
+def make_executor(
+    kind: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    dashboard: str | None = None,
+):
     if kind == "dask":
-        return DaskExecutor(scheduler, workers)
+        return DaskExecutor(scheduler, workers, dashboard)
     if kind not in ("local", "pool"):
         raise ValueError(f"unknown executor {kind!r}: choose local or dask")
     workers = workers or default_workers()

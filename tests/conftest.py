@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -42,3 +43,34 @@ def sample_run(tmp_path_factory) -> Path:
     result = run_cli("run", *folders(base))
     assert result.returncode == 0, result.stderr
     return base
+
+
+# Markup a browser would run or load: the reports' template has none, so any is the data's.
+LIVE_TAGS = {"script", "iframe", "frame", "object", "embed", "base", "form", "svg", "math"}
+LIVE_URL = re.compile(r"\s*(javascript|vbscript|data:text)", re.I)
+
+
+def live_markup(html: str) -> list[str]:
+    """Elements and attributes that would run or load something, as BeautifulSoup parses them.
+
+    Independent of `pipeline.reports.active_content`, so that the tests do not check the
+    reports with the reports' own code.
+    """
+    from bs4 import BeautifulSoup
+
+    found = []
+    for element in BeautifulSoup(html, "html.parser").find_all(True):
+        if element.name in LIVE_TAGS:
+            found.append(f"<{element.name}> {element.get_text()[:60]!r}")
+        for attribute, value in element.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if attribute.lower().startswith("on") or LIVE_URL.match(value):
+                found.append(f"{element.name} {attribute}={value!r}")
+    return found
+
+
+def text_of(html: str) -> str:
+    """What a reader sees of an HTML page: its text, entities decoded."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser").get_text()

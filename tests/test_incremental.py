@@ -213,3 +213,23 @@ def test_a_document_that_breaks_a_stage_is_an_error_row_and_the_rest_goes_on(tmp
     assert docs.loc["fine.txt", "status"] == "ok"
     orgs = pq.read_table(tmp_path / "processed" / "organisations.parquet").to_pandas()
     assert "Terre Verte" in set(orgs.name)
+
+
+def test_a_copy_added_later_under_an_earlier_name_keeps_the_entities(tmp_path):
+    """The original stays the document; the copy, whatever its name, is the duplicate row."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SAMPLE[0], raw / "m-original.txt")
+    assert run_cli("run", *folders(tmp_path)).returncode == 0
+
+    def tables():
+        docs = pq.read_table(tmp_path / "processed" / "documents.parquet").to_pylist()
+        mentions = pq.read_table(tmp_path / "processed" / "mentions.parquet")
+        return {d["source"]: d["status"] for d in docs}, mentions.num_rows
+
+    statuses, mentions = tables()
+    assert statuses == {"m-original.txt": "ok"} and mentions > 10
+    shutil.copy(SAMPLE[0], raw / "a-copy.txt")  # same bytes, a name that sorts first
+    result = run_cli("run", *folders(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert tables() == ({"m-original.txt": "ok", "a-copy.txt": "duplicate"}, mentions)

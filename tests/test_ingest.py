@@ -171,14 +171,14 @@ def test_symlink_outside_raw_is_not_followed(raw, tmp_path):
 def test_unreadable_file(raw, tmp_path, monkeypatch):
     target = raw / "locked.txt"
     target.write_text(GOOD + " verrouillé", encoding="utf-8")
-    real = Path.read_bytes
+    real = ingest.open_raw
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
+    def open_raw(root, path):  # the tests may run as root, whom chmod does not stop
+        if path.name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(root, path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(ingest, "open_raw", open_raw)
     rows = _run(raw, tmp_path)
     assert rows["locked.txt"]["status"] == "error"
     assert "permission denied" in rows["locked.txt"]["error"]
@@ -249,3 +249,154 @@ def test_bad_argument_is_a_clear_failure():
     result = run_cli("ingest", "--workers", "many")
     assert result.returncode == 2
     assert "invalid int value" in result.stderr
+
+
+# --- raw/ is read, never what a link points at -------------------------------------------------
+
+
+def _swap_for_link(path: Path, target: Path) -> None:
+    """Replace `path` (a file or a folder) by a symbolic link to `target`, as an attacker would."""
+    moved = path.with_name(path.name + ".old")
+    path.rename(moved)
+    path.symlink_to(target, target_is_directory=target.is_dir())
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["nofollow", "portable-fallback"])
+@pytest.mark.parametrize("swapped", ["file", "folder"])
+def test_file_swapped_for_a_link_after_the_scan_is_not_followed(
+    raw, tmp_path, monkeypatch, portable, swapped
+):
+    """Between scan and read, a file (or its folder) becomes a link to a secret: not read."""
+    if portable:
+        monkeypatch.setattr(ingest, "_OPEN_BENEATH", False)
+    secret_dir = tmp_path / "home"
+    secret_dir.mkdir()
+    (secret_dir / "page.txt").write_text("Le mot de passe est hunter2.", encoding="utf-8")
+    (raw / "sub").mkdir()
+    (raw / "sub" / "page.txt").write_text(GOOD + " à remplacer", encoding="utf-8")
+    found = {f.source: f for f in ingest.scan(raw)}
+    if swapped == "file":
+        _swap_for_link(raw / "sub" / "page.txt", secret_dir / "page.txt")
+    else:
+        _swap_for_link(raw / "sub", secret_dir)
+    row = ingest.read_document(found["sub/page.txt"], raw, "v")
+    assert row["status"] == "error"
+    assert "symbolic link" in row["error"] and "not followed" in row["error"]
+    assert row["text"] is None
+    assert ingest.read_document(found["good.txt"], raw, "v")["status"] == "ok"
+
+
+# --- only regular files are read ----------------------------------------------------------------
+
+
+@pytest.fixture
+def alarm():
+    """Fail, instead of hanging the suite, when a read blocks (a FIFO with no writer)."""
+    import signal
+
+    def timeout(signum, frame):
+        raise AssertionError("ingest blocked (a read that never ends)")
+
+    previous = signal.signal(signal.SIGALRM, timeout)
+    signal.alarm(20)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_in_raw_is_an_error_row_and_does_not_block(raw, tmp_path, alarm):
+    os.mkfifo(raw / "pipe.txt")
+    rows = _run(raw, tmp_path)
+    assert rows["pipe.txt"]["status"] == "error"
+    assert rows["pipe.txt"]["error"] == "a FIFO (named pipe), not a regular file: not read"
+    assert rows["good.txt"]["status"] == "ok"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_file_swapped_for_a_fifo_after_the_scan_is_not_read(raw, alarm):
+    """The scan saw a file; by the read it is a FIFO: open does not block, fstat refuses it."""
+    (raw / "swap.txt").write_text(GOOD + " bientôt un tube", encoding="utf-8")
+    found = {f.source: f for f in ingest.scan(raw)}
+    (raw / "swap.txt").unlink()
+    os.mkfifo(raw / "swap.txt")
+    row = ingest.read_document(found["swap.txt"], raw, "v")
+    assert row["status"] == "error"
+    assert "FIFO" in row["error"] and "not a regular file" in row["error"]
+
+
+def test_a_device_is_not_read_without_end(monkeypatch):
+    """A character device (here /dev/zero, as if it were under raw/) is refused after fstat."""
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1 << 20)  # bounded even if fstat let it by
+    zero = ingest.RawFile("zero", Path("/dev/zero"), 0, 0)
+    row = ingest.read_document(zero, Path("/dev"), "v")
+    assert row["status"] == "error"
+    assert "character device" in row["error"] and "not a regular file" in row["error"]
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(raw, monkeypatch):
+    (raw / "growing.txt").write_text(GOOD * 10, encoding="utf-8")
+    found = {f.source: f for f in ingest.scan(raw)}
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 100)
+    real_fstat = os.fstat
+    monkeypatch.setattr(  # fstat saw it small; by the read it is larger
+        ingest.os,
+        "fstat",
+        lambda fd: os.stat_result((*real_fstat(fd)[:6], 50, *real_fstat(fd)[7:])),
+    )
+    row = ingest.read_document(found["growing.txt"], raw, "v")
+    assert row["status"] == "error" and "too large" in row["error"]
+
+
+# --- the pipeline's own folders under raw/ are not documents -----------------------------------
+
+
+def test_output_folders_inside_raw_are_not_ingested(raw, tmp_path):
+    """interim/ and processed/ under raw/ (and any folder of tables) stay out of the corpus."""
+    import pyarrow.parquet as pq
+
+    from pipeline.schemas import DOCUMENTS
+
+    paths = Paths(raw, raw / "interim", raw / "processed")
+    (raw / "processed").mkdir()
+    pq.write_table(DOCUMENTS.empty_table(), raw / "processed" / "documents.parquet")
+    (raw / "processed" / "notes.txt").write_text(GOOD + " sortie", encoding="utf-8")
+    (raw / "old-run" / "documents.parquet").mkdir(parents=True)  # another run's tables
+    (raw / "old-run" / "summary.txt").write_text(GOOD + " ancienne", encoding="utf-8")
+    (raw / "reports").mkdir()  # a folder of the corpus that happens to be called reports
+    (raw / "reports" / "annual.txt").write_text(GOOD + " rapport annuel", encoding="utf-8")
+    for _ in range(3):  # the interim tables of one run are not documents of the next
+        ingest.run(paths)
+        sources = sorted(r["source"] for r in documents_dataset(paths).read().to_pylist())
+        assert sources == ["good.txt", "reports/annual.txt"]
+
+
+def test_the_document_stays_with_the_file_that_held_it_first(raw, tmp_path):
+    """A copy under a name that sorts first is the duplicate, even when the original is touched."""
+    assert _run(raw, tmp_path)["good.txt"]["status"] == "ok"
+    (raw / "a-copy.txt").write_text(GOOD, encoding="utf-8")
+    rows = _run(raw, tmp_path)
+    assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "duplicate")
+    assert rows["a-copy.txt"]["error"] == "same content as good.txt"
+    os.utime(raw / "good.txt", ns=(1, 1))  # read again, same bytes: still the document
+    os.utime(raw / "a-copy.txt", ns=(2, 2))
+    rows = _run(raw, tmp_path)
+    assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "duplicate")
+    # a copy that is itself changed becomes a document of its own
+    (raw / "a-copy.txt").write_text(GOOD + " modifié", encoding="utf-8")
+    rows = _run(raw, tmp_path)
+    assert (rows["good.txt"]["status"], rows["a-copy.txt"]["status"]) == ("ok", "ok")
+
+
+def test_names_that_differ_only_in_undecodable_bytes_are_two_documents(raw, tmp_path):
+    """A byte that is not UTF-8 is shown as \\xNN: a name spelling \\xe9 literally is another."""
+    (raw / os.fsdecode(b"caf\xe9.txt")).write_text(GOOD + " un", encoding="utf-8")
+    (raw / "caf\\xe9.txt").write_text(GOOD + " deux", encoding="utf-8")
+    (raw / os.fsdecode(b"caf\xe8.txt")).write_text(GOOD + " trois", encoding="utf-8")
+    rows = _run(raw, tmp_path)
+    assert len(rows) == 4, sorted(rows)
+    assert all(r["status"] == "ok" for r in rows.values())
+    assert {r["text"].split()[-1] for r in rows.values()} == {"bénévoles.", "un", "deux", "trois"}
+    assert {"caf\\xe9.txt", "caf\\\\xe9.txt", "caf\\xe8.txt"} <= set(rows)

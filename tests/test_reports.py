@@ -12,6 +12,8 @@ import pytest
 pytest.importorskip("nbclient")
 pytest.importorskip("matplotlib")
 
+from conftest import folders, live_markup, run_cli, text_of
+
 from pipeline import reports
 from pipeline.schemas import PLACES
 
@@ -207,3 +209,112 @@ def test_data_dirs_follow_the_environment(monkeypatch, tmp_path: Path) -> None:
     processed, interim = reports.data_dirs()
     assert processed == tmp_path / "p"
     assert interim == reports.ROOT / "interim"
+
+
+# --- text from a page is data, never markup ---------------------------------------------------
+
+HOSTILE_TITLE = "<script>alert('title')</script> [clic](javascript:alert('link'))"
+HOSTILE_SENTENCE = "<img src=x onerror=alert('sentence')>"
+HOSTILE_NAME = "p`</code><img src=x onerror=alert('name')>.txt"  # a folder "p`<" + a file
+HOSTILE_PAGE = f"""<!doctype html><html lang="fr"><head>
+<title>{HOSTILE_TITLE.replace("<", "&lt;").replace(">", "&gt;")}</title></head><body><article>
+<h1>Rapport annuel</h1>
+<p>L'association Médecins du Monde a aidé 1.250 familles {
+    HOSTILE_SENTENCE.replace("<", "&lt;").replace(">", "&gt;")
+} à Lyon en 2021.</p>
+<p>Environ 40 bénévoles de l'UNICEF &lt;b onmouseover=alert('b')&gt;travaillent&lt;/b&gt;
+à Bruxelles depuis 2004.</p>
+</article></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory) -> Path:
+    """A page whose title, sentences and file name are markup, through all four stages."""
+    base = tmp_path_factory.mktemp("hostile")
+    raw = base / "raw"
+    (raw / HOSTILE_NAME).parent.mkdir(parents=True)
+    (raw / "page.html").write_text(HOSTILE_PAGE, encoding="utf-8")
+    (raw / HOSTILE_NAME).write_text(
+        "Le Secours populaire a distribué 300 repas à Marseille en 2020.\n", encoding="utf-8"
+    )
+    result = run_cli("run", *folders(base))
+    assert result.returncode == 0, result.stderr
+    return base
+
+
+def test_markup_from_pages_is_inert_in_the_reports(hostile_run: Path) -> None:
+    """Title, figure sentence and file name are shown as text: no script, no handler, no link."""
+    processed, interim = hostile_run / "processed", hostile_run / "interim"
+    out = hostile_run / "reports"
+    assert reports.main(["--processed", str(processed), "--interim", str(interim),
+                         "--out", str(out), "01-explore"]) == 0  # fmt: skip
+    explore = (out / "01-explore.html").read_text(encoding="utf-8")
+    assert live_markup(explore) == []
+    assert HOSTILE_SENTENCE in text_of(explore)  # the figure's sentence, shown as text
+    for source in ("page.html", HOSTILE_NAME):
+        report = reports.run_notebook(
+            "02-document", processed, interim, out / source.replace("/", "_"),
+            parameters={"DOCUMENT": source},
+        )  # fmt: skip
+        assert report.ok, report.error
+        html = report.html.read_text(encoding="utf-8")
+        assert live_markup(html) == [], source
+        assert source in text_of(html)
+    page = (out / "page.html" / "02-document.html").read_text(encoding="utf-8")
+    assert HOSTILE_TITLE in text_of(page)
+    assert HOSTILE_SENTENCE in text_of(page)
+
+
+def test_highlighted_html_shows_markup_in_text_and_title_as_text() -> None:
+    text = "Oxfam <script>alert(1)</script> opened <img src=x onerror=alert(2)> in Lyon."
+    html = reports.highlighted_html(text, [(0, 5, "ORG")], title="<b onclick=alert(3)>t</b>")
+    assert reports.active_content(html) == []
+    assert "&lt;script&gt;" in html and "&lt;b onclick" in html
+
+
+@pytest.mark.parametrize(
+    ("page", "found"),
+    [
+        ("<p>x</p><script>alert(1)</script>", ["<script>"]),
+        ('<img src="x" onerror="alert(1)">', ["<img onerror>"]),
+        ("<a href=' JavaScript:alert(1)'>x</a>", ["<a href=' JavaScript:alert(1)'>"]),
+        ('<iframe srcdoc="x"></iframe>', ["<iframe>"]),
+        ('<img src="data:image/png;base64,iVBORw0K">', []),
+        ('<a href="#figures">figures</a> &lt;script&gt;', []),
+    ],
+)
+def test_active_content(page: str, found: list[str]) -> None:
+    assert reports.active_content(page) == found
+
+
+def test_a_report_with_active_content_is_not_written(sample_run: Path, tmp_path, monkeypatch):
+    """The last lock: should markup get through a notebook, the report is refused, not sent."""
+    (tmp_path / "01-explore.html").write_text("an old report", encoding="utf-8")
+    monkeypatch.setattr(reports, "active_content", lambda page: ["<script>"])
+    report = reports.run_notebook(
+        "01-explore", sample_run / "processed", sample_run / "interim", tmp_path
+    )
+    assert not report.ok and "active content" in report.error
+    assert not (tmp_path / "01-explore.html").exists()
+
+
+def test_reports_forbid_scripts(sample_reports: Path) -> None:
+    """A Content-Security-Policy in the head: a browser runs no script and loads nothing."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(
+        (sample_reports / "01-explore.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    policy = page.head.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert policy is not None and policy["content"] == reports.CONTENT_SECURITY_POLICY
+    assert "default-src 'none'" in policy["content"]
+
+
+def test_a_reports_folder_under_raw_is_not_read_as_documents(sample_reports: Path) -> None:
+    """Reports are the corpus's own text in HTML: under raw/ they would come back as pages."""
+    from pipeline import ingest
+
+    base = sample_reports.parent  # raw/, interim/, processed/ and reports/ side by side
+    sources = {f.source.split("/", 1)[0] for f in ingest.scan(base)}
+    assert sources == {"raw"}
