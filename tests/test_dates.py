@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
+import re
+from pathlib import Path
 
 import pytest
 
+from pipeline.config import code_version
+from pipeline.rules import dates
 from pipeline.rules.dates import RULES_VERSION, DateMatch, find_dates, resolve_yearless
 
 
@@ -120,10 +125,23 @@ def test_rules_are_named() -> None:
     assert rules == {
         "dates.day_month_year",
         "dates.year_in_context",
-        "dates.range",
+        "dates.year_range",
         "dates.month_year",
     }
-    assert RULES_VERSION.startswith("dates-")
+
+
+def test_rules_version_is_the_hash_of_the_module_and_its_data() -> None:
+    module = Path(dates.__file__)
+    assert code_version(module, module.parent / "data" / "dates") == RULES_VERSION
+    assert re.fullmatch(r"[0-9a-f]{12}", RULES_VERSION)
+
+
+def test_debug_log_names_the_rule_that_fires_or_rejects(caplog) -> None:
+    with caplog.at_level(logging.DEBUG, logger="pipeline.rules.dates"):
+        find_dates("Fondée en 2003, elle compte 2000 membres.", "fr")
+    messages = [r.getMessage() for r in caplog.records]
+    assert "dates.year_in_context fired: '2003'" in messages
+    assert "dates.year_without_context rejected: '2000'" in messages
 
 
 def test_english_month_needs_capital() -> None:
@@ -209,7 +227,7 @@ RANGE_CASES = [
 def test_ranges_are_one_match(lang: str, sentence: str, value: str) -> None:
     found = find_dates(sentence, lang)
     assert len(found) == 1, [m.text for m in found]
-    assert found[0].rule == "dates.range"
+    assert found[0].rule.endswith("_range")
     assert iso(found[0]) == value
 
 
@@ -229,7 +247,7 @@ def test_range_end_must_follow_start() -> None:
 
 def test_yearless_range() -> None:
     (m,) = find_dates("Le marché aura lieu du 3 au 5 juin.", "fr")
-    assert m.value_start is None and m.rule == "dates.range"
+    assert m.value_start is None and m.rule == "dates.day_range"
     assert (m.day, m.month) == (3, 6)
 
 

@@ -56,15 +56,20 @@ import dataclasses
 import datetime
 import functools
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-RULES_VERSION = "dates-1"
+from ..config import code_version
 
 _DATA_DIR = Path(__file__).parent / "data" / "dates"
+# The version in every date mention's extractor column: a hash of this module and its data.
+RULES_VERSION = code_version(Path(__file__), _DATA_DIR)
+
+log = logging.getLogger(__name__)
 _LANGS = ("fr", "en")
 
 # Bare years accepted from context; explicit calendar forms (with a month) accept 1000-2100.
@@ -266,19 +271,19 @@ class _Grammar:
         rng, one = "range", "single"
         pats: list[tuple[str, re.Pattern, Callable, str]] = [
             (
-                "dates.range",
+                "dates.year_range",
                 re.compile(rf"{left}{y1}{conn_y}{y2}{_NUM_RIGHT}", f),
                 _v_year_range,
                 rng,
             ),
             (
-                "dates.range",
+                "dates.month_range",
                 re.compile(rf"{m1}(?:{_S}{y1})?{conn}{m2}(?:{_S}(?:of|de){_S}|,?{_S}){y2}", f),
                 _v_month_range,
                 rng,
             ),
             (
-                "dates.range",
+                "dates.day_range",
                 re.compile(
                     rf"{left}{d1}(?:{_S}{of}{m1}(?:,?{_S}{y1})?)?{conn}{the}{wd}"
                     rf"{d2}{_S}{of}{m2}(?:,?{_S}{y2})?",
@@ -287,7 +292,12 @@ class _Grammar:
                 _v_day_range,
                 rng,
             ),
-            ("dates.range", re.compile(rf"{num(1)}{conn}{num(2)}", f), _v_numeric_range, rng),
+            (
+                "dates.numeric_range",
+                re.compile(rf"{num(1)}{conn}{num(2)}", f),
+                _v_numeric_range,
+                rng,
+            ),
             (
                 "dates.day_month_year",
                 re.compile(rf"{left}{d1}{_S}{of}{m1}(?:(?P<comma>,)?{_S}{y1})?", f),
@@ -320,7 +330,7 @@ class _Grammar:
         if "en" in self.langs:  # month-first order is English only
             pats += [
                 (
-                    "dates.range",
+                    "dates.month_day_range",
                     re.compile(
                         rf"{m1}{_S}{d1}(?:,?{_S}{y1})?{conn}(?:{m2}{_S})?{d2}(?:,?{_S}{y2})?", f
                     ),
@@ -488,6 +498,7 @@ def _match(
 # Each takes (grammar, text, match, rule, range cue found before the match or None) and returns
 # a DateMatch, None (not a date) or _IMPOSSIBLE: a well-formed day date that does not exist
 # ("31/02/2018", "30 février 2019"), whose span then blocks shorter readings ("février 2019").
+_DAY_RANGE_RULES = frozenset({"dates.day_range", "dates.month_day_range"})
 _IMPOSSIBLE = DateMatch(0, 0, "", None, None, "day", "dates.impossible")
 
 
@@ -734,16 +745,22 @@ def _year_candidates(g: _Grammar, text: str) -> list[DateMatch]:
         y = int(m.group("y"))
         lo = max(0, s - 40)
         prev = text[lo:s]
-        if g.count_cue_re.search(prev) or g.unit_follows(text, e):
+        if g.count_cue_re.search(prev):
+            _rejected("dates.year_after_count_cue", text, s, e)
+            continue
+        if g.unit_follows(text, e):
+            _rejected("dates.year_before_unit", text, s, e)
             continue
         if g.failed_range_re.match(text, e):
-            continue  # "de 1500 à 2000": the range rule has refused it, so must we
+            # "de 1500 à 2000": the range rule has refused it, so must we
+            _rejected("dates.year_in_failed_range", text, s, e)
+            continue
         follows = g.follows_ok(text, e)
         start, rule = None, None
         mod = g.year_mod_re.search(prev)
         # "mi-2015", "mid-2019 models": a hyphenated modifier makes a year whatever follows.
         if mod and (follows or prev.rstrip()[-1:] in _DASHES):
-            start, rule = lo + mod.start(), "dates.year_in_context"
+            start, rule = lo + mod.start(), "dates.year_with_modifier"
         elif g.year_cue_re.search(prev) and follows:
             start, rule = s, "dates.year_in_context"
         elif follows and _is_citation(text, s, e, prev):
@@ -753,6 +770,7 @@ def _year_candidates(g: _Grammar, text: str) -> list[DateMatch]:
         elif _LINE_START_RE.search(prev) and _HEADING_TAIL_RE.match(text, e):
             start, rule = s, "dates.year_heading"
         if rule is None:
+            _rejected("dates.year_without_context", text, s, e)
             continue
         accepted_ends.add(e)
         out.append(
@@ -828,8 +846,10 @@ def _candidates(
             start, cue = _extend_left(g, text, m.start(), kind)
             dm = validate(g, text, m, rule, cue)
             if dm is None:
+                _rejected(rule, text, *m.span())
                 continue
             if dm is _IMPOSSIBLE:
+                _rejected("dates.impossible", text, *m.span())
                 blocked.append(m.span())
                 continue
             if start < dm.start:
@@ -870,7 +890,17 @@ def find_dates(text: str, language: str) -> list[DateMatch]:
     g = _grammar(_langs(language))
     blocked = _blocked_spans(text)
     cands = _candidates(g, text, blocked)
-    return _select(text, cands, blocked)
+    chosen = _select(text, cands, blocked)
+    if log.isEnabledFor(logging.DEBUG):
+        for m in chosen:
+            log.debug("%s fired: %r", m.rule, m.text)
+    return chosen
+
+
+def _rejected(rule: str, text: str, start: int, end: int) -> None:
+    """Say in the debug log which rule refused which span (a no-op unless debugging)."""
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("%s rejected: %r", rule, text[start:end])
 
 
 # --------------------------------------------------------------------------- yearless dates
@@ -961,7 +991,7 @@ def resolve_yearless(
         how = "dateline" if i or not published else "published"
         resolved = None
         if anchor is not None:
-            if m.rule == "dates.range":
+            if m.rule in _DAY_RANGE_RULES:
                 parts = _yearless_range_parts(m)
                 if parts:
                     d1, mo1, d2, mo2 = parts
