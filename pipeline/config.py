@@ -181,3 +181,12 @@ def stage_versions() -> dict[str, str]:
         "resolve": resolve,
         "link": link,
     }
+
+
+def code_version(*parts: str | Path) -> str:
+    """The version of a unit of code: a short hash of its source and data files.
+
+    Rule modules take their ``RULES_VERSION`` from it, so the ``extractor`` column of a
+    mention (``rule:<name>@<version>``) changes exactly when the rule's code or word lists do.
+    """
+    return _fingerprint(*parts)

@@ -41,7 +41,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from .config import PACKAGE, _fingerprint
+from .config import PACKAGE, code_version
 
 DATA = PACKAGE / "rules" / "data" / "relations"
 
@@ -49,7 +49,7 @@ DATA = PACKAGE / "rules" / "data" / "relations"
 @cache
 def version() -> str:
     """Hash of this module and its cue words: changes exactly when the rules do."""
-    return _fingerprint(PACKAGE / "relations.py", DATA)
+    return code_version(PACKAGE / "relations.py", DATA)
 
 
 def extractor(method: str) -> str:

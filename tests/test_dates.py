@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
+import re
+from pathlib import Path
 
 import pytest
 
+from pipeline.config import code_version
+from pipeline.rules import dates
 from pipeline.rules.dates import RULES_VERSION, DateMatch, find_dates, resolve_yearless
 
 
@@ -120,10 +125,23 @@ def test_rules_are_named() -> None:
     assert rules == {
         "dates.day_month_year",
         "dates.year_in_context",
-        "dates.range",
+        "dates.year_range",
         "dates.month_year",
     }
-    assert RULES_VERSION.startswith("dates-")
+
+
+def test_rules_version_is_the_hash_of_the_module_and_its_data() -> None:
+    module = Path(dates.__file__)
+    assert code_version(module, module.parent / "data" / "dates") == RULES_VERSION
+    assert re.fullmatch(r"[0-9a-f]{12}", RULES_VERSION)
+
+
+def test_debug_log_names_the_rule_that_fires_or_rejects(caplog) -> None:
+    with caplog.at_level(logging.DEBUG, logger="pipeline.rules.dates"):
+        find_dates("Fondée en 2003, elle compte 2000 membres.", "fr")
+    messages = [r.getMessage() for r in caplog.records]
+    assert "dates.year_in_context fired: '2003'" in messages
+    assert "dates.year_without_context rejected: '2000'" in messages
 
 
 def test_english_month_needs_capital() -> None:
@@ -175,7 +193,156 @@ def test_year_lists_and_headings() -> None:
 def test_und_tries_both_languages() -> None:
     sentence = "Le 14 juin 2016 the team met; since June 2015 and en octobre 2010."
     assert values(sentence, "und") == ["2016-06-14", "2015-06", "2010-10"]
-    assert values("since June 2015", "fr") == []
+
+
+def test_a_date_in_the_other_language() -> None:
+    # Pages quote documents and partners in the other language.
+    assert values("The partner's letter was signed le 12 mars 2021 in Lyon.", "en") == [
+        "2021-03-12"
+    ]
+    assert values("Le rapport anglais est daté du 3 February 2020.", "fr") == ["2020-02-03"]
+    # each vocabulary keeps its spelling rules: "may" stays a verb, "sept" a number
+    assert values("Les sept 2014 dossiers, they may 2013 do.", "en") == []
+    # and month-first order stays English: "juin 5" is June, then a count
+    assert values("En juin 5 personnes sont venues.", "fr") == []
+
+
+# --------------------------------------------------------------------------- bare years
+
+BARE_YEAR_CASES = [
+    # a year after a noun that names a dated thing (report, assembly, census, edition...)
+    ("fr", "Le rapport 2018 de l'association est en ligne.", "2018", "dates.year_after_noun"),
+    ("fr", "Le rapport d'activité 2021 détaille nos actions.", "2021", "dates.year_after_noun"),
+    ("fr", "Le bilan financier 2019 est positif.", "2019", "dates.year_after_noun"),
+    ("fr", "Lors de l'assemblée générale ordinaire 2024, on a voté.", "2024", None),
+    ("fr", "Pour l'année scolaire 2023, rien ne change.", "2023", "dates.year_after_noun"),
+    ("fr", "L'édition 2017 du festival a attiré du monde.", "2017", "dates.year_after_noun"),
+    ("fr", "Les élections 2020 ont été reportées.", "2020", "dates.year_after_noun"),
+    ("en", "See the Annual Report 2018 for details.", "2018", "dates.year_after_noun"),
+    ("en", "Census 2011 results are public.", "2011", "dates.year_after_noun"),
+    # a label: "Year: 2021"
+    ("en", "Year: 2021\nBudget: 400", "2021", "dates.year_in_context"),
+    ("fr", "Année : 2019", "2019", "dates.year_in_context"),
+    # English: a year between a determiner and a singular noun modifies it
+    ("en", "The 2016 census counted every household.", "2016", "dates.year_before_noun"),
+    ("en", "Our 2021 beneficiary list is longer.", "2021", "dates.year_before_noun"),
+    ("en", "Its 2019 annual report came out late.", "2019", "dates.year_before_noun"),
+    ("en", "The 2020 elections were postponed.", "2020", "dates.year_before_noun"),
+    ("en", "A 2015 study found the same.", "2015", "dates.year_before_noun"),
+    # copyright notices
+    ("en", "Copyright © 2025 Friends of the Valley", "2025", "dates.year_copyright"),
+    ("fr", "© 2019 Les Amis du Quartier", "2019", "dates.year_copyright"),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "value", "rule"), BARE_YEAR_CASES)
+def test_bare_years_from_context(lang: str, sentence: str, value: str, rule: str | None) -> None:
+    found = find_dates(sentence, lang)
+    assert [iso(m) for m in found] == [value]
+    assert found[0].text == value
+    if rule:
+        assert found[0].rule == rule
+
+
+NOT_YEAR_CASES = [
+    # counts: a plural noun follows, or the noun before is no dated thing
+    ("en", "The 2000 volunteers arrived at dawn."),
+    ("en", "The 2000 new members signed up."),
+    ("en", "Our 2000 people came, and its 1990 children."),
+    ("en", "The report lists 2019 names."),
+    ("en", "The 2000 or so volunteers left."),
+    ("fr", "Le rapport compte 2000 pages."),
+    ("fr", "La campagne a touché 2019 familles."),
+    ("fr", "Un budget de 2000 euros."),
+    ("fr", "Le rapport sur 2000 familles."),
+    # identifiers and programme names
+    ("fr", "La salle 2018 du bâtiment B."),
+    ("en", "Take route 2018 to the village."),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence"), NOT_YEAR_CASES)
+def test_not_bare_years(lang: str, sentence: str) -> None:
+    assert texts(sentence, lang) == []
+
+
+def test_count_and_year_after_a_noun_in_one_sentence() -> None:
+    assert texts("Ils ont vendu 2010 exemplaires du rapport 2009.", "fr") == ["2009"]
+
+
+def test_years_as_table_column_headers() -> None:
+    table = "Indicateur 2019 2020 2021\nÉlèves 120 135 150\nEnseignants 4 5 5"
+    assert values(table, "fr") == ["2019", "2020", "2021"]
+    assert {m.rule for m in find_dates(table, "fr")} == {"dates.year_columns"}
+    tabbed = "Service\t2019\t2020\nPatients\t812\t907"
+    assert values(tabbed, "en") == ["2019", "2020"]
+    # not ordered like years, or not ending the line: counts
+    assert values("Totaux 2030 2010 1990\n", "fr") == []
+    assert values("We counted 2019 2020 times.", "en") == []
+
+
+# --------------------------------------------------------------------------- written formats
+
+FORMAT_CASES = [
+    ("en", "Submitted on 07 /21/ 2023 by the field team.", "07 /21/ 2023", "2023-07-21"),
+    ("fr", "Reçu le 15 / 03 / 2021 au siège.", "15 / 03 / 2021", "2021-03-15"),
+    ("en", "Invoice dated 12-Jan-2022 was paid.", "12-Jan-2022", "2022-01-12"),
+    ("en", "Log entry 03/Mar/2021 closed.", "03/Mar/2021", "2021-03-03"),
+    ("fr", "Facture du 15-mars-2021 réglée.", "15-mars-2021", "2021-03-15"),
+    ("en", "Last change: 2022 Mar 02", "2022 Mar 02", "2022-03-02"),
+    ("fr", "Mise à jour : 2021 mars 15", "2021 mars 15", "2021-03-15"),
+    ("en", "Closing balance Jan-2020 was positive.", "Jan-2020", "2020-01"),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "span", "value"), FORMAT_CASES)
+def test_written_formats(lang: str, sentence: str, span: str, value: str) -> None:
+    found = find_dates(sentence, lang)
+    assert [(m.text, iso(m)) for m in found] == [(span, value)]
+
+
+def test_year_month_day_needs_a_date_like_follower() -> None:
+    assert "2019-05-05" not in values("In 2019 May 5 people came.", "en")
+
+
+def test_separated_month_year_needs_a_date_like_follower() -> None:
+    assert values("Fin mai - 2000 personnes ont défilé.", "fr") == []
+
+
+RANGE_OF_DATES_CASES = [
+    ("en", "Valid 03/Mar/2021 – 30/November/2021 only.", "2021-03-03/2021-11-30"),
+    ("en", "The project ran April – 2019 to March – 2020.", "2019-04/2020-03"),
+    ("fr", "Le projet court d'avril – 2019 à mars – 2020.", "2019-04/2020-03"),
+    ("en", "Period: 2019-01-01 – 2019-06-30.", "2019-01-01/2019-06-30"),
+    ("en", "Summer 1994 to summer 1995 I spent a year there.", "1994/1995"),
+    ("fr", "De l'automne 2019 au printemps 2020, le local a fermé.", "2019/2020"),
+    ("en", "From 2013 to late 2015 the school grew.", "2013/2015"),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "value"), RANGE_OF_DATES_CASES)
+def test_two_dates_joined_into_a_range(lang: str, sentence: str, value: str) -> None:
+    assert values(sentence, lang) == [value]
+
+
+def test_dates_that_do_not_make_a_range() -> None:
+    # backwards, or "and" without "between"
+    assert values("Le 3 mars 2021 - le 1 mars 2021.", "fr") == ["2021-03-03", "2021-03-01"]
+    assert values("In May 2019 and June 2019 we met.", "en") == ["2019-05", "2019-06"]
+    # two bare years need a range cue or a modifier on the second
+    assert values("En 2010 à 2012 personnes.", "fr") == ["2010"]
+
+
+def test_months_listed_before_a_year_share_it() -> None:
+    assert values("2 fois, en mars et novembre 2025, on a envoyé de l'argent.", "fr") == [
+        "2025-03",
+        "2025-11",
+    ]
+    assert values("Visits in May, June and July 2019.", "en") == ["2019-05", "2019-06", "2019-07"]
+    assert values("Mai/Juin 2022 — deux missions.", "fr") == ["2022-05/2022-06"]
+    # "entre ... et" is a range, "may" is a verb
+    assert values("Entre mars et novembre 2025.", "fr") == ["2025-03/2025-11"]
+    assert values("They may and will visit in June 2019.", "en") == ["2019-06"]
 
 
 # --------------------------------------------------------------------------- ranges
@@ -209,7 +376,7 @@ RANGE_CASES = [
 def test_ranges_are_one_match(lang: str, sentence: str, value: str) -> None:
     found = find_dates(sentence, lang)
     assert len(found) == 1, [m.text for m in found]
-    assert found[0].rule == "dates.range"
+    assert found[0].rule.endswith("_range")
     assert iso(found[0]) == value
 
 
@@ -229,7 +396,7 @@ def test_range_end_must_follow_start() -> None:
 
 def test_yearless_range() -> None:
     (m,) = find_dates("Le marché aura lieu du 3 au 5 juin.", "fr")
-    assert m.value_start is None and m.rule == "dates.range"
+    assert m.value_start is None and m.rule == "dates.day_range"
     assert (m.day, m.month) == (3, 6)
 
 

