@@ -4,9 +4,9 @@ python-docx opens the package (relationships, parts, styles, core properties) wi
 parser that never expands entities; the body is then walked here, element by element, because
 python-docx's paragraph and table objects skip text that real reports hold: content controls
 (cover pages, forms), text boxes, tracked insertions and rich tables.  Measured on 53 .docx files
-from the docling and unstructured test corpora (words of ``word/document.xml`` found again):
-python-docx's objects 0.987 with two files failing, docx2python 0.9996 but 2.7 times slower with
-one failure, this walk over python-docx's elements see ``docs/formats.md``.
+from the docling and unstructured test corpora (words of ``word/document.xml`` found again,
+``docs/formats.md``): python-docx's objects 0.987 with two files failing, docx2python 0.9996 in
+2.7 times the time with one failure, this walk 0.9998, the fastest of the three.
 
 What is read: paragraphs (headings from their outline level or style), tables (one block per
 row, merged cells once), text boxes (after their paragraph), page headers and footers
