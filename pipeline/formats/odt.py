@@ -26,9 +26,7 @@ from pipeline.formats.office import (
     ODT_MIMETYPES,
     Block,
     cell_text,
-    inline,
     language_code,
-    macro_entries,
     open_archive,
     table_rows,
 )
@@ -77,10 +75,6 @@ def read_odt(data: bytes) -> tuple[list[Block], str | None, str | None]:
     ):
         raise FormatError(
             "password-protected OpenDocument file: remove the password and save it again"
-        )
-    if macros := macro_entries(names):
-        raise FormatError(
-            f"OpenDocument file with macros ({macros[0]}): not read; save it without macros"
         )
     try:
         document = Document(io.BytesIO(data))
@@ -175,19 +169,15 @@ def _rows(element, in_header: bool) -> Iterator[tuple]:
 
 
 def _chrome(document, ctx: _Context) -> list[Block]:
-    """Headers and footers of the master pages, each text once."""
+    """Headers and footers of the master pages."""
     styles = document.get_part("styles")
-    blocks: list[Block] = []
-    seen: set[str] = set()
-    for page in styles.get_elements("//style:master-page"):
-        for region in page.children:
-            if region.tag not in _HEADER_FOOTER:
-                continue
-            for block in _region_blocks(region, ctx):
-                if block.cells or inline(block.text) not in seen:
-                    seen.add(inline(block.text))
-                    blocks.append(block)
-    return blocks
+    return [
+        block
+        for page in styles.get_elements("//style:master-page")
+        for region in page.children
+        if region.tag in _HEADER_FOOTER
+        for block in _region_blocks(region, ctx)
+    ]
 
 
 def _region_blocks(region, ctx: _Context) -> Iterator[Block]:

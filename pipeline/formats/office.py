@@ -134,7 +134,7 @@ def extract_office(data: bytes, fmt: str) -> OfficeDocument:
 
 
 def open_archive(data: bytes, kind: str) -> zipfile.ZipFile:
-    """The ZIP archive of a .docx/.odt, after checking it can be read safely.
+    """The ZIP archive of a .docx/.odt, after checking it can be read safely and has no macros.
 
     Every entry is decompressed once, in chunks, before any library reads it: its actual size
     must match its declared size (and its CRC, which zipfile checks), the sizes add up to at
@@ -168,6 +168,10 @@ def open_archive(data: bytes, kind: str) -> zipfile.ZipFile:
         actual += _check_entry(archive, entry, kind)
         if actual > MAX_UNCOMPRESSED_BYTES:
             raise FormatError(_too_big(kind, actual))
+    if macros := macro_entries(e.filename for e in entries):
+        raise FormatError(
+            f"{kind} file with macros ({macros[0]}): not read; save it without macros"
+        )
     return archive
 
 
@@ -278,16 +282,20 @@ def table_rows(
 
 def assemble(blocks: list[Block]) -> tuple[str, list[tuple[int, int, str]]]:
     """Text and part spans from blocks (see the module docstring); blocks keep their order
-    within a part, parts come in the order main, notes, chrome."""
+    within a part, parts come in the order main, notes, chrome, and a page header or footer
+    comes once however many sections repeat it."""
     ordered = [b for part in ("main", "notes", "chrome") for b in blocks if b.part == part]
     pieces: list[str] = []
     parts: list[tuple[int, int, str]] = []
     pos = 0
     previous: Block | None = None
+    chrome: set[str] = set()  # every section may repeat its page header and footer
     for block in ordered:
         text = clean_text(block.text).strip()
-        if not text:
+        if not text or (block.part == "chrome" and not block.cells and text in chrome):
             continue
+        if block.part == "chrome":
+            chrome.add(text)
         if previous is not None:
             same_table = (
                 block.table and block.table == previous.table and block.part == previous.part

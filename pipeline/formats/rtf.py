@@ -56,7 +56,7 @@ def read_rtf(data: bytes) -> tuple[list[Block], str | None, str | None]:
             title = title or " ".join(text.split())
         else:
             blocks += _blocks(text, "notes" if word == "footnote" else word)
-    return _dedupe(blocks), stated_title(title), _language(data)
+    return blocks, stated_title(title), _language(data)
 
 
 def _codec(data: bytes) -> str:
@@ -206,16 +206,3 @@ def _blocks(text: str, part: str) -> list[Block]:
     if "".join(para).strip():
         blocks.append(Block("".join(para), "heading" if heading else "paragraph", part))
     return blocks
-
-
-def _dedupe(blocks: list[Block]) -> list[Block]:
-    """One copy of each page header or footer (every section may repeat them)."""
-    seen: set[str] = set()
-    kept = []
-    for block in blocks:
-        if block.part == "chrome":
-            if block.text in seen:
-                continue
-            seen.add(block.text)
-        kept.append(block)
-    return kept

@@ -21,7 +21,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -32,9 +32,7 @@ from lxml import etree
 from pipeline.formats.office import (
     Block,
     cell_text,
-    inline,
     language_code,
-    macro_entries,
     open_archive,
     table_rows,
 )
@@ -66,16 +64,11 @@ _NOTE_SEPARATORS = frozenset({"separator", "continuationSeparator", "continuatio
 class _Context:
     heading_styles: frozenset[str]
     tables: int = 0
-    seen: set[str] = field(default_factory=set)
 
 
 def read_word(data: bytes) -> tuple[list[Block], str | None, str | None]:
     """Blocks, stated title and language of a .docx; FormatError for what cannot be read."""
     archive = open_archive(data, "Word")
-    if macros := macro_entries(archive.namelist()):
-        raise FormatError(
-            f"macro-enabled Word document ({macros[0]}): not read; save it as .docx without macros"
-        )
     _refuse_strict(archive)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -215,22 +208,15 @@ def _heading_styles(document) -> frozenset[str]:
 
 
 def _related_blocks(document, ctx: _Context) -> list[Block]:
-    """Page headers and footers (chrome), footnotes and endnotes (notes); each text once."""
+    """Page headers and footers (chrome), footnotes and endnotes (notes)."""
     blocks: list[Block] = []
     for rel in document.part.rels.values():
         if rel.is_external:
             continue
         if rel.reltype in (RT.HEADER, RT.FOOTER):
-            found = _blocks(rel.target_part.element, "chrome", ctx)
+            blocks += _blocks(rel.target_part.element, "chrome", ctx)
         elif rel.reltype in (RT.FOOTNOTES, RT.ENDNOTES):
-            found = _note_blocks(parse_xml(rel.target_part.blob), ctx)
-        else:
-            continue
-        for block in found:
-            key = f"{block.part}:{inline(block.text)}"
-            if block.cells or key not in ctx.seen:  # one copy of a header repeated by sections
-                ctx.seen.add(key)
-                blocks.append(block)
+            blocks += _note_blocks(parse_xml(rel.target_part.blob), ctx)
     return blocks
 
 
