@@ -137,6 +137,9 @@ def stage_versions() -> dict[str, str]:
         "trafilatura=" + package_version("trafilatura"),
         "pypdf=" + package_version("pypdf"),
         "bs4=" + package_version("beautifulsoup4"),
+        "python-docx=" + package_version("python-docx"),
+        "odfdo=" + package_version("odfdo"),
+        "striprtf=" + package_version("striprtf"),
     )
     language = _fingerprint(
         ingest,

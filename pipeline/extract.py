@@ -241,7 +241,8 @@ def extract_documents(
             doc = documents[d]
             text = doc["text"]
             words[d] += len(model_text.split())
-            rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
+            if seg.get("part") != "table-header":  # column labels, not names
+                rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
             seg_dates = date_rules.find_dates(text[seg["start"] : seg["end"]], lang)
             dates[d].extend((_shift(m, seg["start"]), seg["segment"], lang) for m in seg_dates)

@@ -2,7 +2,8 @@
 
 The format is chosen by extension, then by sniffing the first bytes: plain text
 and Markdown are decoded (UTF-8, else the detected encoding), HTML goes through
-main-content extraction, PDF files through their text layer, and text that was
+main-content extraction, PDF files through their text layer, Word, OpenDocument
+and RTF files through ``formats.office`` (docs/formats.md), and text that was
 copied out of a PDF is repaired (hyphenation, wrapped lines, running headers).
 
 Nothing here raises for a bad file: an empty, binary, mis-encoded, enormous or
@@ -229,7 +230,11 @@ def _hash_file(fh) -> str:
 
 
 def detect_format(source: str, head: bytes) -> str:
+    from .formats.office import office_format
+
     suffix = Path(source).suffix.lower()
+    if office := office_format(suffix, head):  # by content first: Word, OpenDocument, RTF
+        return office
     if suffix in PDF_SUFFIXES or head.startswith(b"%PDF-"):
         return "pdf"
     if suffix in HTML_SUFFIXES:
@@ -297,6 +302,10 @@ def convert(data: bytes, fmt: str) -> dict:
     """
     from .formats.text import FormatError, clean_text, decode_text
 
+    if fmt in ("docx", "odt", "rtf"):
+        from .formats.office import office_columns
+
+        return office_columns(data, fmt)
     if fmt == "pdf":
         from .formats.pdf import extract_pdf
 

@@ -18,7 +18,9 @@ DOCUMENTS_RAW = pa.schema(
     [
         pa.field("doc_id", pa.string(), nullable=False),  # sha256 of the raw bytes, 16 hex digits
         pa.field("source", pa.string(), nullable=False),  # path relative to raw/
-        pa.field("format", pa.string()),  # text | markdown | html | pdf | pdf-text | unknown
+        pa.field(
+            "format", pa.string()
+        ),  # text | markdown | html | pdf | pdf-text | docx | odt | rtf
         pa.field("encoding", pa.string()),
         pa.field("bytes", pa.int64()),
         pa.field("mtime_ns", pa.int64()),
@@ -53,7 +55,8 @@ SEGMENTS = pa.schema(
         pa.field("end", pa.int32(), nullable=False),
         pa.field("language", pa.string(), nullable=False),  # fr | en | und
         pa.field("score", pa.float32()),  # detector confidence, 0..1
-        pa.field("part", pa.string()),  # main | comments | chrome
+        # main | comments | heading | table | table-header | notes | chrome (docs/formats.md)
+        pa.field("part", pa.string()),
         pa.field("page", pa.int32()),  # PDF page, when known
     ]
 )

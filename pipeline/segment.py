@@ -35,7 +35,12 @@ def _continues(line: str, next_line: str) -> bool:
     head = next_line.lstrip()
     if not tail or not head:
         return False
-    return (tail[-1].isalpha() or tail[-1] in ",;(") and head[0].islower()
+    return (
+        (tail[-1].isalpha() or tail[-1] in ",;(")
+        and head[0].islower()
+        and " | " not in tail  # a table row is a unit of its own
+        and " | " not in head
+    )
 
 
 def _lines(text: str, start: int, end: int) -> Iterator[Span]:

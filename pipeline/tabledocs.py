@@ -57,7 +57,7 @@ TABLES: dict[str, str] = {
 COMMON: dict[str, str] = {
     "doc_id": "the document: sha256 of the raw bytes (16 hex digits); `path-…` for a file that could not be read",
     "source": "path of the raw file, relative to raw/",
-    "format": "`text`, `markdown`, `html`, `pdf`, `pdf-text` (text extracted from a PDF), `unknown`",
+    "format": "`text`, `markdown`, `html`, `pdf`, `pdf-text` (text extracted from a PDF), `docx`, `odt`, `rtf`, `unknown`",
     "encoding": "encoding the bytes were decoded with",
     "bytes": "file size in bytes",
     "title": "`<title>`, PDF metadata, or a short first line",
@@ -78,7 +78,7 @@ COMMON: dict[str, str] = {
     "first_offset": "offset of the first mention",
     "segment": "the segment's order in the document",
     "page": "PDF page, when known",
-    "part": "`main`, `comments` (reader comments) or `chrome` (menus, footers)",
+    "part": "`main`, `comments` (reader comments), `chrome` (menus, page headers and footers), `heading`, `table-header`, `table` or `notes` (footnotes) (docs/formats.md)",
 }
 
 # Column meanings of one table, where they differ from or add to COMMON.

@@ -3,7 +3,8 @@
 The French model was trained on text with straight apostrophes: given "qu’",
 "d’" or "L’" with a typographic apostrophe it splits them badly and tags the
 pieces as places. Non-breaking and narrow spaces confuse its tokenizer in the
-same way. Every replacement here is one character for one character, so the
+same way, and the ``|`` between the cells of a table row lets names run from one
+cell into the next. Every replacement here is one character for one character, so the
 offset map back to the original text is the identity: a span found in the
 normalised text has the same offsets in the original, and mention texts are
 always taken from the original.
@@ -28,6 +29,9 @@ _TABLE = str.maketrans(
         "\u00ad": "-",  # soft hyphen (invisible, but it splits tokens)
         "\u2010": "-",  # hyphen
         "\u2011": "-",  # non-breaking hyphen
+        # The cell separator of table rows (``a | b | c``): the models read "Fondation X |
+        # Belgique" as one name, a semicolon ends a name for them as it ends a clause.
+        "|": ";",
     }
 )
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import time
 
 from pypdf import PdfReader
@@ -21,7 +20,7 @@ from pypdf.errors import DependencyError, PdfReadError
 from pypdf.generic import DictionaryObject
 
 from pipeline.formats.pdftext import clean_pdf_text
-from pipeline.formats.text import FormatError
+from pipeline.formats.text import FormatError, stated_title
 
 log = logging.getLogger(__name__)
 
@@ -32,23 +31,13 @@ MAX_SECONDS = 300.0
 # Fewer visible characters than this per page on average, with page images: a scan.
 MIN_CHARS_PER_PAGE = 20
 
-# Titles that authoring tools write instead of the real one.
-_TOOL_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint|excel) - |untitled\b)", re.I)
-_FILE_NAME = re.compile(r"\.(?:docx?|odt|rtf|pdf|pptx?|xlsx?|indd|qxp|tex|txt)$", re.I)
-
 
 def _title(reader: PdfReader) -> str | None:
     try:
         title = reader.metadata.title if reader.metadata else None
     except Exception:  # a broken info dictionary must not lose the text
         return None
-    if not isinstance(title, str):
-        return None
-    title = " ".join(title.split())
-    title = _TOOL_TITLE.sub("", title).strip()
-    if not title or _FILE_NAME.search(title) or title.lower() == "untitled":
-        return None
-    return title
+    return stated_title(title) if isinstance(title, str) else None
 
 
 def _has_images(page: DictionaryObject) -> bool:

@@ -65,6 +65,11 @@ _INWORD_PUNCT_OK = frozenset("’‘·‐‑–—")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
+# Titles that authoring tools write instead of the real one.
+_TOOL_TITLE = re.compile(r"^(?:microsoft (?:word|powerpoint|excel) - |untitled\b)", re.I)
+_FILE_NAME = re.compile(r"\.(?:docx?|odt|rtf|pdf|pptx?|xlsx?|indd|qxp|tex|txt)$", re.I)
+
+
 class FormatError(ValueError):
     """A raw file that cannot be turned into text; the message is one line meant for a person."""
 
@@ -238,3 +243,11 @@ def clean_text(text: str) -> str:
     text = "\n".join(line.rstrip(_TRAILING_SPACES) for line in text.split("\n"))
     text = _BLANK_RUN.sub("\n\n\n", text)
     return text.strip("\n")
+
+
+def stated_title(title: str | None) -> str | None:
+    """A title from a file's metadata, unless it is a tool's placeholder or a file name."""
+    title = _TOOL_TITLE.sub("", " ".join((title or "").split())).strip()
+    if not title or _FILE_NAME.search(title) or title.lower() == "untitled":
+        return None
+    return title
