@@ -1,4 +1,4 @@
-"""Behaviour of the offline gazetteer (pipeline.rules.places) on French and English
+"""Behaviour of the offline gazetteer (pipeline.rules.gazetteer) on French and English
 surface forms as NER hands them over."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 
-from pipeline.rules.places import GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
+from pipeline.rules.gazetteer import GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
 
 
 def _resolve(name: str, **kwargs: str) -> Place:
