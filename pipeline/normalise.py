@@ -258,7 +258,12 @@ def resolve_labels(
             m["label"] = label
             m["extractor"] = f"{m['extractor']}+{CUE_RULE}"
     names = _merge_org_of_place(names, text)
-    out = names + rules.mentions
+    out = place_rules.reconcile(
+        text,
+        names + rules.mentions,
+        language,
+        lambda s, e, rule: _rule_mention(doc_id, segments, s, e, text, "LOC", rule),
+    )
     out.sort(key=lambda m: (m["start"], m["end"]))
     return out
 
@@ -653,9 +658,8 @@ def _fingerprint(paths: Paths) -> str:
         *tables,
         Path(__file__),
         Path(org_rules.__file__),
-        Path(place_rules.__file__),
         Path(org_rules.__file__).parent / "data" / "organisations",
-        Path(org_rules.__file__).parent / "data" / "places",
+        *place_rules.SOURCES,
         str(paths.processed.resolve()),
     )
 
