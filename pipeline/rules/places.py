@@ -213,7 +213,9 @@ _NAME_WORD = r"[A-ZÀ-ÖØ-Ý][\w'’&\-]*"
 _CONNECTOR = (
     r"(?:de\s+la|de\s+l['’]|d['’]|de|du|des|of\s+the|of|for|pour\s+la|pour|and|et|&|la|le|les|the)"
 )
-_PHRASE_LEFT = re.compile(rf"(?:{_NAME_WORD}\s+(?:{_CONNECTOR}\s+)?)+$")
+# A capitalised word may carry one lower-case adjective: "Secours populaire de",
+# "Lycée français de".
+_PHRASE_LEFT = re.compile(rf"(?:{_NAME_WORD}(?:\s+[a-zà-ÿ]{{4,}})?\s+(?:{_CONNECTOR}\s+)?)+$")
 _PHRASE_LEFT_ELIDED = re.compile(rf"(?:{_NAME_WORD}\s+)*{_NAME_WORD}\s+d['’]$")
 _ORG_HEAD_BEFORE = re.compile(r"(?:^|[\s'’])([a-zà-ÿ][a-zà-ÿ\-]{2,})\s+$")
 _PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
@@ -275,9 +277,10 @@ def sureness(
     """How sure the gazetteer alone is that `name` means `place`: "sure", "known" (a
     place of that name exists, but the name needs the model or a context) or None.
 
-    Sure: countries, continents and world regions; subdivisions; cities of 100,000
-    people or more. Only known: smaller places, and any whose name is also a first name
-    or a frequent word ("Victoria", "Santa"), or a saint's name (schools, churches and
+    Sure: countries, continents and world regions; subdivisions whose name is not also
+    a first name, a frequent word or a language; cities of 100,000 people or more, unless
+    the name is also a first name and the city has fewer than a million people
+    ("Victoria"). Only known: smaller places, the doubtful ones above, and a saint's name (schools, churches and
     hospitals are named after saints). A short name in capitals ("AOI") is an acronym,
     never a city."""
     if place is None:
@@ -292,11 +295,12 @@ def sureness(
         return "sure"
     if _SAINT.match(core):
         return "known"
-    if place.population >= 1_000_000 and not lexicon.is_first_name(core):
-        return "sure"
-    if ambiguous(name, language):
-        return "known"
-    if place.kind == "region" or place.population >= SURE_CITY_POPULATION:
+    if place.population >= SURE_CITY_POPULATION and place.kind == "city":
+        # word frequencies count well-known cities as words ("Leeds", "Lyon"): only a
+        # first name makes a big city's name doubtful, and not a huge city's
+        first = lexicon.is_first_name(core) and place.population < 1_000_000
+        return "known" if first else "sure"
+    if place.kind == "region" and not ambiguous(name, language):
         return "sure"
     return "known"
 
@@ -385,6 +389,7 @@ _NAME_RUN = (
 )
 _CAPITALISED_RUN = re.compile(_NAME_RUN)
 _MAX_WORDS = 6
+_LEADING_ARTICLE = re.compile(r"^(?:Le|La|Les|The|L['’])\s*(?=\w)")
 
 
 def scan(text: str) -> Iterator[tuple[int, int]]:
@@ -578,7 +583,14 @@ def _places_in_text(
         if not free(s, e) or inside_organisation(text, s, e, org_spans):
             continue
         surface = text[s:e]
-        sure = sureness(_lookup(surface), surface, language)
+        place = _lookup(surface)
+        article = _LEADING_ARTICLE.match(surface)
+        if place is not None and article and _lookup(surface[article.end() :]) == place:
+            continue  # "Le Burkina Faso": the run without its article comes next
+        sure = sureness(place, surface, language)
+        if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
+            add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
+            continue
         if sure is None and _compass_region(text, s, e):
             add(s, e, GAZETTEER_RULE)
             continue

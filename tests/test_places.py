@@ -1,0 +1,271 @@
+"""The place signals (pipeline.rules.places) on sentences written for these tests, in
+French and English: which spans end up as places, whatever the model said."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.rules import lexicon
+from pipeline.rules.gazetteer import lookup
+from pipeline.rules.places import (
+    context_of,
+    inside_organisation,
+    reconcile,
+    split_run_together,
+)
+
+
+def _mention(text: str, surface: str, label: str, language: str, nth: int = 0) -> dict:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return {
+        "start": start,
+        "end": start + len(surface),
+        "text": surface,
+        "label": label,
+        "language": language,
+        "extractor": "spacy:test",
+    }
+
+
+def _places(text: str, tagged: list[tuple[str, str]], language: str) -> list[str]:
+    """The LOC spans after reconcile, given the model's (surface, label) mentions."""
+    names = [_mention(text, surface, label, language) for surface, label in tagged]
+
+    def new(start: int, end: int, rule: str) -> dict:
+        return {
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "label": "LOC",
+            "language": language,
+            "extractor": rule,
+        }
+
+    out = reconcile(text, names, language, new)
+    return [m["text"] for m in out if m["label"] == "LOC"]
+
+
+# ------------------------------------------------------------------ run-together spans
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("Namur (Wallonie)\tGoma, RDC", ["Namur (Wallonie)", "Goma, RDC"]),
+        ("Dinant | Huy | Ciney", ["Dinant", "Huy", "Ciney"]),
+        ("Thiès • Kaolack", ["Thiès", "Kaolack"]),
+        ("Lyon\nGrenoble", ["Lyon", "Grenoble"]),
+        ("Saint-Jean-de-Luz", ["Saint-Jean-de-Luz"]),
+        ("Beni – Lubero", ["Beni – Lubero"]),
+    ],
+)
+def test_spans_are_cut_at_cells_bullets_and_line_breaks_only(text: str, parts: list[str]) -> None:
+    assert [text[s:e] for s, e in split_run_together(text, 0, len(text))] == parts
+
+
+def test_a_model_span_across_table_cells_gives_one_place_per_cell() -> None:
+    text = "Nos bureaux :\nLiège\tKinshasa\tGoma"
+    assert _places(text, [("Liège\tKinshasa\tGoma", "LOC")], "fr") == ["Liège", "Kinshasa", "Goma"]
+    text = "Offices: Leeds | Nairobi | Arusha"
+    assert _places(text, [("Leeds | Nairobi | Arusha", "LOC")], "en") == [
+        "Leeds",
+        "Nairobi",
+        "Arusha",
+    ]
+
+
+# ------------------------------------------------------------- known places, any label
+
+
+def test_a_country_the_model_calls_a_person_or_an_organisation_is_a_place() -> None:
+    text = "Les bénévoles sont rentrés du Burkina Faso. Le Burkina Faso manque de médecins."
+    names = [("Burkina Faso", "PER")]
+    assert _places(text, names, "fr") == ["Burkina Faso", "Burkina Faso"]
+    text = "Our nurses came back from Malawi last week."
+    assert _places(text, [("Malawi", "ORG")], "en") == ["Malawi"]
+
+
+def test_known_places_the_model_missed_are_found_in_the_text() -> None:
+    assert _places("Nous travaillons au Niger et au Tchad depuis 2010.", [], "fr") == [
+        "Niger",
+        "Tchad",
+    ]
+    assert _places("The programme runs in Zambia and Mozambique.", [], "en") == [
+        "Zambia",
+        "Mozambique",
+    ]
+
+
+def test_a_compass_word_and_a_country_name_one_region() -> None:
+    assert _places("Les pluies ont frappé le Nord Cameroun.", [], "fr") == ["Nord Cameroun"]
+    assert _places("Violence goes on in Eastern Congo.", [], "en") == ["Eastern Congo"]
+
+
+# ------------------------------------------------------------ organisation names
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "language"),
+    [
+        ("Elle enseigne à l'Université de Liège.", "Université de Liège", "fr"),
+        ("Un don du Secours populaire de Belgique.", "Secours populaire de Belgique", "fr"),
+        ("She studied at the University of Nairobi.", "University of Nairobi", "en"),
+    ],
+)
+def test_a_place_inside_an_organisation_name_is_not_a_place(
+    text: str, org: str, language: str
+) -> None:
+    place = org.split()[-1]
+    # tagged as a place inside an untagged organisation name
+    assert _places(text, [(place, "LOC")], language) == []
+    # or not tagged at all: the text scan does not add it either
+    assert _places(text, [], language) == []
+    # or inside a tagged organisation
+    assert _places(text, [(org, "ORG")], language) == []
+
+
+def test_an_organisation_noun_in_lower_case_before_the_name_makes_it_an_organisation() -> None:
+    text = "Les élèves de l'école Saint Joseph ont couru."
+    start = text.index("Saint")
+    assert inside_organisation(text, start, start + len("Saint Joseph"), [])
+    text = "Pupils of the Kasese District Local Government school"
+    start = text.index("Kasese")
+    assert inside_organisation(text, start, start + len("Kasese"), [])  # "... Government"
+    text = "Pupils of Kasese went back to school"
+    assert not inside_organisation(text, start - 4, start - 4 + len("Kasese"), [])
+
+
+# ----------------------------------------------------- model places that need context
+
+
+def test_an_unknown_model_place_without_context_is_dropped() -> None:
+    assert _places("Teranga Lab organise un atelier.", [("Teranga Lab", "LOC")], "fr") == []
+    assert _places("Then Brightwave Hub opened.", [("Brightwave Hub", "LOC")], "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "language"),
+    [
+        ("Le puits a été creusé à Kabwelu l'an dernier.", "Kabwelu", "fr"),
+        ("Les familles de Kabwelu ont reçu des semences.", "Kabwelu", "fr"),
+        ("The well was dug near Kabwelu last year.", "Kabwelu", "en"),
+        ("Families from Kabwelu received seeds.", "Kabwelu", "en"),
+    ],
+)
+def test_an_unknown_model_place_with_a_preposition_of_place_stays(
+    text: str, name: str, language: str
+) -> None:
+    assert _places(text, [(name, "LOC")], language) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "label", "language"),
+    [
+        ("Une case de santé au village de Kabwelu 2.", "Kabwelu 2", "MISC", "fr"),
+        ("La commune de Mutanda compte trois écoles.", "Mutanda", "PER", "fr"),
+        ("The clinic serves Mutanda District.", "Mutanda", "PER", "en"),
+        ("a health post in the village of Kabwelu", "Kabwelu", "ORG", "en"),
+    ],
+)
+def test_a_kind_of_place_noun_makes_a_place_of_any_name(
+    text: str, name: str, label: str, language: str
+) -> None:
+    assert context_of(text, text.index(name), text.index(name) + len(name)) == "designator"
+    assert _places(text, [(name, label)], language) == [name]
+    # untagged: found beside the noun ("Mutanda District" is named so in the table)
+    (found,) = _places(text, [], language)
+    assert found in (name, f"{name} District")
+
+
+def test_names_enumerated_with_a_place_are_places() -> None:
+    text = "Les équipes ont visité Goma, Kabwelu et Mutanda en mai."
+    assert _places(text, [("Goma", "LOC")], "fr") == ["Goma", "Kabwelu", "Mutanda"]
+    text = "The teams visited Kampala, Kabwelu and Mutanda in May."
+    assert _places(text, [("Kampala", "LOC"), ("Kabwelu", "PER")], "en") == [
+        "Kampala",
+        "Kabwelu",
+        "Mutanda",
+    ]
+
+
+def test_a_list_of_place_lines_confirms_its_items() -> None:
+    text = "Nos pays\nSénégal\nMali\nKabwelu\nTogo\n"
+    tagged = [("Sénégal", "LOC"), ("Mali", "LOC"), ("Kabwelu", "LOC"), ("Togo", "LOC")]
+    assert _places(text, tagged, "fr") == ["Sénégal", "Mali", "Kabwelu", "Togo"]
+
+
+# -------------------------------------------------------- first names, words, languages
+
+
+def test_a_first_name_tagged_as_a_place_needs_a_preposition() -> None:
+    assert _places("Victoria a rejoint l'équipe en mars.", [("Victoria", "LOC")], "fr") == []
+    assert _places("Victoria joined the team in March.", [("Victoria", "LOC")], "en") == []
+    assert _places("Nous avons ouvert un bureau à Victoria.", [("Victoria", "LOC")], "fr") == [
+        "Victoria"
+    ]
+    assert _places("We opened an office in Victoria.", [("Victoria", "LOC")], "en") == ["Victoria"]
+
+
+def test_a_frequent_word_at_a_sentence_start_is_not_a_place() -> None:
+    text = "Solidarité et partage sont nos valeurs. Ceux-ci nous guident."
+    assert _places(text, [("Solidarité", "LOC"), ("Ceux", "LOC")], "fr") == []
+    assert _places("Windows were broken.", [("Windows", "LOC")], "en") == []
+
+
+def test_a_language_or_people_name_is_not_a_place() -> None:
+    text = "Les cours sont donnés en Swahili et en Wolof."
+    assert _places(text, [("Swahili", "LOC"), ("Wolof", "LOC")], "fr") == []
+    assert _places("Classes are taught in Swahili.", [("Swahili", "LOC")], "en") == []
+
+
+def test_small_towns_need_a_context_when_the_model_is_silent() -> None:
+    assert lookup("Oyonnax") is not None  # a town of the gazetteer
+    assert _places("Oyonnax a battu Brive dimanche.", [], "fr") == []
+    assert _places("L'association est basée à Oyonnax.", [], "fr") == ["Oyonnax"]
+    assert _places("The charity is based in Oyonnax.", [], "en") == ["Oyonnax"]
+
+
+def test_a_short_name_in_capitals_is_an_acronym_not_a_town() -> None:
+    assert _places("Data were collected in the AOI.", [("AOI", "ORG")], "en") == []
+
+
+# ------------------------------------------------------------------------- the lists
+
+
+def test_word_lists_come_from_the_data_packages() -> None:
+    assert lexicon.is_first_name("Victoria") and lexicon.is_first_name("Bintou")
+    assert not lexicon.is_first_name("Dakar")
+    assert lexicon.is_common_word("Solidarité", "fr") and lexicon.is_common_word("Windows", "en")
+    assert not lexicon.is_common_word("Kolwezi", "fr")
+    assert lexicon.is_language_name("Swahili") and lexicon.is_language_name("peul")
+    assert not lexicon.is_language_name("Sénégal")
+
+
+# ------------------------------------------------------------------ the gazetteer tiers
+
+
+@pytest.mark.parametrize(
+    ("surface", "code"),
+    [("Sokone", "SN"), ("Ngaparou", "SN"), ("Veyrier-du-Lac", "FR"), ("Nyons", "FR")],
+)
+def test_towns_below_fifteen_thousand_people_are_known(surface: str, code: str) -> None:
+    place = lookup(surface)
+    assert place is not None and place.kind == "city" and place.country_code == code
+
+
+@pytest.mark.parametrize(
+    "surface",
+    [
+        "Afrique de l'Ouest",
+        "West Africa",
+        "Moyen-Orient",
+        "Sahel",
+        "Afrique subsaharienne",
+        "Great Lakes region",
+    ],
+)
+def test_world_regions_in_both_languages(surface: str) -> None:
+    place = lookup(surface)
+    assert place is not None and place.kind == "region" and place.country_code is None
