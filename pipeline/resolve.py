@@ -252,7 +252,12 @@ def resolve_labels(
             m["label"] = label
             m["extractor"] = f"{m['extractor']}+{CUE_RULE}"
     names = _merge_org_of_place(names, text)
-    out = names + rules.mentions
+    out = place_rules.reconcile(
+        text,
+        names + rules.mentions,
+        language,
+        lambda s, e, rule: _rule_mention(doc_id, segments, s, e, text, "LOC", rule),
+    )
     out.sort(key=lambda m: (m["start"], m["end"]))
     return out
 

