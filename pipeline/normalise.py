@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from .config import Paths
 from .language import Segment, document_languages
+from .rules import org_junk
 from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import StageReport
@@ -53,6 +54,7 @@ CUE_RULE = f"rule:organisations.consistency@{org_rules.RULES_VERSION}"
 LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
 ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
 APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
+JUNK_RULE = f"rule:organisations.junk@{org_junk.JUNK_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
 # to the next ("COPERMA NGO", "COPERMA"): ignored when grouping names.
 _GENERIC_AFFIX = re.compile(
@@ -258,6 +260,9 @@ def resolve_labels(
             m["label"] = label
             m["extractor"] = f"{m['extractor']}+{CUE_RULE}"
     names = _merge_org_of_place(names, text)
+    names = org_junk.drop_junk_organisations(
+        names, text, rule_orgs, lambda n: _gazetteer_kind(n, language), JUNK_RULE
+    )
     out = names + rules.mentions
     out.sort(key=lambda m: (m["start"], m["end"]))
     return out
@@ -653,6 +658,7 @@ def _fingerprint(paths: Paths) -> str:
         *tables,
         Path(__file__),
         Path(org_rules.__file__),
+        Path(org_junk.__file__),
         Path(place_rules.__file__),
         Path(org_rules.__file__).parent / "data" / "organisations",
         Path(org_rules.__file__).parent / "data" / "places",
