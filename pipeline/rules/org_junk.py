@@ -209,6 +209,16 @@ def in_prose(text: str, start: int, end: int) -> bool:
     return bool(before) and not before.endswith((".", "!", "?", ":", "•", "·", "|"))
 
 
+_LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
+
+
+def _without_place_tail(name: str, place_kind: Callable[[str], str | None]) -> str:
+    """ "Secours Populaire à Paris": a name followed by where it is ends before the
+    preposition, when the gazetteer knows the place."""
+    m = _LOCATIVE.search(name)
+    return name[: m.start()] if m and place_kind(m.group("place")) else name
+
+
 def drop_junk_organisations(
     names: list[dict],
     text: str,
@@ -219,7 +229,8 @@ def drop_junk_organisations(
     """A document's name mentions with the junk filter applied to those labelled ORG.
 
     A name in `evidence` (folded names that a rule found as an organisation) is
-    kept whatever it looks like. A name the gazetteer knows as a country, region
+    kept whatever it looks like. A place after a locative preposition is cut
+    off ("Secours Populaire à Paris"). A name the gazetteer knows as a country, region
     or city, with no organisation head, becomes a place; any other junk is
     dropped. A phrase of common words is a topic only when no mention of it in
     the document stands inside running text (`in_prose`): "World Vision" in
@@ -237,6 +248,11 @@ def drop_junk_organisations(
         if m["label"] != "ORG" or folded in evidence:
             out.append(m)
             continue
+        trimmed = _without_place_tail(m["text"], place_kind)
+        if trimmed != m["text"]:
+            m["end"] = m["start"] + len(trimmed)
+            m["text"] = trimmed
+            m["extractor"] = f"{m['extractor']}+{rule}"
         if not has_org_cue(m["text"]) and place_kind(m["text"]) in _PLACE_KINDS:
             m["label"] = "LOC"
             m["extractor"] = f"{m['extractor']}+{rule}"
