@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 
 from .config import Paths
 from .language import Segment, document_languages
-from .rules import org_junk
+from .rules import org_junk, org_names
 from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import StageReport
@@ -218,6 +218,9 @@ def resolve_labels(
     for s, e in org_rules.find_apposition_names(text):
         if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
             add(s, e, APPOSITION_RULE)
+    is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e, signal in org_names.find_names(text, tagged, is_place):
+        add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
     names = [m for m in names if rules.free(m["start"], m["end"])]
 
     # 3. Junk out: function words, page furniture, common nouns with a capital,
@@ -659,6 +662,7 @@ def _fingerprint(paths: Paths) -> str:
         Path(__file__),
         Path(org_rules.__file__),
         Path(org_junk.__file__),
+        Path(org_names.__file__),
         Path(place_rules.__file__),
         Path(org_rules.__file__).parent / "data" / "organisations",
         Path(org_rules.__file__).parent / "data" / "places",
