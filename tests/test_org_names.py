@@ -112,3 +112,48 @@ def test_acronyms_of_sentence_case_names_and_open_brackets():
     ]
     # a term in lower case is still no definition
     assert find_acronym_definitions("les organisations de base communautaire (OBC)") == []
+
+
+def _m(text, name, label):
+    start = text.index(name)
+    return {
+        "text": name,
+        "start": start,
+        "end": start + len(name),
+        "label": label,
+        "extractor": "m",
+    }
+
+
+def test_a_name_is_one_organisation_everywhere_in_its_document():
+    from pipeline.rules.org_names import organisation_evidence
+
+    text = "Terrafix ASBL recrute. Terrafix forme des jeunes à Liège."
+    names = [_m(text, "Terrafix ASBL", "ORG"), _m(text, "Terrafix forme", "PER")]
+    assert "terrafix" in organisation_evidence([], names, text)
+    en = "Send a cheque to Amani Wells (see https://www.amaniwells.example/donate)."
+    assert "amani wells" in organisation_evidence([], [_m(en, "Amani Wells", "LOC")], en)
+    # a platform's address says nothing about the names on the page
+    fb = "Follow Facebook: https://facebook.com/somepage"
+    assert "facebook" not in organisation_evidence([], [_m(fb, "Facebook", "ORG")], fb)
+    # what a rule found is evidence too, with its legal form off
+    assert "kivu relief" in organisation_evidence(["Kivu Relief Ltd"], [], "")
+
+
+def test_web_addresses_are_not_lower_case_words():
+    from pipeline.normalise import lower_case_words
+
+    assert "amaniwells" not in lower_case_words(
+        "visit www.amaniwells.example or mail info@amaniwells.example"
+    )
+    assert "visit" in lower_case_words("visit www.amaniwells.example")
+
+
+def test_possessives_and_places_are_cut_off_organisation_mentions():
+    from pipeline.rules.org_junk import drop_junk_organisations
+
+    text = "Le siège du Secours Mutuel à Lyon. The Amani Trust’s volunteers came."
+    names = [_m(text, "Secours Mutuel à Lyon", "ORG"), _m(text, "Amani Trust’s", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Lyon": "city"}.get, "r")
+    assert [m["text"] for m in kept] == ["Secours Mutuel", "Amani Trust"]
+    assert [text[m["start"] : m["end"]] for m in kept] == ["Secours Mutuel", "Amani Trust"]

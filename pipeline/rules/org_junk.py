@@ -212,11 +212,16 @@ def in_prose(text: str, start: int, end: int) -> bool:
 _LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
+
+
 def _without_place_tail(name: str, place_kind: Callable[[str], str | None]) -> str:
     """ "Secours Populaire à Paris": a name followed by where it is ends before the
-    preposition, when the gazetteer knows the place."""
+    preposition, when the gazetteer knows the place; a possessive 's is no part of it."""
     m = _LOCATIVE.search(name)
-    return name[: m.start()] if m and place_kind(m.group("place")) else name
+    if m and place_kind(m.group("place")):
+        name = name[: m.start()]
+    return _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
 
 
 def drop_junk_organisations(
@@ -229,8 +234,8 @@ def drop_junk_organisations(
     """A document's name mentions with the junk filter applied to those labelled ORG.
 
     A name in `evidence` (folded names that a rule found as an organisation) is
-    kept whatever it looks like. A place after a locative preposition is cut
-    off ("Secours Populaire à Paris"). A name the gazetteer knows as a country, region
+    kept whatever it looks like. A place after a locative preposition and a
+    possessive are cut off ("Secours Populaire à Paris", "Oxfam’s"). A name the gazetteer knows as a country, region
     or city, with no organisation head, becomes a place; any other junk is
     dropped. A phrase of common words is a topic only when no mention of it in
     the document stands inside running text (`in_prose`): "World Vision" in
@@ -238,21 +243,24 @@ def drop_junk_organisations(
     appended to the extractor of a relabelled mention.
     """
     named_in_prose = {
-        fold(m["text"])
+        fold(_POSSESSIVE.sub("", m["text"]))
         for m in names
         if m["label"] == "ORG" and " " in m["text"].strip() and in_prose(text, m["start"], m["end"])
     }
     out = []
     for m in names:
-        folded = fold(m["text"])
-        if m["label"] != "ORG" or folded in evidence:
+        if m["label"] != "ORG":
             out.append(m)
             continue
         trimmed = _without_place_tail(m["text"], place_kind)
-        if trimmed != m["text"]:
+        if trimmed and trimmed != m["text"]:
             m["end"] = m["start"] + len(trimmed)
             m["text"] = trimmed
             m["extractor"] = f"{m['extractor']}+{rule}"
+        folded = fold(m["text"])
+        if folded in evidence:
+            out.append(m)
+            continue
         if not has_org_cue(m["text"]) and place_kind(m["text"]) in _PLACE_KINDS:
             m["label"] = "LOC"
             m["extractor"] = f"{m['extractor']}+{rule}"

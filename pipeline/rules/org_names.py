@@ -293,3 +293,69 @@ def find_names(
         if not covered and _proper(text[start:end]):
             keep(start, end, "head")
     return found
+
+
+_WEB = re.compile(
+    r"(?i)(?:https?://|www\.|[\w.+-]+@)((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})"
+)
+
+
+def _squash(name: str) -> str:
+    return fold(name).replace(" ", "")
+
+
+def web_names(text: str) -> frozenset[str]:
+    """The names in the page's web and e-mail addresses: "kuwasha" from
+    https://www.kuwasha.net/, "kidsoncomputers" and "kids" from kids-on-computers.org.
+    Platforms that host everyone's pages (name_patterns.json) are left out."""
+    platforms = {fold(w) for w in _patterns()["web_platforms"]["words"]}
+    found = set()
+    for m in _WEB.finditer(text):
+        labels = m.group(1).lower().split(".")[:-1]  # without the top-level domain
+        for label in labels:
+            for part in {label.replace("-", ""), label.split("-")[0]}:
+                if len(part) >= 3 and part not in platforms:
+                    found.add(part)
+    return frozenset(found)
+
+
+def bare_name(name: str) -> str:
+    """The folded name without a legal-form or category word at either end."""
+    affixes = "|".join(
+        re.escape(fold(w)) for w in _patterns()["generic_affixes"]["words"] if fold(w)
+    )
+    folded = fold(name)
+    bare = re.sub(rf"^(?:{affixes})\s+|\s+(?:{affixes})$", "", folded)
+    return bare or folded
+
+
+def organisation_evidence(found: list[str], names: list[dict], text: str) -> set[str]:
+    """Folded names that are organisations in this document whatever the model said.
+
+    `found` are the texts of names a rule found as organisations, `names` the
+    model's name mentions. A name is in when a rule found it, when a mention
+    with an organisation head names it with its legal form ("Neutrinet ASBL"
+    makes "Neutrinet" one), or when the page gives its web address (a name
+    that squashed is a label of a domain in the text: "Kuwasha" and
+    kuwasha.net, "Kids on Computers" and kidsoncomputers.org). A name is one
+    organisation everywhere in its document.
+    """
+    evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
+    for m in names:
+        if has_org_cue(m["text"]):
+            evidence.add(bare_name(m["text"]))
+    domains = web_names(text)
+    if domains:
+        for m in names:
+            name = _POSSESSIVE.sub("", m["text"].strip())
+            if name[:1].isupper() and _squash(name) in domains:
+                evidence.add(fold(m["text"]))
+    return evidence
+
+
+_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def without_web_addresses(text: str) -> str:
+    """The text with its web and e-mail addresses blanked (same length)."""
+    return _WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
