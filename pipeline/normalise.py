@@ -136,7 +136,8 @@ _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-öø-ÿ][\w'’]*(?![\w-])")
 
 
 def lower_case_words(text: str) -> set[str]:
-    return set(_LOWER_WORD.findall(text))
+    """Words written in lower case, outside web addresses (kuwasha.net is no common noun)."""
+    return set(_LOWER_WORD.findall(org_names.without_web_addresses(text)))
 
 
 _ORG_OF_PLACE = re.compile(r"^[ \t]+(?:de|du|des|de la|de l'|de l’|d'|d’)[ \t]*$")
@@ -245,7 +246,7 @@ def resolve_labels(
     for m in names:
         votes[org_rules.fold(m["text"])][m["label"]] += 1
     # a name a rule found as an organisation is one everywhere in the document
-    rule_orgs = {org_rules.fold(r["text"]) for r in rules.mentions}
+    rule_orgs = org_names.organisation_evidence([r["text"] for r in rules.mentions], names, text)
     for m in names:
         if org_rules.has_org_cue(m["text"]) or org_rules.fold(m["text"]) in rule_orgs:
             label = "ORG"
