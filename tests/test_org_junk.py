@@ -99,3 +99,11 @@ def test_places_become_places_and_evidence_wins():
     assert kept[0]["extractor"] == "m+rule:junk"
     names = [{"text": "Voir Plus", "start": 0, "end": 9, "label": "ORG", "extractor": "m"}]
     assert drop_junk_organisations(names, "Voir Plus", {"voir plus"}, kinds.get, "r") == names
+
+
+def test_acronyms_and_short_particles_are_not_topics_or_people():
+    # an acronym in capitals is no common word, however frequent it is in text
+    assert junk_reason("UNICEF") is None
+    assert junk_reason("ACCUEIL") == "chrome"
+    # "Al", "El" are particles of names before a name, not first names
+    assert junk_reason("Al Noor") is None

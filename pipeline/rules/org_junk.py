@@ -27,7 +27,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from .organisations import fold, has_org_cue, is_acronym
+from .organisations import fold, has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
 JUNK_VERSION = "org-junk-1"
@@ -114,13 +114,13 @@ def _all_common(words: list[str]) -> bool:
 def is_topic(name: str) -> bool:
     """A common-noun phrase with a capital: every word common, no organisation head.
 
-    A single upper-case word of up to five letters is an acronym ("ONU", "VOO"),
-    not a word, even when a word is spelt the same.
+    A single upper-case word is an acronym ("ONU", "UNESCO"), not a word, even
+    when a word is spelt the same; menus in capitals are caught as chrome.
     """
     words = words_of(name)
     if not words or has_org_cue(name):
         return False
-    if len(words) == 1 and is_acronym(name.strip()) and len(name.strip()) <= 5:
+    if len(words) == 1 and name.strip().isupper():
         return False
     return _all_common(words)
 
@@ -150,7 +150,7 @@ def is_person(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 4 or has_org_cue(name):
         return False
-    if not is_first_name(words[0]) or not words[0][:1].isupper():
+    if len(words[0]) < 3 or not is_first_name(words[0]) or not words[0][:1].isupper():
         return False
     rest = words[1:]
     return all(
