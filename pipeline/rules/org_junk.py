@@ -1,0 +1,275 @@
+"""What an organisation's name is not: a junk filter from data and language.
+
+The model tags as ORG many capitalised things that name no organisation. Each
+test below rests on general knowledge, never on the words of a page:
+
+* **topic**: every word is a common word (word frequencies from the `wordfreq`
+  package, French and English) and no word is an organisation head noun:
+  "Water Management", "Violence Against Women", "Health Care", "Education".
+  Well-known organisations made only of common words ("Save the Children")
+  need other evidence (an acronym definition, an apposition, a list of
+  partners) to stay; the caller checks that first.
+* **chrome**: site furniture ("ACCUEIL", "VOIR PLUS", "Share this page").
+* **role**: a title or post ("Président", "Director of Programs").
+* **person**: a first name (the `gender-guesser` package's list of given names)
+  followed by capitalised words that are not common words: "Veronica Ndagano".
+* **money or unit**: an ISO 4217 currency code (pycountry), a unit, or a name
+  holding an amount ("INR 248,560.00") or several bare numbers (a table row).
+
+Places are left to the caller, which has the gazetteer (`rules.places.lookup`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from functools import cache, lru_cache
+from pathlib import Path
+
+from .organisations import fold, has_org_cue
+
+DATA = Path(__file__).parent / "data" / "organisations"
+JUNK_VERSION = "org-junk-1"
+
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w.,])")
+_AMOUNT = re.compile(r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d+)?|\d+[.,]\d+")
+
+
+@cache
+def _data() -> dict:
+    return json.loads((DATA / "junk.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _chrome() -> frozenset[str]:
+    return frozenset(fold(p) for p in _data()["chrome"]["phrases"])
+
+
+@cache
+def _roles() -> tuple[frozenset[str], frozenset[str]]:
+    """Role words, and the two-word roles ("chef de projet" folds to its words)."""
+    words = [fold(w) for w in _data()["roles"]["words"]]
+    return frozenset(w for w in words if " " not in w), frozenset(w for w in words if " " in w)
+
+
+@cache
+def _units() -> frozenset[str]:
+    import pycountry
+
+    codes = {c.alpha_3.lower() for c in pycountry.currencies}
+    return frozenset(codes | {fold(w) for w in _data()["units"]["words"]})
+
+
+@lru_cache(maxsize=100_000)
+def word_zipf(word: str) -> float:
+    """The word's highest Zipf frequency among the languages of the data file."""
+    from wordfreq import zipf_frequency
+
+    settings = _data()["common_word"]
+    return max(zipf_frequency(word, lang) for lang in settings["languages"])
+
+
+def is_common_word(word: str) -> bool:
+    """A word of everyday French or English (about one in a million words or more)."""
+    return word_zipf(word.lower()) >= _data()["common_word"]["zipf"]
+
+
+@cache
+def _first_names() -> frozenset[str]:
+    """Given names from gender-guesser's dictionary (about 45,000 names of many countries)."""
+    from importlib.resources import files
+
+    names = set()
+    text = files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
+    for line in text.split("\n"):
+        if line.startswith("#") or len(line) < 30:
+            continue
+        # columns: gender code, then the name (with "+" for a space), padded to column 30
+        name = line[3:29].strip().replace("+", " ")
+        if name and " " not in name:
+            names.add(name.lower())
+    return frozenset(names)
+
+
+def is_first_name(word: str) -> bool:
+    return word.lower() in _first_names()
+
+
+def words_of(name: str) -> list[str]:
+    return _WORD.findall(name)
+
+
+def _all_common(words: list[str]) -> bool:
+    """Every word is common and none is an acronym (an acronym is a coinage)."""
+    return bool(words) and all(
+        not any(ch.isdigit() for ch in w)
+        and is_common_word(w)
+        and not (w.isupper() and len(w) <= 4 and len(words) > 1)
+        for w in words
+    )
+
+
+def is_topic(name: str) -> bool:
+    """A common-noun phrase with a capital: every word common, no organisation head.
+
+    A single upper-case word is an acronym ("ONU", "UNESCO"), not a word, even
+    when a word is spelt the same; menus in capitals are caught as chrome.
+    """
+    words = words_of(name)
+    if not words or has_org_cue(name):
+        return False
+    if len(words) == 1 and name.strip().isupper():
+        return False
+    return _all_common(words)
+
+
+def is_chrome(name: str) -> bool:
+    """Page furniture, alone or several items of a menu run together."""
+    folded = fold(name)
+    if folded in _chrome():
+        return True
+    parts = [fold(p) for p in re.split(r"\s*[|·•/>»]\s*|\s{2,}", name) if p.strip()]
+    return len(parts) > 1 and all(p in _chrome() for p in parts)
+
+
+def is_role(name: str) -> bool:
+    """A title or post: the name starts with a role word and has no organisation head."""
+    folded = fold(name)
+    single, double = _roles()
+    words = folded.split()
+    if not words or has_org_cue(name):
+        return False
+    return words[0] in single or " ".join(words[:2]) in double or " ".join(words[:3]) in double
+
+
+def is_person(name: str) -> bool:
+    """ "Firstname Lastname": a given name, then one to three capitalised words that
+    are not common words, no organisation head and no acronym."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or has_org_cue(name):
+        return False
+    if len(words[0]) < 3 or not is_first_name(words[0]) or not words[0][:1].isupper():
+        return False
+    rest = words[1:]
+    return all(
+        w[:1].isupper() and not w.isupper() and not is_common_word(w) and "-" not in w[1:2]
+        for w in rest
+    )
+
+
+def starts_with_person(name: str) -> bool:
+    """The model ran a person's name into what follows: "Veronica Ndagano Resources"."""
+    words = name.split()
+    return len(words) > 2 and not has_org_cue(name) and is_person(" ".join(words[:2]))
+
+
+def is_money_or_unit(name: str) -> bool:
+    """A currency code, a unit, an amount or a row of numbers is not a name."""
+    stripped = name.strip()
+    if fold(stripped) in _units() and (
+        stripped.isupper() or stripped.islower() or len(stripped) <= 4
+    ):
+        return True
+    if _AMOUNT.search(stripped):
+        return True
+    return len(_NUMBER.findall(stripped)) >= 2
+
+
+def junk_reason(name: str) -> str | None:
+    """Why `name` cannot be an organisation's name, or None when nothing says so."""
+    if is_money_or_unit(name):
+        return "money-or-unit"
+    if is_chrome(name):
+        return "chrome"
+    if is_role(name):
+        return "role"
+    if is_person(name) or starts_with_person(name):
+        return "person"
+    if is_topic(name):
+        return "topic"
+    return None
+
+
+def in_prose(text: str, start: int, end: int) -> bool:
+    """The span sits inside a sentence of running text, not at its start.
+
+    Writers capitalise a common-noun phrase in a heading, a menu, a tag line or
+    at the start of a sentence; inside a sentence of lower-case words, capitals
+    mark a proper name ("a partnership with Choice Humanitarian").
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    words = line.split()
+    if len(words) < 8 or sum(w[:1].islower() for w in words) * 2 < len(words):
+        return False
+    before = text[line_start:start].rstrip()
+    return bool(before) and not before.endswith((".", "!", "?", ":", "•", "·", "|"))
+
+
+_LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
+
+
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
+
+
+def _without_place_tail(name: str, place_kind: Callable[[str], str | None]) -> str:
+    """ "Secours Populaire à Paris": a name followed by where it is ends before the
+    preposition, when the gazetteer knows the place; a possessive 's is no part of it."""
+    m = _LOCATIVE.search(name)
+    if m and place_kind(m.group("place")):
+        name = name[: m.start()]
+    return _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
+
+
+def drop_junk_organisations(
+    names: list[dict],
+    text: str,
+    evidence: set[str],
+    place_kind: Callable[[str], str | None],
+    rule: str,
+) -> list[dict]:
+    """A document's name mentions with the junk filter applied to those labelled ORG.
+
+    A name in `evidence` (folded names that a rule found as an organisation) is
+    kept whatever it looks like. A place after a locative preposition and a
+    possessive are cut off ("Secours Populaire à Paris", "Oxfam’s"). A name the gazetteer knows as a country, region
+    or city, with no organisation head, becomes a place; any other junk is
+    dropped. A phrase of common words is a topic only when no mention of it in
+    the document stands inside running text (`in_prose`): "World Vision" in
+    "inspected by World Vision" stays, a heading "Health Care" goes. `rule` is
+    appended to the extractor of a relabelled mention.
+    """
+    named_in_prose = {
+        fold(_POSSESSIVE.sub("", m["text"]))
+        for m in names
+        if m["label"] == "ORG" and " " in m["text"].strip() and in_prose(text, m["start"], m["end"])
+    }
+    out = []
+    for m in names:
+        if m["label"] != "ORG":
+            out.append(m)
+            continue
+        trimmed = _without_place_tail(m["text"], place_kind)
+        if trimmed and trimmed != m["text"]:
+            m["end"] = m["start"] + len(trimmed)
+            m["text"] = trimmed
+            m["extractor"] = f"{m['extractor']}+{rule}"
+        folded = fold(m["text"])
+        if folded in evidence:
+            out.append(m)
+            continue
+        if not has_org_cue(m["text"]) and place_kind(m["text"]) in _PLACE_KINDS:
+            m["label"] = "LOC"
+            m["extractor"] = f"{m['extractor']}+{rule}"
+            out.append(m)
+            continue
+        reason = junk_reason(m["text"])
+        if reason is None or (reason == "topic" and folded in named_in_prose):
+            out.append(m)
+    return out
+
+
+_PLACE_KINDS = frozenset({"country", "region", "continent", "city"})

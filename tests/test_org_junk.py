@@ -1,0 +1,109 @@
+"""The organisation junk filter: topics, chrome, roles, people, money, on sentences of our own."""
+
+from pipeline.rules.org_junk import (
+    drop_junk_organisations,
+    in_prose,
+    is_first_name,
+    junk_reason,
+)
+
+
+def test_topics_are_phrases_of_common_words_without_an_organisation_head():
+    assert junk_reason("Gestion des Déchets") == "topic"
+    assert junk_reason("Droits des Femmes") == "topic"
+    assert junk_reason("Water Management") == "topic"
+    assert junk_reason("Climate Resilience") == "topic"
+    # an organisation head noun, a coinage or an acronym makes it a name
+    assert junk_reason("Fondation pour la Gestion des Déchets") is None
+    assert junk_reason("Water Management Trust") is None
+    assert junk_reason("Oxfam") is None
+    assert junk_reason("Kivutech Solidarité") is None
+    assert junk_reason("ONU") is None
+    assert junk_reason("Article 19") is None
+
+
+def test_site_chrome_in_both_languages():
+    for chrome in ["ACCUEIL", "Voir plus", "En savoir plus", "Share this page", "Read more"]:
+        assert junk_reason(chrome) == "chrome", chrome
+    assert junk_reason("Accueil | Qui sommes-nous | Contact") == "chrome"
+    assert junk_reason("Home · About us · Donate") == "chrome"
+
+
+def test_titles_and_roles():
+    assert junk_reason("Présidente") == "role"
+    assert junk_reason("Coordinatrice Nationale") == "role"
+    assert junk_reason("Director of Programs") == "role"
+    assert junk_reason("Chef de Projet Senior") == "role"
+    # a post inside an organisation's name is not a role
+    assert junk_reason("Conseil des Directeurs d'École") is None
+
+
+def test_people_from_a_first_names_list():
+    assert is_first_name("Aminata") and is_first_name("Veronica")
+    assert junk_reason("Aminata Koné") == "person"
+    assert junk_reason("Margaret Okello") == "person"
+    assert junk_reason("Margaret Okello Outreach") == "person"  # a name run into a heading
+    assert junk_reason("Margaret Okello Foundation") is None  # head noun: an organisation
+
+
+def test_money_units_and_table_rows():
+    assert junk_reason("XOF") == "money-or-unit"
+    assert junk_reason("EUR 12.500,00") == "money-or-unit"
+    assert junk_reason("INR 1,250") == "money-or-unit"
+    assert junk_reason("Kofi Mensah 3 1 2") == "money-or-unit"
+    assert junk_reason("km2") == "money-or-unit"
+    assert junk_reason("G20") is None
+
+
+def test_a_common_phrase_inside_a_sentence_is_a_name():
+    text = (
+        "Water Quality\n"
+        "The clinic was built in 2019 with the help of Green Valley, a charity from the region.\n"
+    )
+    heading = text.index("Water Quality")
+    prose = text.index("Green Valley")
+    assert not in_prose(text, heading, heading + 13)
+    assert in_prose(text, prose, prose + 12)
+    names = [
+        {
+            "text": "Water Quality",
+            "start": heading,
+            "end": heading + 13,
+            "label": "ORG",
+            "extractor": "m",
+        },
+        {
+            "text": "Green Valley",
+            "start": prose,
+            "end": prose + 12,
+            "label": "ORG",
+            "extractor": "m",
+        },
+    ]
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
+    assert [m["text"] for m in kept] == ["Green Valley"]
+
+
+def test_places_become_places_and_evidence_wins():
+    text = "Réunion à Dakar. Le Secours Populaire aussi."
+    names = [
+        {"text": "Dakar", "start": 10, "end": 15, "label": "ORG", "extractor": "m"},
+        {"text": "Secours Populaire", "start": 20, "end": 37, "label": "ORG", "extractor": "m"},
+    ]
+    kinds = {"Dakar": "city"}
+    kept = drop_junk_organisations(names, text, set(), kinds.get, "rule:junk")
+    assert [(m["text"], m["label"]) for m in kept] == [
+        ("Dakar", "LOC"),
+        ("Secours Populaire", "ORG"),
+    ]
+    assert kept[0]["extractor"] == "m+rule:junk"
+    names = [{"text": "Voir Plus", "start": 0, "end": 9, "label": "ORG", "extractor": "m"}]
+    assert drop_junk_organisations(names, "Voir Plus", {"voir plus"}, kinds.get, "r") == names
+
+
+def test_acronyms_and_short_particles_are_not_topics_or_people():
+    # an acronym in capitals is no common word, however frequent it is in text
+    assert junk_reason("UNICEF") is None
+    assert junk_reason("ACCUEIL") == "chrome"
+    # "Al", "El" are particles of names before a name, not first names
+    assert junk_reason("Al Noor") is None

@@ -1,0 +1,159 @@
+"""Organisation names from head nouns, labels and name-and-address lines, on sentences of our own."""
+
+from pipeline.rules.org_names import (
+    find_head_names,
+    find_label_values,
+    find_name_url_lines,
+    find_names,
+    tokens,
+)
+from pipeline.rules.organisations import find_acronym_definitions
+
+
+def _texts(text, spans):
+    return [text[s:e] for s, e, *_ in spans]
+
+
+def test_tokens_carry_class_letters():
+    text = "l'Association des Femmes de Kolwezi (AFK)"
+    assert "".join(t.cls for t in tokens(text)) == "JHJCJCxAx"
+
+
+def test_head_first_names_in_french():
+    text = "Nous remercions l'Association des Femmes de Kolwezi et la Fondation Roi Baudouin."
+    assert _texts(text, find_head_names(text)) == [
+        "Association des Femmes de Kolwezi",
+        "Fondation Roi Baudouin",
+    ]
+
+
+def test_head_last_names_in_english():
+    text = "Thanks to the Kasese District Local Government and the Save the Children Fund."
+    assert _texts(text, find_head_names(text)) == [
+        "Kasese District Local Government",
+        "Save the Children Fund",
+    ]
+    # a head after "of the" alone is a heading, not a name
+    assert find_head_names("Annual Report of the Foundation") == []
+
+
+def test_upper_case_names_and_coordinations():
+    text = "MUTUELLE DES PÊCHEURS ET DES AGRICULTEURS DU LAC\nwith Bright Futures Trust and UPMB"
+    assert _texts(text, find_head_names(text)) == [
+        "MUTUELLE DES PÊCHEURS ET DES AGRICULTEURS DU LAC",
+        "Bright Futures Trust",
+    ]
+    text = "le Conseil Régional d'Occitanie et la Caisse Centrale de Kindu"
+    assert _texts(text, find_head_names(text)) == [
+        "Conseil Régional d'Occitanie",
+        "Caisse Centrale de Kindu",
+    ]
+
+
+def test_a_name_runs_on_across_a_line_break_at_a_joining_word():
+    text = "grâce au Fonds des Nations Unies\npour l'Enfance et à d'autres."
+    assert _texts(text, find_head_names(text)) == ["Fonds des Nations Unies\npour l'Enfance"]
+    text = "funded by the Lake Victoria Basin Fund for\nRural Schools this year"
+    assert _texts(text, find_head_names(text)) == ["Lake Victoria Basin Fund for\nRural Schools"]
+
+
+def test_a_possessive_is_not_part_of_the_name():
+    text = "the Green Hills Foundation’s volunteers"
+    assert _texts(text, find_head_names(text)) == ["Green Hills Foundation"]
+
+
+def test_form_labels_and_glued_labels():
+    text = (
+        "Partenaire : Caritas Développement (Bukavu)\n"
+        "Bailleur de fonds: Union Européenne\n"
+        "Implementing Partner: Mountain Schools Society, Gilgit\n"
+        "FunderHighland Relief Fund\n"
+        "Partner | Oxfam\n"
+    )
+    assert _texts(text, find_label_values(text)) == [
+        "Caritas Développement",
+        "Union Européenne",
+        "Mountain Schools Society",
+        "Highland Relief Fund",
+    ]
+    assert find_label_values("Date : 12 mars 2021\nStructure : 25/03") == []
+
+
+def test_lines_that_give_a_name_and_its_web_site():
+    text = (
+        "Centre Culturel Kwetu : www.kwetu.example\n"
+        "Réseau des Jardins Partagés – https://jardins.example/fr/\n"
+        "Consult the report of the working group for all details: https://x.example/r\n"
+    )
+    assert _texts(text, find_name_url_lines(text)) == [
+        "Centre Culturel Kwetu",
+        "Réseau des Jardins Partagés",
+    ]
+
+
+def test_find_names_leaves_covered_names_to_the_model_and_drops_junk_and_places():
+    text = "Partner: Nairobi\nPartenaire : Voir plus\nwith the Lake Kivu Basin Authority here"
+    start = text.index("the Lake")
+    found = find_names(text, [], lambda n: n == "Nairobi")
+    assert [(text[s:e], k) for s, e, k in found] == [("Lake Kivu Basin Authority", "head")]
+    assert find_names(text, [(start, start + 29)], lambda n: n == "Nairobi") == []
+    # a generic body of common words is no name: "Conseil d'Administration"
+    assert find_names("Le Conseil d'Administration a voté.", [], lambda n: False) == []
+
+
+def test_acronyms_of_sentence_case_names_and_open_brackets():
+    text = "L’association des parents d’élèves du lycée (APEL) organise la fête."
+    assert [(d.short, d.long) for d in find_acronym_definitions(text)] == [
+        ("APEL", "L’association des parents d’élèves du lycée")
+    ]
+    text = "GREEN VALLEY WATER TRUST (GVWT\nAnnual report"
+    assert [(d.short, d.long) for d in find_acronym_definitions(text)] == [
+        ("GVWT", "GREEN VALLEY WATER TRUST")
+    ]
+    # a term in lower case is still no definition
+    assert find_acronym_definitions("les organisations de base communautaire (OBC)") == []
+
+
+def _m(text, name, label):
+    start = text.index(name)
+    return {
+        "text": name,
+        "start": start,
+        "end": start + len(name),
+        "label": label,
+        "extractor": "m",
+    }
+
+
+def test_a_name_is_one_organisation_everywhere_in_its_document():
+    from pipeline.rules.org_names import organisation_evidence
+
+    text = "Terrafix ASBL recrute. Terrafix forme des jeunes à Liège."
+    names = [_m(text, "Terrafix ASBL", "ORG"), _m(text, "Terrafix forme", "PER")]
+    assert "terrafix" in organisation_evidence([], names, text)
+    en = "Send a cheque to Amani Wells (see https://www.amaniwells.example/donate)."
+    assert "amani wells" in organisation_evidence([], [_m(en, "Amani Wells", "LOC")], en)
+    # a platform's address says nothing about the names on the page
+    fb = "Follow Facebook: https://facebook.com/somepage"
+    assert "facebook" not in organisation_evidence([], [_m(fb, "Facebook", "ORG")], fb)
+    # what a rule found is evidence too, with its legal form off
+    assert "kivu relief" in organisation_evidence(["Kivu Relief Ltd"], [], "")
+
+
+def test_web_addresses_are_not_lower_case_words():
+    from pipeline.resolve import lower_case_words
+
+    assert "amaniwells" not in lower_case_words(
+        "visit www.amaniwells.example or mail info@amaniwells.example"
+    )
+    assert "visit" in lower_case_words("visit www.amaniwells.example")
+
+
+def test_possessives_and_places_are_cut_off_organisation_mentions():
+    from pipeline.rules.org_junk import drop_junk_organisations
+
+    text = "Le siège du Secours Mutuel à Lyon. The Amani Trust’s volunteers came."
+    names = [_m(text, "Secours Mutuel à Lyon", "ORG"), _m(text, "Amani Trust’s", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Lyon": "city"}.get, "r")
+    assert [m["text"] for m in kept] == ["Secours Mutuel", "Amani Trust"]
+    assert [text[m["start"] : m["end"]] for m in kept] == ["Secours Mutuel", "Amani Trust"]
