@@ -275,7 +275,7 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
     return _row(raw_file, version, doc_id=doc_id, bytes=len(data), n_chars=len(text), **values)
 
 
-def run(paths: Paths, version: str | None = None) -> StageReport:
+def run(paths: Paths, version: str | None = None, force: bool = False) -> StageReport:
     """Bring interim/documents.parquet in line with raw/.
 
     An unchanged file (same size, modification time and ingest version) keeps
@@ -284,7 +284,8 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     the fix (a chmod, a re-download) need not change the file's time stamp.
     A file with the same bytes as an earlier one (in path order) is a
     `duplicate` row; when the earlier one goes, the duplicate is read again and
-    takes its place. Rows are committed every `INGEST_BATCH` files.
+    takes its place. Rows are committed every `INGEST_BATCH` files. `force`
+    reads every file again.
     """
     started = time.perf_counter()
     version = version or stage_versions()["ingest"]
@@ -299,7 +300,8 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     def unchanged(f: RawFile) -> bool:
         r = known.get(f.source)
         return (
-            r is not None
+            not force
+            and r is not None
             and (r["bytes"], r["mtime_ns"], r["version"]) == (f.size, f.mtime_ns, version)
             and r["status"] in ("ok", "duplicate")
         )
@@ -324,7 +326,6 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     redo = {f.source for f in todo}
     report.plan.skipped = len(files) - len(todo)
     if not todo and not report.plan.removed and dataset.exists():
-        dataset.touch()
         report.seconds = time.perf_counter() - started
         return report
 
