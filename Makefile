@@ -1,7 +1,7 @@
-# Pages in raw/ -> interim/*.parquet -> processed/*.parquet.
-# Each stage target depends on files, so `make` after `make` does no work and a
-# changed page reruns only the stages downstream of it (and, inside each stage,
-# only the documents that changed).
+# A thin front to `pipeline`: the pipeline itself knows, per stage and per
+# document, what is done (interim/state/), so make never decides from file
+# times. `make` runs every stage that has work to do; `make <stage>` runs that
+# stage and the stages it needs before it; a second `make` does no work.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -12,30 +12,26 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 RAW ?= raw
-GOLD ?= eval/gold/dev
-EXPORTS ?= exports
-CORRECTIONS ?= corrections.csv
 REPORTS ?= reports
 INTERIM ?= interim
 PROCESSED ?= processed
+GOLD ?= eval/gold/dev
+EXPORTS ?= exports
+CORRECTIONS ?= corrections.csv
 WORKERS ?=
 EXECUTOR ?= local
 ARGS = --raw "$(RAW)" --interim "$(INTERIM)" --processed "$(PROCESSED)" --corrections "$(CORRECTIONS)"
 RUN_ARGS = $(ARGS) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS))
 
-# Start time of this make invocation, for the summary's "time taken".
-export PIPELINE_STARTED := $(shell date +%s.%N)
+STAGES := ingest language extract resolve link
 
-PKG_SRC := $(shell find pipeline -type f \( -name '*.py' -o -path '*/data/*' \) -not -path '*/__pycache__/*')
-MANIFEST := $(INTERIM)/raw-manifest.tsv
+.PHONY: all help install $(STAGES) normalise run status eval export lab test lint bench bench-html notebooks clean
 
-.PHONY: all help install ingest language extract normalise run summary status eval export lab test lint bench bench-html notebooks clean FORCE
-
-all: $(PROCESSED)/documents.parquet ## Set up (first time) and run every stage on raw/, then print a summary
-	@$(PY) -m pipeline summary $(ARGS)
+all: $(STAMP) ## Set up (first time) and run every stage on raw/, then print a summary
+	$(PY) -m pipeline run $(RUN_ARGS)
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies and models (hash-checked)
 
@@ -45,47 +41,33 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
-# The list of files in raw/ with sizes and times; rewritten only when it changes,
-# so that ingest runs only when raw/ did.
-$(MANIFEST): FORCE | $(STAMP)
-	@test -d "$(RAW)" || { echo "raw directory $(RAW) does not exist: create it or pass RAW=DIR" >&2; exit 2; }
-	@mkdir -p "$(INTERIM)"
-	@find "$(RAW)" \( -type f -o -type l \) -printf '%P\t%s\t%T@\n' | LC_ALL=C sort > "$@.tmp"
-	@if cmp -s "$@.tmp" "$@"; then rm -f "$@.tmp"; else mv "$@.tmp" "$@"; fi
-
-$(INTERIM)/documents.parquet: $(MANIFEST) $(PKG_SRC)
-	$(PY) -m pipeline ingest $(ARGS)
-
-$(INTERIM)/segments.parquet: $(INTERIM)/documents.parquet
-	$(PY) -m pipeline language $(RUN_ARGS)
-
-$(INTERIM)/mentions.parquet: $(INTERIM)/segments.parquet
-	$(PY) -m pipeline extract $(RUN_ARGS)
-
-# link applies the user's corrections: editing them reruns link only
-$(PROCESSED)/documents.parquet: $(INTERIM)/mentions.parquet $(wildcard $(CORRECTIONS))
-	$(PY) -m pipeline normalise $(ARGS)
-
 ingest: $(STAMP) ## Stage 1: raw pages into interim/documents.parquet
-	$(PY) -m pipeline ingest $(ARGS)
+	$(PY) -m pipeline ingest $(RUN_ARGS)
 
-language: $(STAMP) ## Stage 2: segments and their languages into interim/segments.parquet
+language: $(STAMP) ## Stage 2 (and 1): segments and their languages into interim/segments.parquet
 	$(PY) -m pipeline language $(RUN_ARGS)
 
-extract: $(STAMP) ## Stage 3: NER, dates and figures into interim/mentions.parquet
+extract: $(STAMP) ## Stage 3 (and before): NER, dates and figures into interim/mentions.parquet
 	$(PY) -m pipeline extract $(RUN_ARGS)
 
-normalise: $(STAMP) ## Stages 4 and 5: resolve (entities per document), link (across documents) into processed/
-	$(PY) -m pipeline normalise $(ARGS)
+resolve: $(STAMP) ## Stage 4 (and before): each document's entities into interim/resolved/
+	$(PY) -m pipeline resolve $(RUN_ARGS)
 
-run: $(STAMP) ## All stages in one process, without make's file checks
-	$(PY) -m pipeline run $(RUN_ARGS)
+link: $(STAMP) ## Stage 5 (and before): organisations across documents; publishes processed/
+	$(PY) -m pipeline link $(RUN_ARGS)
+
+normalise: link ## The same as link (its former name)
+
+run: all ## The same as all
 
 status: $(STAMP) ## What is in raw/ against what has been processed
 	@$(PY) -m pipeline status $(ARGS)
 
 eval: all ## Score processed/ against gold annotations: make eval [GOLD=DIR RAW=DIR] [VERBOSE=1]
 	$(PY) -m pipeline eval $(ARGS) --gold "$(GOLD)" $(if $(VERBOSE),--verbose)
+
+export: all ## processed/ as CSV (UTF-8 with BOM) and one tables.xlsx in EXPORTS (default exports/)
+	$(PY) -m pipeline export $(ARGS) --out "$(EXPORTS)"
 
 test: $(STAMP) ## Run the tests
 	$(PY) -m pytest
@@ -100,10 +82,7 @@ bench: $(STAMP) ## Throughput, memory and re-run figures on a generated corpus (
 bench-html: $(STAMP) ## Main-text extraction on the external HTML benchmark
 	$(PY) -m pipeline.bench_html
 
-export: $(PROCESSED)/documents.parquet ## processed/ as CSV (UTF-8 with BOM) and one tables.xlsx in EXPORTS (default exports/)
-	$(PY) -m pipeline export $(ARGS) --out "$(EXPORTS)"
-
-notebooks: $(PROCESSED)/documents.parquet ## Run the notebooks on processed/ into reports/*.html (offline HTML)
+notebooks: all ## Run the notebooks on processed/ into reports/*.html (offline HTML)
 	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)"
 
 LAB_STAMP := $(VENV)/.lab-installed
@@ -120,5 +99,3 @@ lab: $(LAB_STAMP) ## Open the notebooks in JupyterLab with the project's kernel 
 
 clean: ## Remove interim/ and processed/ (never raw/)
 	rm -rf "$(INTERIM)" "$(PROCESSED)"
-
-FORCE:

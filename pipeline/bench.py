@@ -105,8 +105,10 @@ def run_pipeline(base: Path, workers: int, extra: list[str] | None = None) -> di
         *(extra or []),
     ]
     started = time.perf_counter()
+    # the run times its model sections for us (pipeline.timing)
+    env = {**os.environ, "PIPELINE_TIMINGS": "1"}
     proc = subprocess.Popen(
-        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     peak = PeakRSS(proc.pid)
     _, err = proc.communicate()

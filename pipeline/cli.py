@@ -1,8 +1,9 @@
 """Command line: one subcommand per stage, plus run, status, summary and eval.
 
-    python -m pipeline ingest|language|extract|resolve|link [--raw DIR --interim DIR --processed DIR]
-    python -m pipeline normalise  resolve then link
-    python -m pipeline run        every stage, incrementally
+    python -m pipeline run        every stage, incrementally, then a summary
+    python -m pipeline STAGE      STAGE and the stages it needs before it
+                                  (ingest, language, extract, resolve, link)
+    python -m pipeline run --retry-errors / --force STAGE
     python -m pipeline status     what is in raw/ against what has been processed
     python -m pipeline summary    documents, errors, mentions per kind
     python -m pipeline eval       score processed/ against the development gold
@@ -34,65 +35,35 @@ def _paths(args) -> Paths:
     return Paths.from_args(args.raw, args.interim, args.processed, args.corrections)
 
 
-def _check_raw(paths: Paths) -> None:
-    if not paths.raw.is_dir():
-        raise SystemExit(
-            f"pipeline: raw directory {paths.raw} does not exist: "
-            "create it and put pages in it, or pass --raw DIR"
-        )
+def _options(args):
+    from .runner import Options
+
+    return Options(
+        retry_errors=getattr(args, "retry_errors", False),
+        force=frozenset(getattr(args, "force", None) or ()),
+        detector=args.detector,
+    )
 
 
-def run_stage(stage: str, paths: Paths, args, executor=None) -> None:
-    """One stage under the run lock; language and extract use `executor` (made here if None)."""
-    from .storage import RunLocked, run_lock
+def run_pipeline(target: str, paths: Paths, args) -> None:
+    """`target` and the stages it needs, under the run lock; prints each stage's report."""
+    from .runner import run_stages
+    from .stages import up_to
 
-    own = executor is None and stage in ("language", "extract")
-    try:
-        with run_lock(paths.interim):
-            if own:
-                executor = _executor(args)
-            try:
-                report = _stage(stage, paths, args, executor)
-            finally:
-                if own:
-                    executor.close()  # workers share the lock: joined before it is released
-    except RunLocked as exc:
-        raise SystemExit(f"pipeline: {exc}") from None
-    _log_stage(paths, report)
-    print(report.line(), flush=True)
-    for source, error in report.errors[:20]:
-        print(f"  error: {source}: {error}", flush=True)
-    if len(report.errors) > 20:
-        print(f"  ... and {len(report.errors) - 20} more (see `pipeline status`)", flush=True)
+    def make_executor():
+        from .executors import make_executor
 
+        return make_executor(args.executor, args.workers, args.scheduler, args.dask_dashboard)
 
-def _stage(stage: str, paths: Paths, args, executor):
-    if stage == "ingest":
-        from . import ingest
-
-        _check_raw(paths)
-        return ingest.run(paths)
-    if stage == "language":
-        from . import language
-
-        return language.run(paths, detector_name=args.detector, executor=executor)
-    if stage == "extract":
-        from . import extract
-
-        return extract.run(paths, executor=executor)
-    if stage == "resolve":
-        from . import resolve
-
-        return resolve.run(paths)
-    from . import link
-
-    return link.run(paths)
-
-
-def _executor(args):
-    from .executors import make_executor
-
-    return make_executor(args.executor, args.workers, args.scheduler, args.dask_dashboard)
+    for report in run_stages(up_to(target), paths, _options(args), make_executor):
+        _log_stage(paths, report)
+        for note in report.notes:
+            print(f"  note: {note}", flush=True)
+        print(report.line(), flush=True)
+        for source, error in report.errors[:20]:
+            print(f"  error: {source}: {error}", flush=True)
+        if len(report.errors) > 20:
+            print(f"  ... and {len(report.errors) - 20} more (see `pipeline status`)", flush=True)
 
 
 def _scheduler_address(value: str) -> str:
@@ -105,8 +76,7 @@ def _scheduler_address(value: str) -> str:
 
 
 def _log_stage(paths: Paths, report) -> None:
-    """Append the stage's figures to interim/runs.jsonl (read by status and summary)."""
-    paths.interim.mkdir(parents=True, exist_ok=True)
+    """Append the stage's figures to interim/runs.jsonl (read by status and the benchmark)."""
     entry = {
         "stage": report.stage,
         "finished": time.time(),
@@ -119,13 +89,36 @@ def _log_stage(paths: Paths, report) -> None:
         "errors": len(report.errors),
         # peak memory of this process so far (kB on Linux): which stage raised it
         "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # sections timed for the benchmark (pipeline.timing), summed over workers
+        **{name: round(seconds, 3) for name, seconds in report.timings.items()},
     }
-    if report.model_seconds or report.model_load_seconds:
-        # summed over workers: with one worker, the share of the run spent in the model
-        entry["model_seconds"] = round(report.model_seconds, 3)
-        entry["model_load_seconds"] = round(report.model_load_seconds, 3)
     with open(paths.interim / "runs.jsonl", "a", encoding="utf-8") as fh:
         fh.write(json.dumps(entry) + "\n")
+
+
+def run_log(paths: Paths) -> list[dict]:
+    """The entries of interim/runs.jsonl; lines that cannot be read are skipped."""
+    try:
+        lines = (paths.interim / "runs.jsonl").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    entries = []
+    for line in lines:
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("finished"), int | float):
+            entries.append(entry)
+    return entries
+
+
+def _check_raw(paths: Paths) -> None:
+    if not paths.raw.is_dir():
+        raise SystemExit(
+            f"pipeline: raw directory {paths.raw} does not exist: "
+            "create it and put pages in it, or pass --raw DIR"
+        )
 
 
 def cmd_summary(paths: Paths, started: float | None) -> int:
@@ -178,11 +171,34 @@ def _processed_schemas():
 
 
 def cmd_status(paths: Paths) -> int:
-    from .ingest import raw_files
-    from .storage import read_state
-    from .tables import documents_dataset
+    """What is in raw/ against what each stage has done; never fails on damaged files."""
+    import pyarrow as pa
+
+    from .storage import DamagedTable
 
     _check_raw(paths)
+    try:
+        complete = _status_files(paths) & _status_stages(paths)
+    except (DamagedTable, OSError, pa.ArrowException) as exc:
+        print(f"damaged: {exc}: `pipeline run` (or make) repairs it and redoes what it held")
+        complete = False
+    if not complete:
+        print("incomplete: run `make` (or `pipeline run`) to finish")
+    _status_corrections(paths)
+    entries = run_log(paths)
+    if entries:
+        last = entries[-1]
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(last["finished"]))
+        print(f"last run: {when} ({last.get('stage')})")
+    else:
+        print("last run: never")
+    return 0
+
+
+def _status_files(paths: Paths) -> bool:
+    from .ingest import raw_files
+    from .tables import documents_dataset
+
     docs = documents_dataset(paths).read(
         ["source", "bytes", "mtime_ns", "status", "error", "doc_id"]
     )
@@ -201,7 +217,8 @@ def cmd_status(paths: Paths) -> int:
     removed = sorted(set(known) - seen)
     errors = [(r["source"], r["error"]) for r in known.values() if r["status"] == "error"]
     print(
-        f"raw/: {len(seen)} files: {len(new)} new, {len(changed)} changed, {len(removed)} removed, {unchanged} processed"
+        f"raw/: {len(seen)} files: {len(new)} new, {len(changed)} changed, "
+        f"{len(removed)} removed, {unchanged} processed"
     )
     for label, items in (("new", new), ("changed", changed), ("removed", removed)):
         for source in items[:10]:
@@ -209,25 +226,47 @@ def cmd_status(paths: Paths) -> int:
     print(f"errors: {len(errors)}")
     for source, error in errors[:20]:
         print(f"  {source}: {error}")
-    from .config import stage_versions
+    return not (new or changed or removed)
 
-    versions = stage_versions()
-    for stage in ("language", "extract"):
-        state = read_state(paths.state, stage)
-        outdated = sum(1 for v in state.column("version").to_pylist() if v != versions[stage])
-        print(
-            f"{stage}: {state.num_rows} documents, {outdated} made by an older version (version {versions[stage]})"
-        )
-    _status_corrections(paths)
-    runs = paths.interim / "runs.jsonl"
-    if runs.exists():
-        last = json.loads(runs.read_text(encoding="utf-8").strip().splitlines()[-1])
-        print(
-            f"last run: {time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(last['finished']))} ({last['stage']})"
-        )
-    else:
-        print("last run: never")
-    return 0
+
+def _status_stages(paths: Paths) -> bool:
+    """Each stage against the one before: what a run would do (interrupted work shows here)."""
+    import pyarrow.compute as pc
+
+    from .runner import Options, StageReport, load_state, published, stage_plan
+    from .stages import STAGES
+
+    complete = True
+    options = Options()
+    for stage in STAGES.values():
+        if stage.scope == "documents":
+            report = StageReport(stage.name)
+            state = load_state(paths, stage.name, report)
+            todo, _ = stage_plan(stage, paths, options, state)
+            for dataset in stage.outputs(paths).values():
+                report.notes.extend(dataset.problems()[1])
+            if todo.skipped and not any(d.exists() for d in stage.outputs(paths).values()):
+                report.notes.append(f"{stage.name}: its tables are missing")
+            errors = pc.sum(pc.equal(state.column("status"), "error")).as_py() or 0
+            print(
+                f"{stage.name}: {todo.skipped} documents up to date, {todo.new} not done yet, "
+                f"{todo.changed} to redo, {len(todo.removed)} to remove, {errors} in error"
+            )
+            for note in report.notes:
+                print(f"  {note}")
+            complete &= todo.nothing_to_do and not report.notes
+        elif stage.scope == "corpus":
+            manifest = published(paths)
+            current = stage.fingerprint(paths, stage.version(options))
+            if manifest is None:
+                print(f"{stage.name}: {paths.processed} not published yet")
+                complete = False
+            elif manifest.get("fingerprint") != current:
+                print(f"{stage.name}: {paths.processed} is older than the tables it is made from")
+                complete = False
+            else:
+                print(f"{stage.name}: {paths.processed} up to date")
+    return complete
 
 
 def _status_corrections(paths: Paths) -> None:
@@ -389,18 +428,28 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["py3langid", "langdetect"],
         help="language detector",
     )
+    from .stages import STAGES as DECLARED
+
+    running = argparse.ArgumentParser(add_help=False)
+    running.add_argument(
+        "--retry-errors", action="store_true", help="process the documents in error again"
+    )
+    running.add_argument(
+        "--force",
+        action="append",
+        choices=list(DECLARED),
+        metavar="STAGE",
+        help="redo STAGE for every document (repeatable); the stages after it follow",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("ingest", parents=[common], help="raw pages into clean text with provenance")
-    sub.add_parser("language", parents=[common], help="segments and their languages")
-    sub.add_parser("extract", parents=[common], help="spaCy NER plus date and figure rules")
-    sub.add_parser(
-        "resolve", parents=[common], help="each document's organisations, places, dates, figures"
-    )
-    sub.add_parser(
-        "link", parents=[common], help="organisations linked across documents, into processed/"
-    )
-    sub.add_parser("normalise", parents=[common], help="resolve, then link")
-    sub.add_parser("run", parents=[common], help="every stage, incrementally")
+    for stage in DECLARED.values():
+        sub.add_parser(
+            stage.name,
+            parents=[common, running],
+            help=f"{stage.help} (and the stages before it)",
+        )
+    sub.add_parser("normalise", parents=[common, running], help="the same as link")
+    sub.add_parser("run", parents=[common, running], help="every stage, incrementally")
     sub.add_parser("status", parents=[common], help="raw/ against what has been processed")
     summary = sub.add_parser(
         "summary", parents=[common], help="documents, errors and mentions per kind"
@@ -426,11 +475,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from .config import ModelMissing
     from .executors import ClusterSetupError
+    from .runner import RunError
+    from .storage import DamagedTable, RunLocked
 
     try:
         return _main(argv)
-    except (ModelMissing, ClusterSetupError) as exc:
+    except (ModelMissing, RunError, RunLocked, ClusterSetupError) as exc:
         raise SystemExit(f"pipeline: {exc}") from None
+    except DamagedTable as exc:
+        raise SystemExit(
+            f"pipeline: {exc}: run again to repair it (the stage that wrote it redoes "
+            "what it held), or delete it"
+        ) from None
+    except KeyboardInterrupt:
+        print(
+            "pipeline: interrupted; the work committed so far is kept: run again to finish",
+            file=sys.stderr,
+        )
+        return 130
 
 
 def _main(argv: list[str] | None = None) -> int:
@@ -440,33 +502,12 @@ def _main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     paths = _paths(args)
-    if args.command in STAGES:
-        run_stage(args.command, paths, args)
-        return 0
-    if args.command == "normalise":
-        run_stage("resolve", paths, args)
-        run_stage("link", paths, args)
+    if args.command in STAGES or args.command == "normalise":
+        run_pipeline("link" if args.command == "normalise" else args.command, paths, args)
         return 0
     if args.command == "run":
-        from .extract import release_models
-        from .storage import RunLocked, run_lock
-
         started = time.time()
-        try:
-            with run_lock(paths.interim):
-                executor = _executor(args)
-                try:
-                    for stage in STAGES:
-                        run_stage(stage, paths, args, executor)
-                        if stage == "extract":
-                            # the last stage with a model: the others run without the
-                            # workers' and this process's models, so its memory is its own
-                            executor.close()
-                            release_models()
-                finally:
-                    executor.close()
-        except RunLocked as exc:
-            raise SystemExit(f"pipeline: {exc}") from None
+        run_pipeline("link", paths, args)
         return cmd_summary(paths, started)
     if args.command == "status":
         return cmd_status(paths)

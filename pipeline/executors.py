@@ -12,6 +12,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -36,7 +37,7 @@ class LocalExecutor:
         for chunk in chunks:
             yield fn(chunk)
 
-    def close(self) -> None:
+    def close(self, cancel: bool = False) -> None:
         pass
 
 
@@ -58,13 +59,20 @@ class PoolExecutor:
             # Started on the first chunk, so that a run with nothing to do starts no
             # process; fork shares the loaded code, models load lazily in each worker.
             context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-            self._pool = context.Pool(self.workers)
+            self._pool = context.Pool(self.workers, initializer=_ignore_interrupt)
         yield from self._pool.imap(fn, itertools.chain([first], chunks))
 
-    def close(self) -> None:
-        """Join the workers (and free their models); the next map starts a new pool."""
+    def close(self, cancel: bool = False) -> None:
+        """Join the workers (and free their models); the next map starts a new pool.
+
+        `cancel` (the run failed or was interrupted) stops them at once instead
+        of letting them finish the tasks already handed out.
+        """
         if self._pool is not None:
-            self._pool.close()
+            if cancel:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
             self._pool = None
 
@@ -92,6 +100,15 @@ def scheduler_address(address: str) -> str:
             f"scheduler address {address!r}: give tcp://HOST:PORT or tls://HOST:PORT"
         )
     return address
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them.
+
+    A terminal sends SIGINT to the whole process group: a worker interrupted
+    in a task would die with it, and the pool would wait for its result forever.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 class DaskExecutor:
@@ -168,7 +185,7 @@ class DaskExecutor:
                 yield results.pop(next_index)
                 next_index += 1
 
-    def close(self) -> None:
+    def close(self, cancel: bool = False) -> None:
         """Disconnect, and stop the LocalCluster this executor started (if any)."""
         if self._client is not None:
             self._client.close()

@@ -20,23 +20,12 @@ import time
 from collections.abc import Iterator
 from functools import cache
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing, Paths, stage_versions
+from . import timing
+from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing
 from .language import UNDETERMINED
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
-from .runner import (
-    ChunkSizes,
-    DocResult,
-    StageReport,
-    in_chunks,
-    one_by_one_on_failure,
-    run_incremental,
-)
-from .storage import Dataset, read_state
-from .tables import documents_dataset, mentions_dataset, segments_dataset
+from .runner import DocResult, one_by_one_on_failure
 from .textnorm import normalise_for_model
 
 log = logging.getLogger(__name__)
@@ -215,32 +204,25 @@ def extract_documents(
     rows: list[list[dict]] = [[] for _ in documents]
     dates: list[list] = [[] for _ in documents]
     seconds = [0.0 for _ in documents]
-    model_seconds = [0.0 for _ in documents]
-    words = [0 for _ in documents]
-    load_seconds = 0.0
     # 2. One nlp.pipe per language, over all segments of these documents.
     for lang, items in jobs.items():
         if not items:
             continue
-        started = time.perf_counter()
-        nlp = load_model(lang)
-        load_seconds += time.perf_counter() - started
+        with timing.section("model_load_seconds"):
+            nlp = load_model(lang)
         # the strings given to the model are kept: spaCy's doc.text rebuilds them token by token
         model_texts = [
             normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
         ]
         parsed = iter(nlp.pipe(model_texts, batch_size=BATCH_SIZE))
         for (d, seg), model_text in zip(items, model_texts, strict=True):
-            # the model's own time, apart from the rules': a segment that completes
-            # a batch carries that batch's time, so only the sums are exact
             started = time.perf_counter()
-            spacy_doc = next(parsed)
-            parsed_at = time.perf_counter()
-            model_seconds[d] += parsed_at - started
-            started = parsed_at  # the rules' time starts where the model's ends
+            # the model's own time, for the benchmark: a segment that completes a
+            # batch carries that batch's time, so only the sums are exact
+            with timing.section("model_seconds"):
+                spacy_doc = next(parsed)
             doc = documents[d]
             text = doc["text"]
-            words[d] += len(model_text.split())
             if seg.get("part") != "table-header":  # column labels, not names
                 rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
@@ -274,14 +256,7 @@ def extract_documents(
             for m, (_, segment, lang) in zip(resolved, found, strict=True):
                 rows[d].append(_date_row(m, doc["doc_id"], segment, lang))
         rows[d].sort(key=lambda r: (r["start"], r["end"], r["label"]))
-        yield DocResult(
-            doc["doc_id"],
-            rows[d],
-            seconds=seconds[d],
-            units=words[d],
-            model_seconds=model_seconds[d],
-            model_load_seconds=load_seconds if d == 0 else 0.0,
-        )
+        yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d])
 
 
 def _main_language(segments: list[dict]) -> str:
@@ -292,48 +267,13 @@ def _main_language(segments: list[dict]) -> str:
     return max(chars, key=chars.__getitem__) if chars else UNDETERMINED
 
 
-def extract_chunk(payload: tuple[list[dict], dict[str, list[dict]]]) -> list[DocResult]:
-    """One task for a worker: (documents, their segments by doc_id) -> results. Pure."""
-    documents, segments_by_doc = payload
+def extract_chunk(payload: tuple[list[dict], dict[str, dict[str, list[dict]]]]) -> list[DocResult]:
+    """One task: (documents, {"segments": their segments by doc_id}) -> results. Pure."""
+    documents, upstream = payload
+    segments_by_doc = {
+        doc_id: sorted(segments, key=lambda s: s["segment"])
+        for doc_id, segments in upstream["segments"].items()
+    }
     return one_by_one_on_failure(
         lambda docs: list(extract_documents(docs, segments_by_doc)), documents
-    )
-
-
-def _payloads(
-    docs: pa.Table, segments: Dataset, sizes: ChunkSizes
-) -> Iterator[tuple[list[dict], dict[str, list[dict]]]]:
-    rows = docs.to_pylist()
-    segs: dict[str, list[dict]] = {}
-    for seg in segments.read(keys=[d["doc_id"] for d in rows]).to_pylist():
-        segs.setdefault(seg["doc_id"], []).append(seg)
-    for chunk in in_chunks(rows, sizes):
-        yield (
-            chunk,
-            {
-                d["doc_id"]: sorted(segs.get(d["doc_id"], []), key=lambda s: s["segment"])
-                for d in chunk
-            },
-        )
-
-
-def run(paths: Paths, executor=None) -> StageReport:
-    """NER and rules over the documents that are new or changed since the last run."""
-    from .executors import LocalExecutor
-
-    language_done = read_state(paths.state, "language")
-    segmented = pa.array(language_done.column("doc_id").to_pylist(), pa.string())
-    segments = segments_dataset(paths)
-    return run_incremental(
-        "extract",
-        stage_versions()["extract"],
-        documents_dataset(paths),
-        # only documents that the language stage has been through
-        ready=lambda index: index.filter(pc.is_in(index.column("doc_id"), value_set=segmented)),
-        doc_columns=["doc_id", "status", "text", "published"],
-        payloads=lambda docs, sizes: _payloads(docs, segments, sizes),
-        work=extract_chunk,
-        output=mentions_dataset(paths),
-        state_dir=paths.state,
-        executor=executor or LocalExecutor(),
     )

@@ -449,7 +449,7 @@ def read_document(raw_file: RawFile, raw_root: Path, version: str) -> dict:
     return _row(raw_file, version, doc_id=doc_id, bytes=len(data), n_chars=len(text), **values)
 
 
-def run(paths: Paths, version: str | None = None) -> StageReport:
+def run(paths: Paths, version: str | None = None, force: bool = False) -> StageReport:
     """Bring interim/documents.parquet in line with raw/.
 
     An unchanged file (same size, modification time and ingest version) keeps
@@ -460,7 +460,8 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     `duplicate` row, whatever its name (among new files, the first in path
     order keeps the text); when the document's file goes, a duplicate is read
     again and takes its place. The document never moves to a copy: its
-    segments and mentions stay with it. Rows are committed every `INGEST_BATCH` files.
+    segments and mentions stay with it. Rows are committed every `INGEST_BATCH` files. `force`
+    reads every file again.
     """
     started = time.perf_counter()
     version = version or stage_versions()["ingest"]
@@ -475,7 +476,8 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     def unchanged(f: RawFile) -> bool:
         r = known.get(f.source)
         return (
-            r is not None
+            not force
+            and r is not None
             and (r["bytes"], r["mtime_ns"], r["version"]) == (f.size, f.mtime_ns, version)
             and r["status"] in ("ok", "duplicate")
         )
@@ -502,7 +504,6 @@ def run(paths: Paths, version: str | None = None) -> StageReport:
     redo = {f.source for f in todo}
     report.plan.skipped = len(files) - len(todo)
     if not todo and not report.plan.removed and dataset.exists():
-        dataset.touch()
         report.seconds = time.perf_counter() - started
         return report
 

@@ -25,10 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 
-from .config import PACKAGE, Paths, stage_versions
-from .runner import DocResult, StageReport, in_chunks, one_by_one_on_failure, run_incremental
+from .config import PACKAGE
+from .runner import DocResult, one_by_one_on_failure
 from .segment import segment_text
-from .tables import documents_dataset, segments_dataset
 
 LANGUAGES = ("fr", "en")
 UNDETERMINED = "und"
@@ -280,8 +279,9 @@ def _span_label(spans, start: int, key: str):
     return None
 
 
-def language_chunk(docs: list[dict], detector_name: str = "py3langid") -> list[DocResult]:
-    """Segment rows for each document (doc_id, text, parts, pages). Pure."""
+def language_chunk(payload, detector_name: str = "py3langid") -> list[DocResult]:
+    """One task: (documents with doc_id, text, parts, pages; {}) -> segment rows. Pure."""
+    docs, _ = payload
     return one_by_one_on_failure(partial(_language_rows, detector_name=detector_name), docs)
 
 
@@ -305,26 +305,5 @@ def _language_rows(docs: list[dict], detector_name: str) -> list[DocResult]:
             }
             for s in segments
         ]
-        results.append(DocResult(doc["doc_id"], rows, seconds=seconds, units=len(rows)))
+        results.append(DocResult(doc["doc_id"], rows, seconds=seconds))
     return results
-
-
-def run(paths: Paths, detector_name: str = "py3langid", executor=None) -> StageReport:
-    """Segment and label the documents that are new or changed since the last run."""
-    from .executors import LocalExecutor
-
-    version = stage_versions()["language"]
-    if detector_name != "py3langid":
-        version += f"+{detector_name}"
-    return run_incremental(
-        "language",
-        version,
-        documents_dataset(paths),
-        ready=lambda index: index,
-        doc_columns=["doc_id", "status", "text", "parts", "pages"],
-        payloads=lambda docs, sizes: in_chunks(docs.to_pylist(), sizes),
-        work=partial(language_chunk, detector_name=detector_name),
-        output=segments_dataset(paths),
-        state_dir=paths.state,
-        executor=executor or LocalExecutor(),
-    )

@@ -9,9 +9,10 @@ errors of the stages before. The user's corrections (`pipeline.corrections`)
 are applied here, then the organisation index and the relations
 (`pipeline.relations`) are built from the corrected tables.
 
-The stage runs no model, so it is cheap: it
-rebuilds processed/ from interim/resolved/ whenever what it reads changed,
-and a change that affects only linking re-runs only this stage.
+The stage runs no model, so it is cheap: the
+runner rebuilds processed/ from interim/resolved/ whenever what it reads
+changed (`fingerprint`), and publishes the new tables at once; a change that
+affects only linking re-runs only this stage.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import hashlib
 import json
 import logging
 import sys
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .config import Paths, stage_versions
+from .config import Paths
 from .resolve import (
     OrgEntity,
     aliases_of,
@@ -40,7 +40,6 @@ from .resolve import (
     stable_id,
 )
 from .rules.organisations import fold
-from .runner import StageReport
 from .schemas import (
     CORRECTIONS,
     DOCUMENTS,
@@ -49,7 +48,7 @@ from .schemas import (
     PROCESSED_TABLES,
     RELATIONS,
 )
-from .storage import StreamWriter, atomic_bytes, read_state, state_path, touch, write_rows
+from .storage import StreamWriter, read_state, write_rows
 from .tables import documents_dataset, resolved_datasets
 
 log = logging.getLogger(__name__)
@@ -186,30 +185,31 @@ def new_entity(kind: str, name: str) -> tuple[str, dict]:
     }
 
 
-def apply_corrections(paths: Paths) -> None:
-    """The user's corrections.csv over the entity tables, and a report of each line."""
+def apply_corrections(paths: Paths, out: Path) -> None:
+    """The user's corrections.csv over the entity tables in `out`, and a report of each line."""
     from . import corrections
 
     fixes, bad = corrections.read(paths.corrections)
     for b in bad:
         print(f"{paths.corrections} line {b.line}: {b.message}; line skipped", file=sys.stderr)
-    hits = corrections.apply_tables(paths.processed, paths.interim, fixes, new_entity) if fixes else {}
+    hits = corrections.apply_tables(out, paths.interim, fixes, new_entity) if fixes else {}
     write_rows(
         corrections.report_rows(fixes, bad, Counter(hits)),
-        paths.processed / "corrections.parquet",
+        out / "corrections.parquet",
         CORRECTIONS,
     )
 
 
-def _fingerprint(paths: Paths) -> str:
-    """What this stage's output depends on: the documents (which, and their
-    status), the per-document stages' states, the resolved tables' parts, and
-    this stage's version. A file touched but unchanged leaves it the same.
+def fingerprint(paths: Paths, version: str) -> str:
+    """What this stage's tables depend on: the documents (which, and their status),
+    the per-document stages' states (which rows, made when, with which error), the
+    resolved tables' parts and this stage's version. A file rewritten with the
+    same content leaves it the same.
 
     The tables are read batch by batch into an order-free digest (a sum of row
     hashes), so neither the order of their rows nor the size of the corpus matters.
     """
-    from .config import _fingerprint as fingerprint
+    from .config import _fingerprint
 
     def digest(name: str, batches: Iterable[pa.Table | pa.RecordBatch]) -> str:
         total = 0
@@ -222,42 +222,25 @@ def _fingerprint(paths: Paths) -> str:
     meta = ["source", "doc_id", "status", "error", "version"]
     tables = [digest("documents", documents_dataset(paths).iter_batches(meta))]
     for stage in CHECKED_STAGES:
-        path = state_path(paths.state, stage)
-        columns = ["doc_id", "version", "status", "error", "n_rows"]
-        batches = pq.ParquetFile(path).iter_batches(columns=columns) if path.exists() else []
-        tables.append(digest(stage, batches))
+        state = read_state(paths.state, stage)
+        tables.append(
+            digest(stage, [state.select(["doc_id", "version", "status", "error", "made"])])
+        )
     parts = {name: d.parts() for name, d in resolved_datasets(paths).items()}
-    return fingerprint(
+    return _fingerprint(
         *tables,
         json.dumps(parts, sort_keys=True),
-        stage_versions()["link"],
+        version,
         "corrections=" + _file_digest(paths.corrections),
-        str(paths.processed.resolve()),
     )
 
 
-def run(paths: Paths) -> StageReport:
-    """Rebuild processed/ from the resolved tables, linking organisations across documents.
+def build(paths: Paths, out: Path) -> tuple[int, int]:
+    """Write every processed table into the folder `out`; returns (mention rows, documents).
 
-    Skipped when neither the resolved tables, the documents' statuses nor this
-    stage's code changed since the tables in processed/ were written.
+    Streams the resolved tables: memory follows the number of documents (their
+    languages and acronyms) and of organisations, not the number of mentions.
     """
-    started = time.perf_counter()
-    report = StageReport("link")
-    out = paths.processed
-    stamp = out / "_link.json"
-    fingerprint = _fingerprint(paths)
-    if (
-        stamp.exists()
-        and json.loads(stamp.read_text())["fingerprint"] == fingerprint
-        and all((out / f"{name}.parquet").exists() for name in PROCESSED_TABLES)
-    ):
-        for name in PROCESSED_TABLES:
-            touch(out / f"{name}.parquet")
-        report.plan.skipped = 1
-        report.seconds = time.perf_counter() - started
-        return report
-
     resolved = resolved_datasets(paths)
     per_doc = {r["doc_id"]: r for r in resolved["documents"].read().to_pylist()}
     acronyms = corpus_acronyms(per_doc.values())
@@ -300,7 +283,7 @@ def run(paths: Paths) -> StageReport:
         for writer in writers.values():
             writer.abort()
         raise
-    apply_corrections(paths)
+    apply_corrections(paths, out)
     columns = ["org_id", "doc_id", "name", "aliases", "acronym", "n_mentions"]
     write_rows(
         organisation_index(_rows(out / "organisations.parquet", columns)),
@@ -310,8 +293,4 @@ def run(paths: Paths) -> StageReport:
     from . import relations
 
     write_rows(relations.build(out, paths.interim), out / "relations.parquet", RELATIONS)
-    atomic_bytes(stamp, json.dumps({"fingerprint": fingerprint}).encode())
-    report.rows = writers["mentions"].rows
-    report.plan.new = len(per_doc)
-    report.seconds = time.perf_counter() - started
-    return report
+    return writers["mentions"].rows, len(per_doc)

@@ -19,28 +19,14 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import pyarrow as pa
-import pyarrow.compute as pc
-
-from .config import Paths, stage_versions
 from .language import Segment, document_languages
 from .rules import org_junk, org_names
 from .rules import organisations as org_rules
 from .rules import places as place_rules
-from .runner import (
-    ChunkSizes,
-    DocResult,
-    StageReport,
-    in_chunks,
-    one_by_one_on_failure,
-    run_incremental,
-)
-from .storage import Dataset, read_state
-from .tables import documents_dataset, mentions_dataset, resolved_datasets, segments_dataset
+from .runner import DocResult, one_by_one_on_failure
 
 NAME_LABELS = ("ORG", "LOC", "PER", "MISC")
 ACRONYM_RULE = f"rule:organisations.acronym@{org_rules.RULES_VERSION}"
@@ -552,12 +538,10 @@ def resolve_document(
     return tables
 
 
-Payload = tuple[list[dict], dict[str, list[dict]], dict[str, list[dict]]]
-
-
-def resolve_chunk(payload: Payload) -> list[DocResult]:
-    """One task: (documents, their segments, their mentions by doc_id) -> results. Pure."""
-    documents, segments, mentions = payload
+def resolve_chunk(payload: tuple[list[dict], dict[str, dict[str, list[dict]]]]) -> list[DocResult]:
+    """One task: (documents, {"segments": ..., "mentions": ...} by doc_id) -> results. Pure."""
+    documents, upstream = payload
+    segments, mentions = upstream["segments"], upstream["mentions"]
 
     def resolve(docs: list[dict]) -> list[DocResult]:
         return [
@@ -569,46 +553,3 @@ def resolve_chunk(payload: Payload) -> list[DocResult]:
         ]
 
     return one_by_one_on_failure(resolve, documents)
-
-
-def _by_doc(dataset: Dataset, doc_ids: list[str]) -> dict[str, list[dict]]:
-    rows: dict[str, list[dict]] = defaultdict(list)
-    for row in dataset.read(keys=doc_ids).to_pylist():
-        rows[row["doc_id"]].append(row)
-    return rows
-
-
-def _payloads(
-    docs: pa.Table, segments: Dataset, mentions: Dataset, sizes: ChunkSizes
-) -> Iterator[Payload]:
-    rows = docs.to_pylist()
-    ids = [d["doc_id"] for d in rows]
-    segs, found = _by_doc(segments, ids), _by_doc(mentions, ids)
-    for chunk in in_chunks(rows, sizes):
-        yield (
-            chunk,
-            {d["doc_id"]: segs.get(d["doc_id"], []) for d in chunk},
-            {d["doc_id"]: found.get(d["doc_id"], []) for d in chunk},
-        )
-
-
-def run(paths: Paths, executor=None) -> StageReport:
-    """Resolve the documents whose mentions are new or changed since the last run."""
-    from .executors import LocalExecutor
-
-    extracted = read_state(paths.state, "extract")
-    done = pa.array(extracted.column("doc_id").to_pylist(), pa.string())
-    segments, mentions = segments_dataset(paths), mentions_dataset(paths)
-    return run_incremental(
-        "resolve",
-        stage_versions()["resolve"],
-        documents_dataset(paths),
-        # only documents that extract has been through (with or without an error)
-        ready=lambda index: index.filter(pc.is_in(index.column("doc_id"), value_set=done)),
-        doc_columns=["doc_id", "status", "text"],
-        payloads=lambda docs, sizes: _payloads(docs, segments, mentions, sizes),
-        work=resolve_chunk,
-        output=resolved_datasets(paths),
-        state_dir=paths.state,
-        executor=executor or LocalExecutor(),
-    )

@@ -94,6 +94,14 @@ STAGE_STATE = pa.schema(
         pa.field("status", pa.string(), nullable=False),  # ok | error
         pa.field("error", pa.string()),
         pa.field("seconds", pa.float64()),
+        # when the rows were committed (a token, new at each commit), and the token
+        # of the stage before when it was read: a document whose upstream rows were
+        # made again since is redone
+        pa.field("made", pa.string()),
+        pa.field("input", pa.string()),
+        # for an error due to the machine (a missing module or model): the
+        # environment it failed in, so that it is retried once that changes
+        pa.field("environment", pa.string()),
     ]
 )
 

@@ -5,21 +5,23 @@ over the old table once complete (``os.replace`` is atomic on POSIX), so a run
 killed at any moment leaves the tables of the last complete run readable.
 
 A stage keeps, per document, the version of the code that produced its rows
-(`interim/state/<stage>.parquet`). `plan()` compares that with the documents
-upstream and says what is new, changed, removed or can be skipped.
+(`interim/state/<stage>.parquet`); `pipeline.runner` reads it to decide what to
+redo. A processed/ folder is published as a whole (`publish_folder`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import json
 import os
 import secrets
+import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -54,6 +56,39 @@ def write_table(table: pa.Table, path: Path, schema: pa.Schema | None = None) ->
         pq.write_table(table, fh, compression="zstd", row_group_size=row_group_rows(table))
 
 
+def _file_mode() -> int:
+    """The mode a new file gets under the current umask (mkstemp makes files 0600)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A temporary file beside `path`, readable as the umask allows, like any new file.
+
+    Its name (``.<name>.<random>.tmp``) is what `sweep_temporary` removes after a kill.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.chmod(tmp, _file_mode())
+    return fd, tmp
+
+
+def sweep_temporary(folder: Path) -> int:
+    """Remove the temporary files that runs killed while writing left under `folder`.
+
+    Called under the run lock, so no other run is writing them. Returns how many.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for path in folder.rglob(".*.tmp"):
+        if path.is_file() and not path.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_file(path: Path) -> Iterator:
     """A binary file handle whose content replaces `path` only once complete.
@@ -61,7 +96,7 @@ def atomic_file(path: Path) -> Iterator:
     Written to a temporary file in the same folder, flushed to disk, then
     renamed over `path`: readers see the old file or the new one, never half.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -109,12 +144,6 @@ def read_table(path: Path, schema: pa.Schema, columns: list[str] | None = None) 
     return conformed
 
 
-def touch(path: Path) -> None:
-    """Mark an output as up to date for make, without rewriting it."""
-    if path.exists():
-        os.utime(path)
-
-
 def drop_docs(table: pa.Table, doc_ids: Iterable[str]) -> pa.Table:
     """`table` without the rows of these documents."""
     ids = pa.array(sorted(set(doc_ids)), type=pa.string())
@@ -123,48 +152,7 @@ def drop_docs(table: pa.Table, doc_ids: Iterable[str]) -> pa.Table:
     return table.filter(pc.invert(pc.is_in(table.column("doc_id"), value_set=ids)))
 
 
-# --- incremental bookkeeping --------------------------------------------------
-
-
-@dataclass(slots=True)
-class Plan:
-    """What a stage has to do, given its inputs and what it produced before."""
-
-    todo: list[str] = field(default_factory=list)  # doc_ids to (re)process, in input order
-    new: int = 0
-    changed: int = 0  # produced by an older version of the stage: redone
-    removed: list[str] = field(default_factory=list)  # no longer upstream: rows leave
-    skipped: int = 0  # up to date
-
-    @property
-    def nothing_to_do(self) -> bool:
-        return not self.todo and not self.removed
-
-    def describe(self) -> str:
-        return (
-            f"{self.new} new, {self.changed} changed, {len(self.removed)} removed, "
-            f"{self.skipped} up to date"
-        )
-
-
-def plan(input_ids: list[str], state: pa.Table, version: str) -> Plan:
-    done = dict(
-        zip(state.column("doc_id").to_pylist(), state.column("version").to_pylist(), strict=True)
-    )
-    result = Plan()
-    inputs = set(input_ids)
-    for doc_id in input_ids:
-        produced_by = done.get(doc_id)
-        if produced_by is None:
-            result.new += 1
-            result.todo.append(doc_id)
-        elif produced_by != version:
-            result.changed += 1
-            result.todo.append(doc_id)
-        else:
-            result.skipped += 1
-    result.removed = [d for d in done if d not in inputs]
-    return result
+# --- per-stage state ----------------------------------------------------------
 
 
 def state_path(state_dir: Path, stage: str) -> Path:
@@ -172,15 +160,12 @@ def state_path(state_dir: Path, stage: str) -> Path:
 
 
 def read_state(state_dir: Path, stage: str) -> pa.Table:
-    return read_table(state_path(state_dir, stage), STAGE_STATE)
-
-
-def merge(old: pa.Table, new: pa.Table, replaced: Iterable[str]) -> pa.Table:
-    """Old rows minus those of `replaced` documents, plus the new rows."""
-    kept = drop_docs(old, replaced)
-    if new.num_rows == 0:
-        return kept
-    return pa.concat_tables([kept, new.cast(kept.schema)])
+    """A stage's per-document state; raises DamagedTable if the file cannot be read."""
+    path = state_path(state_dir, stage)
+    try:
+        return read_table(path, STAGE_STATE)
+    except (OSError, pa.ArrowException) as exc:
+        raise DamagedTable(path, f"the state of the {stage} stage is unreadable ({exc})") from None
 
 
 # --- one run at a time ---------------------------------------------------------
@@ -188,6 +173,14 @@ def merge(old: pa.Table, new: pa.Table, replaced: Iterable[str]) -> pa.Table:
 
 class RunLocked(RuntimeError):
     pass
+
+
+class DamagedTable(RuntimeError):
+    """A table on disk that cannot be read: the message says which and what to do."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(f"{path}: {what}")
+        self.path = path
 
 
 _HELD: set[str] = set()
@@ -261,10 +254,57 @@ class Dataset:
     # reading
 
     def parts(self) -> list[str]:
+        """The part files of the table; raises DamagedTable if the manifest is unreadable."""
         manifest = self.path / self.MANIFEST
         if not manifest.exists():
             return []
-        return json.loads(manifest.read_text(encoding="utf-8"))["parts"]
+        try:
+            parts = json.loads(manifest.read_text(encoding="utf-8"))["parts"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DamagedTable(self.path, f"its manifest is unreadable ({exc})") from None
+        if not isinstance(parts, list) or not all(isinstance(p, str) for p in parts):
+            raise DamagedTable(self.path, "its manifest does not list part files")
+        return parts
+
+    def problems(self) -> tuple[list[str], list[str]]:
+        """(the readable parts, what is wrong with the others): reads footers only."""
+        try:
+            parts = self.parts()
+        except DamagedTable as exc:
+            return [], [str(exc)]
+        good, problems = [], []
+        for part in parts:
+            try:
+                names = pq.ParquetFile(self.path / part).schema_arrow.names
+            except (OSError, pa.ArrowException) as exc:
+                problems.append(f"{self.path}: part {part} is missing or damaged ({exc})")
+                continue
+            if self.key not in names:
+                problems.append(f"{self.path}: part {part} has no {self.key} column")
+                continue
+            good.append(part)
+        return good, problems
+
+    def check(self) -> list[str]:
+        """Repair the table if parts of it are missing or damaged; returns what was wrong.
+
+        A part that is missing, unreadable or without the key column leaves the
+        manifest (the rows it held are lost, and the stage's state is checked
+        against what is left); an unreadable manifest leaves an empty table.
+        """
+        good, problems = self.problems()
+        if problems:
+            self._commit(good)
+        return problems
+
+    def counts(self) -> dict[str, int]:
+        """Rows per key."""
+        counts: dict[str, int] = {}
+        for part in self.parts():
+            keys = pq.read_table(self.path / part, columns=[self.key]).column(self.key)
+            for r in pc.value_counts(keys).to_pylist():
+                counts[r["values"]] = counts.get(r["values"], 0) + r["counts"]
+        return counts
 
     def exists(self) -> bool:
         return (self.path / self.MANIFEST).exists()
@@ -392,12 +432,6 @@ class Dataset:
         self._commit(merged)
         return True
 
-    def touch(self) -> None:
-        manifest = self.path / self.MANIFEST
-        if manifest.exists():
-            os.utime(manifest)
-            os.utime(self.path)
-
 
 def atomic_bytes(path: Path, data: bytes) -> None:
     with atomic_file(path) as fh:
@@ -417,7 +451,7 @@ class StreamWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = schema
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, self._tmp = _temporary(path)
         os.close(fd)
         self._writer = pq.ParquetWriter(self._tmp, schema, compression="zstd")
         self.rows = 0
@@ -448,3 +482,74 @@ class StreamWriter:
         self._writer.close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._tmp)
+
+
+# --- a folder of tables published at once ---------------------------------------
+
+COMPLETE = "_manifest.json"  # written last into a staging folder: the set is complete
+
+
+def staging_folder(target: Path) -> Path:
+    """Where the next set of tables for `target` is written before it is published."""
+    return target.parent / f".{target.name}.staging"
+
+
+def _old_folder(target: Path) -> Path:
+    return target.parent / f".{target.name}.old"
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where unavailable."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def publish_folder(target: Path, keep: set[str]) -> None:
+    """Put the complete staging folder in the place of `target`, all tables at once.
+
+    Readers see the old set of tables or the new one, never a mix: on Linux the
+    two folders are exchanged in one step; elsewhere `target` is renamed away and
+    the new folder renamed in (a reader in between finds no folder, and a run
+    killed in between is finished by `recover_folder`). Files in `target` that
+    are not in `keep` (the pipeline's own) are the user's: they move along.
+    """
+    staging = staging_folder(target)
+    if target.is_dir():
+        for entry in target.iterdir():
+            if entry.name not in keep and not (staging / entry.name).exists():
+                os.rename(entry, staging / entry.name)
+        if _exchange(staging, target):
+            shutil.rmtree(staging)  # it holds the old tables now
+            return
+        old = _old_folder(target)
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(target, old)
+        os.rename(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(staging, target)
+
+
+def recover_folder(target: Path) -> str | None:
+    """Finish or undo a publication a killed run left half-way; returns what was done."""
+    staging, old = staging_folder(target), _old_folder(target)
+    done = None
+    if not target.exists():
+        if (staging / COMPLETE).exists():
+            os.rename(staging, target)
+            done = f"{target}: published the tables a killed run had finished"
+        elif old.is_dir():
+            os.rename(old, target)
+            done = f"{target}: put back the tables a killed run had moved away"
+    for leftover in (staging, old):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+    return done

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = sorted((ROOT / "raw").glob("00[0-3]_*.txt"))
 
 
 def folders(base: Path, raw: Path | None = None) -> list[str]:
@@ -33,6 +34,20 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
         text=True,
         timeout=900,
     )
+
+
+def paragraph_corpus(raw: Path, n: int) -> None:
+    """n small documents made of the sample pages' paragraphs (each file distinct)."""
+    paragraphs = [
+        p.strip()
+        for path in SAMPLE
+        for p in path.read_text(encoding="utf-8").split("\n\n")
+        if len(p.strip()) > 200
+    ]
+    raw.mkdir(parents=True)
+    for i in range(n):
+        text = "\n\n".join(paragraphs[(i + k) % len(paragraphs)] for k in range(3))
+        (raw / f"doc{i:03d}.txt").write_text(f"Document {i}\n\n{text}\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

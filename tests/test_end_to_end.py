@@ -107,26 +107,6 @@ def test_second_run_does_nothing(sample_run):
         assert "0 new, 0 changed, 0 removed, 5 up to date" in result.stdout
 
 
-def test_the_run_log_separates_the_model_from_the_rest(sample_run):
-    """interim/runs.jsonl: extract's time in nlp.pipe and in loading the models, which
-    `make bench` sets against the whole run; the other stages run no model."""
-    entries = [
-        json.loads(line)
-        for line in (sample_run / "interim" / "runs.jsonl").read_text().splitlines()
-    ]
-    first = {}
-    for entry in entries:
-        first.setdefault(entry["stage"], entry)
-    extract = first["extract"]
-    assert extract["model_seconds"] > 0
-    assert extract["model_load_seconds"] > 0
-    # the five sample documents make one task, so these are one worker's times:
-    # the model's part of the stage, not all of it
-    assert extract["model_seconds"] + extract["model_load_seconds"] < extract["seconds"]
-    for stage in ("ingest", "language", "resolve", "link"):
-        assert "model_seconds" not in first[stage]
-
-
 def _dev_scores(processed):
     """Micro P/R/F1 per kind and overall, from the reference scorer vendored in eval/."""
     sys.path.insert(0, str(ROOT / "eval"))

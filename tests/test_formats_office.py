@@ -380,7 +380,7 @@ def test_figures_of_a_table_row_stay_in_their_cells(lang, rows, values):
     )
     text += "\n".join(rows)
     doc = {"doc_id": "d", "text": text, "parts": None, "pages": None, "published": None}
-    segments = language_chunk([doc])[0].rows
+    segments = language_chunk(([doc], {}))[0].rows
     for segment in segments:
         segment["language"] = lang  # short rows: the language is the test's, not a guess
     result = next(extract_documents([doc], {"d": segments}))

@@ -12,31 +12,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, folders, run_cli
+from conftest import ROOT, SAMPLE, folders, paragraph_corpus, run_cli
 
 from pipeline.config import Paths
 from pipeline.storage import run_lock
 from pipeline.tables import documents_dataset, mentions_dataset, segments_dataset
 
-SAMPLE = sorted((ROOT / "raw").glob("00[0-3]_*.txt"))
-
 
 def _stage_lines(result) -> dict[str, str]:
     return {line.split(":")[0]: line for line in result.stdout.splitlines() if ":" in line}
-
-
-def _paragraph_corpus(raw: Path, n: int) -> None:
-    """n small documents made of the sample pages' paragraphs (each file distinct)."""
-    paragraphs = [
-        p.strip()
-        for path in SAMPLE
-        for p in path.read_text(encoding="utf-8").split("\n\n")
-        if len(p.strip()) > 200
-    ]
-    raw.mkdir(parents=True)
-    for i in range(n):
-        text = "\n\n".join(paragraphs[(i + k) % len(paragraphs)] for k in range(3))
-        (raw / f"doc{i:03d}.txt").write_text(f"Document {i}\n\n{text}\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +110,7 @@ def test_a_second_run_exits_at_once_while_one_is_going(corpus):
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
 def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path, sig):
     base = tmp_path
-    _paragraph_corpus(base / "raw", 24)
+    paragraph_corpus(base / "raw", 24)
     assert run_cli("ingest", *folders(base)).returncode == 0
     assert run_cli("language", *folders(base)).returncode == 0
     env = {**os.environ, "PIPELINE_FLUSH_DOCS": "4"}
@@ -180,7 +164,8 @@ def test_a_killed_run_leaves_readable_tables_and_the_next_run_completes(tmp_path
 
 
 def test_a_document_that_breaks_a_stage_is_an_error_row_and_the_rest_goes_on(tmp_path, monkeypatch):
-    from pipeline import extract, ingest, language, link, resolve
+    from pipeline import extract
+    from pipeline.stages import run_one
 
     raw = tmp_path / "raw"
     raw.mkdir()
@@ -199,12 +184,12 @@ def test_a_document_that_breaks_a_stage_is_an_error_row_and_the_rest_goes_on(tmp
         return real(documents, segments_by_doc)
 
     monkeypatch.setattr(extract, "extract_documents", fragile)
-    ingest.run(paths)
-    language.run(paths)
-    report = extract.run(paths)
+    run_one("ingest", paths)
+    run_one("language", paths)
+    report = run_one("extract", paths)
     assert len(report.errors) == 1 and "simulated parser crash" in report.errors[0][1]
-    resolve.run(paths)
-    link.run(paths)
+    run_one("resolve", paths)
+    run_one("link", paths)
     docs = (
         pq.read_table(tmp_path / "processed" / "documents.parquet").to_pandas().set_index("source")
     )

@@ -8,11 +8,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from conftest import folders, run_cli
 
-from pipeline import link, resolve
+from pipeline import link, stages
 from pipeline.config import Paths
 from pipeline.link import corpus_acronyms, document_row, org_id_for, organisation_index
 from pipeline.resolve import OrgEntity
 from pipeline.schemas import PROCESSED_TABLES
+from pipeline.stages import run_one
 from pipeline.storage import read_state, state_path, write_table
 from pipeline.tables import documents_dataset, resolved_datasets
 
@@ -93,9 +94,9 @@ def test_documents_resolved_one_by_one_give_the_same_tables(sample_run, tmp_path
     monkeypatch.setattr("pipeline.runner.FLUSH_DOCS", 1)
     monkeypatch.setattr("pipeline.runner.SMALLEST_CHUNK", 1)
     monkeypatch.setattr("pipeline.runner.LARGEST_CHUNK", 1)
-    assert resolve.run(paths).plan.new == 5
+    assert run_one("resolve", paths).plan.new == 5
     assert len(resolved_datasets(paths)["documents"].parts()) == 5
-    assert link.run(paths).plan.new == 5
+    assert run_one("link", paths).plan.new == 5
     for name in PROCESSED_TABLES:
         assert _sorted_table(paths.processed / f"{name}.parquet") == _sorted_table(
             sample_run / "processed" / f"{name}.parquet"
@@ -104,26 +105,26 @@ def test_documents_resolved_one_by_one_give_the_same_tables(sample_run, tmp_path
 
 def test_a_change_to_linking_reruns_only_link(sample_run, tmp_path, monkeypatch):
     paths = _copy(sample_run, tmp_path)
-    link.run(paths)
-    assert link.run(paths).plan.skipped == 1
-    versions = {**link.stage_versions(), "link": "a new linking rule"}
-    monkeypatch.setattr(link, "stage_versions", lambda: versions)
-    assert link.run(paths).plan.new == 5
+    run_one("link", paths)
+    assert run_one("link", paths).plan.skipped == 1
+    versions = {**stages.stage_versions(), "link": "a new linking rule"}
+    monkeypatch.setattr(stages, "stage_versions", lambda: versions)
+    assert run_one("link", paths).plan.new == 5
     result = run_cli("resolve", *folders(tmp_path, raw=sample_run / "raw"))
     assert "0 new, 0 changed, 0 removed, 5 up to date" in result.stdout
 
 
 def test_the_fingerprint_ignores_row_order_but_not_versions(sample_run, tmp_path):
     paths = _copy(sample_run, tmp_path)
-    before = link._fingerprint(paths)
+    before = link.fingerprint(paths, "v")
     documents = documents_dataset(paths)
     table = documents.read()
     reordered = table.take(list(reversed(range(table.num_rows))))
     documents.replace_rows([reordered], table.column(documents.key).to_pylist())
     assert documents.read().column("doc_id").to_pylist() != table.column("doc_id").to_pylist()
-    assert link._fingerprint(paths) == before
+    assert link.fingerprint(paths, "v") == before
     state = read_state(paths.state, "extract")
-    versions = ["older", *state.column("version").to_pylist()[1:]]
+    versions = ["older", *state.column("version").to_pylist()[1:]]  # a document redone
     state = state.set_column(state.schema.get_field_index("version"), "version", pa.array(versions))
     write_table(state, state_path(paths.state, "extract"))
-    assert link._fingerprint(paths) != before
+    assert link.fingerprint(paths, "v") != before
