@@ -63,7 +63,7 @@ def test_a_missing_model_says_how_to_install_it(sample_run, tmp_path):
 def test_summary_lists_documents_mentions_and_time(sample_run):
     result = run_cli("summary", *folders(sample_run), "--since", "0")
     assert result.returncode == 0
-    assert "documents: 5 read, 5 ok, 0 errors" in result.stdout
+    assert "documents: 6 read, 6 ok, 0 errors" in result.stdout
     assert "ORG" in result.stdout and "DATE" in result.stdout and "FIGURE" in result.stdout
     assert "time:" in result.stdout
 

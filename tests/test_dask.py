@@ -20,7 +20,7 @@ def test_dask_local_cluster_gives_the_same_tables(sample_run, tmp_path):
     args = folders(base)
     result = run_cli("run", *args, "--executor", "dask", "--workers", "2")
     assert result.returncode == 0, result.stderr
-    assert "extract: 5 new" in result.stdout
+    assert "extract: 6 new" in result.stdout
     for name, keys in {
         "mentions": ["doc_id", "start_offset", "end_offset", "label", "extractor"],
         "organisations": ["doc_id", "org_id"],

@@ -33,11 +33,39 @@ def test_every_table_has_its_schema(sample_run):
 
 def test_documents_and_languages(sample_run):
     docs = _table(sample_run, "documents").set_index("source")
-    assert len(docs) == 5 and set(docs.status) == {"ok"}
+    assert len(docs) == 6 and set(docs.status) == {"ok"}
     assert docs.loc["001_e2cf580b9265e968.txt", "language"] == "fr"
     # a French page with long English comments has both languages
     assert list(docs.loc["000_8094d88a6674ca9c.txt", "languages"]) == ["en", "fr"]
     assert docs.loc["004_95996e6c101d8b43.txt", "format"] == "pdf-text"
+    assert docs.loc["005_0a3500e085d36e9b.docx", "format"] == "docx"
+
+
+def test_a_word_report_with_its_tables(sample_run):
+    """The sample Word agenda: each table row one line, cells apart, facts of one row together."""
+    doc = _doc_id(sample_run, "005_")
+    text = (
+        pq.read_table(sample_run / "interim" / "documents.parquet", filters=[("doc_id", "=", doc)])
+        .column("text")[0]
+        .as_py()
+    )
+    segments = pq.read_table(
+        sample_run / "interim" / "segments.parquet", filters=[("doc_id", "=", doc)]
+    ).to_pandas()
+    headers = [text[s.start : s.end] for s in segments.itertuples() if s.part == "table-header"]
+    assert headers[0] == "Stakeholder Group | Potential Speaker(s)" and len(headers) == 3
+    rows = [text[s.start : s.end] for s in segments.itertuples() if s.part == "table"]
+    assert len(rows) == 6 and all(row.count(" | ") == 1 and "\n" not in row for row in rows)
+    assert rows[3].startswith("Experience (45 min) | Scott Bauguess, SEC (15 min)")
+    dates = _table(sample_run, "dates")
+    assert dates[dates.doc_id == doc].start.tolist() == [datetime.date(2014, 9, 26)]
+    figures = _table(sample_run, "figures")
+    assert 45.0 in set(figures[(figures.doc_id == doc) & (figures.unit == "min")].value)
+    relations = _table(sample_run, "relations")
+    in_rows = relations[
+        (relations.doc_id == doc) & relations.extractor.str.startswith("rule:relations.table_row")
+    ]
+    assert {"World Bank", "FDIC"} <= set(in_rows[in_rows.kind == "organisation"].target)
 
 
 def test_a_named_place_with_its_country(sample_run):
@@ -104,7 +132,7 @@ def test_second_run_does_nothing(sample_run):
     for stage in ("ingest", "language", "extract"):
         result = run_cli(stage, *args)
         assert result.returncode == 0, result.stderr
-        assert "0 new, 0 changed, 0 removed, 5 up to date" in result.stdout
+        assert "0 new, 0 changed, 0 removed, 6 up to date" in result.stdout
 
 
 def _dev_scores(processed):

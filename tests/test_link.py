@@ -94,9 +94,9 @@ def test_documents_resolved_one_by_one_give_the_same_tables(sample_run, tmp_path
     monkeypatch.setattr("pipeline.runner.FLUSH_DOCS", 1)
     monkeypatch.setattr("pipeline.runner.SMALLEST_CHUNK", 1)
     monkeypatch.setattr("pipeline.runner.LARGEST_CHUNK", 1)
-    assert run_one("resolve", paths).plan.new == 5
-    assert len(resolved_datasets(paths)["documents"].parts()) == 5
-    assert run_one("link", paths).plan.new == 5
+    assert run_one("resolve", paths).plan.new == 6
+    assert len(resolved_datasets(paths)["documents"].parts()) == 6
+    assert run_one("link", paths).plan.new == 6
     for name in PROCESSED_TABLES:
         assert _sorted_table(paths.processed / f"{name}.parquet") == _sorted_table(
             sample_run / "processed" / f"{name}.parquet"
@@ -109,9 +109,9 @@ def test_a_change_to_linking_reruns_only_link(sample_run, tmp_path, monkeypatch)
     assert run_one("link", paths).plan.skipped == 1
     versions = {**stages.stage_versions(), "link": "a new linking rule"}
     monkeypatch.setattr(stages, "stage_versions", lambda: versions)
-    assert run_one("link", paths).plan.new == 5
+    assert run_one("link", paths).plan.new == 6
     result = run_cli("resolve", *folders(tmp_path, raw=sample_run / "raw"))
-    assert "0 new, 0 changed, 0 removed, 5 up to date" in result.stdout
+    assert "0 new, 0 changed, 0 removed, 6 up to date" in result.stdout
 
 
 def test_the_fingerprint_ignores_row_order_but_not_versions(sample_run, tmp_path):

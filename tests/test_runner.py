@@ -172,7 +172,7 @@ def test_a_deleted_interim_table_is_redone(sample_run, tmp_path):
     shutil.rmtree(paths.interim / "mentions.parquet")
     result = run_cli("run", *folders(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "rows of 5 documents are missing: redone" in result.stdout
+    assert "rows of 6 documents are missing: redone" in result.stdout
     assert "extract: 0 new, 5 changed" in result.stdout
     _same_processed(paths.processed, sample_run / "processed")
 
@@ -390,9 +390,9 @@ def test_force_redoes_a_stage_and_the_stages_after_it(sample_run, tmp_path):
     result = run_cli("run", "--force", "resolve", *folders(tmp_path))
     assert result.returncode == 0, result.stderr
     lines = {line.split(":")[0]: line for line in result.stdout.splitlines() if ":" in line}
-    assert "0 new, 0 changed, 0 removed, 5 up to date" in lines["extract"]
-    assert "0 new, 5 changed" in lines["resolve"]
-    assert "link: 5 new" in lines["link"]
+    assert "0 new, 0 changed, 0 removed, 6 up to date" in lines["extract"]
+    assert "0 new, 6 changed" in lines["resolve"]
+    assert "link: 6 new" in lines["link"]
 
 
 def test_a_document_redone_upstream_is_redone_downstream(sample_run, tmp_path):
