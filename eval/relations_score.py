@@ -15,7 +15,8 @@ Matching, per document, on distinct pairs:
     name, and the names and aliases of its org_id in organisations.parquet)
     equals, after the reference scorer's folding, the gold organisation's name
     or an alias of the gold organisation entry of that name;
-  - place and organisation targets: the same, with the target's names;
+  - place and organisation targets: the same, with the target's names; two
+    organisations match in either order (the gold writes partner_of both ways);
   - date targets: the ISO strings are equal;
   - figure targets: the values are equal.
 """
@@ -101,7 +102,15 @@ def system_pairs(processed: Path, min_score: float) -> dict[str, list]:
 
 
 def _match(s, g) -> bool:
-    if s[1] != g[1] or not (s[0] & g[0]):
+    if s[1] != g[1]:
+        return False
+    if s[1] == "organisation" and s[0] & g[2] and s[2] & g[0]:
+        # a link between two organisations is one pair whichever the gold names
+        # first: partner_of and mentioned_with have no direction, and the gold
+        # writes them both ways ("partner → owner" on one page, "owner → partner"
+        # on another); a funded_by the wrong way round counts as a wrong label
+        return True
+    if not (s[0] & g[0]):
         return False
     if s[1] in ("place", "organisation"):
         return bool(s[2] & g[2])
@@ -127,7 +136,9 @@ def score_doc(system: list, gold: list):
             continue
         used[hit] = True
         tp += 1
-        labels_right += s[3] == gold[hit][3]
+        g = gold[hit]
+        backwards = s[1] == "organisation" and not (s[0] & g[0] and s[2] & g[2])
+        labels_right += s[3] == g[3] and not (backwards and s[3] == "funded_by")
     missed = [g for i, g in enumerate(gold) if not used[i]]
     return tp, fp, len(missed), labels_right, missed, spurious
 

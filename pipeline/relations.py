@@ -21,7 +21,12 @@ Attachment follows the document's structure before its sentences:
    the same paragraph (`coreference`);
 4. otherwise a sentence with organisations gives each target to the nearest
    organisation before it, or after it when none precedes (`sentence`); a
-   sentence with none, under a heading that names one, goes to it (`section`).
+   unit with none, under a heading or in a card about one, goes to it (`section`);
+5. "we" and what no organisation takes go to the page's owner, found by the
+   page's structure (about line, copyright, site name, header) before counts;
+   organisations listed under "Nos partenaires", "Our funders:" are the owner's
+   partners or funders (`partner_list`); the next fields of a form record keep
+   the record's organisation (`form_field`).
 
 The label (`based_in`, `works_in`, `founded`, `amount`, `beneficiaries`,
 `funded_by`, `partner_of`, else `mentioned_with`) comes from cue words in the
@@ -42,6 +47,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .config import PACKAGE, code_version
+from .rules.organisations import fold
 
 DATA = PACKAGE / "rules" / "data" / "relations"
 
@@ -62,17 +68,24 @@ SCORES = {
     "table_row": 0.9,
     "list_item": 0.85,
     "form_field": 0.85,
-    "sentence": 0.8,
-    "sentence_nearest": 0.6,
-    "section": 0.7,
-    "coreference": 0.6,
-    "owner": 0.6,
+    "partner_list": 0.8,
+    "section": 0.75,
+    "sentence": 0.7,
+    "owner": 0.65,
+    "sentence_nearest": 0.5,
+    "owner_default": 0.5,
+    "coreference": 0.45,
 }
+# An organisation the page names once is more often a passing mention or an
+# extraction error than one it names again: its links score this much less.
+ONCE = 0.2
 
 _TABLE_ROW = re.compile(r"\t|\s\|\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*·–—▪►✓➢○◦]|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 _FORM_FIELD = re.compile(r"^\s*[A-ZÀ-Ý][\w'’ /-]{1,30}?\s?:\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"'’)\]]*\s+(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9•\-–])|\n")
+# A "row" longer than this is a page flattened around a stray bar, not a table row.
+_ROW_CHARS = 300
 _HEADING_END = re.compile(r"[.!?;,:]\s*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Between two items of one list of targets: commas, "et", "and".
@@ -122,6 +135,17 @@ def cues() -> dict:
         "subject": re.compile(
             r"^\W*(?:" + "|".join(raw["subject"]["fr"] + raw["subject"]["en"]) + r")(?!\w)", re.I
         ),
+        "about": re.compile(r"^\W*(?:" + "|".join(raw["owner"]["about"]) + r")(?!\w)", re.I),
+        "copyright": re.compile(
+            r"(?:" + "|".join(raw["owner"]["copyright"]) + r")\s*(?:\d{4}\s*[-–]\s*)?(?:\d{4})?"
+            r"\s*[-–,]?\s*([^\n.|]{2,80})",
+            re.I,
+        ),
+        "partner_list": {
+            label: alternation(words)
+            for label, words in raw["partner_list"].items()
+            if not label.startswith("_")
+        },
     }
 
 
@@ -138,7 +162,7 @@ def units_of(text: str, segments: list[dict]) -> list[Unit]:
             content = line.group()
             if not content.strip():
                 continue
-            if _TABLE_ROW.search(content):
+            if _TABLE_ROW.search(content) and len(content) <= _ROW_CHARS:
                 units.append(Unit(a, b, "table_row", seg["segment"]))
             elif _LIST_ITEM.match(content):
                 units.append(Unit(a, b, "list_item", seg["segment"]))
@@ -169,21 +193,54 @@ def is_heading(text: str, seg: dict, next_seg: dict | None) -> bool:
     return not (_TABLE_ROW.search(content) or _FORM_FIELD.match(content))
 
 
-def section_orgs(
-    text: str, segments: list[dict], orgs: list[Mention]
-) -> list[tuple[int, str | None]]:
-    """(start offset, org_id or None) for each section: the organisation its heading names.
+def _ruled_by(text: str, start: int, end: int, mentions: list[Mention]) -> str | None:
+    """The organisation a heading line is about: one it names that takes most of the
+    line, the rest being places, dates, figures, punctuation or "about"
+    ("Camp Lumière - Rwanda", "À propos de l'AMSS"), not a topic that happens to
+    contain a name ("Résultats des votes au Centre")."""
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    orgs = [m for m in inside if m.kind == "organisation"]
+    if not orgs:
+        return None
+    line = text[start:end]
+    about = cues()["about"].match(line)
+    covered = [False] * len(line)
+    for m in inside:
+        covered[m.start - start : m.end - start] = [True] * (m.end - m.start)
+    if about:
+        covered[: about.end()] = [True] * about.end()
+    letters = [ch.isalnum() for ch in line]
+    rest = sum(1 for ch, c in zip(letters, covered, strict=True) if ch and not c)
+    return orgs[0].key if rest <= sum(letters) / 3 else None
 
-    A heading that names no organisation closes the section before it, so that
-    "Our projects" after a partner's paragraph does not inherit that partner.
+
+def section_orgs(
+    text: str, segments: list[dict], mentions: list[Mention]
+) -> list[tuple[int, str | None]]:
+    """(start offset, org_id or None) for each section: the organisation its heading is about.
+
+    A heading that is about no organisation closes the section before it (None), so that
+    "Our projects" after a partner's paragraph does not inherit that partner. A
+    card, a paragraph whose first line is an organisation's name and whose next
+    line goes on in lower case ("Aqua Trust\nhas worked with us since 2010"), is
+    a section of its own about that organisation.
     """
     out: list[tuple[int, str | None]] = []
     for i, seg in enumerate(segments):
-        if not is_heading(text, seg, segments[i + 1] if i + 1 < len(segments) else None):
+        if is_heading(text, seg, segments[i + 1] if i + 1 < len(segments) else None):
+            out.append((seg["start"], _ruled_by(text, seg["start"], seg["end"], mentions)))
             continue
-        named = [m for m in orgs if seg["start"] <= m.start and m.end <= seg["end"]]
-        out.append((seg["start"], named[0].key if named else None))
+        content = text[seg["start"] : seg["end"]]
+        first, _, body = content.partition("\n")
+        if body[:1].islower() and len(first.split()) <= 8 and not _HEADING_END.search(first):
+            # a card whose title was not recognised is about someone unknown (UNKNOWN):
+            # the organisations its body names are objects, not its subject
+            org = _ruled_by(text, seg["start"], seg["start"] + len(first), mentions)
+            out += [(seg["start"], UNKNOWN if org is None else org), (seg["end"], None)]
     return out
+
+
+UNKNOWN = ""  # the section of a card whose title names no known organisation
 
 
 def _section_org(sections: list[tuple[int, str | None]], offset: int) -> str | None:
@@ -253,18 +310,98 @@ def _iso(row: dict) -> str | None:
     return a if a == b else f"{a}/{b}"
 
 
-OWNER_DEFAULT = True
+# A table row or a form's fields are a record about what they name: when they
+# name no known organisation they are about an unknown one, not the page's owner.
+_RECORDS = ("form_field", "table_row")
 
 
-def page_owner(orgs: list[Mention]) -> str | None:
-    """The organisation the page speaks for ("we", "nous"): the one it names most,
-    the first named on ties (site chrome and titles come first)."""
+# How strongly each place on a page says which organisation the page speaks for.
+OWNER_SIGNALS = {"about": 5, "copyright": 4, "site_name": 3, "title": 3, "header": 2, "domain": 1}
+_HEADER_LINES = 15
+_EMAIL_OR_URL = re.compile(r"[\w.+-]+@([\w.-]+\.[a-z]{2,})|https?://(?:www\.)?([\w.-]+)", re.I)
+
+
+def _names(row: dict) -> set[str]:
+    """Every folded name of an organisation row: its name, its aliases, its acronym."""
+    names = [row.get("name") or "", *(row.get("aliases") or []), row.get("acronym") or ""]
+    return {fold(n) for n in names} - {""}
+
+
+def _initials(text: str) -> set[str]:
+    """The acronyms the capitalised words of each piece of a text spell
+    ("© 2021 African Vision Malawi" → "avm"), pieces cut at dashes and bars."""
+    out = set()
+    for piece in re.split(r"[-–—|,;:]", text):
+        words = [w for w in re.findall(r"[^\W\d_][\w'’]*", piece) if w[0].isupper()]
+        if len(words) >= 2:
+            out.add("".join(w[0] for w in words).lower())
+    return out
+
+
+def _named_in(names: set[str], text: str) -> bool:
+    folded = f" {fold(text)} "
+    return any(f" {n} " in folded for n in names) or bool(names & _initials(text))
+
+
+def page_owner(orgs: list[Mention], text: str = "", meta: dict | None = None) -> str | None:
+    """The organisation the page speaks for ("we", "nous").
+
+    Structure first: a line that says what the page is about ("About X", "À propos
+    de X"), the copyright notice ("© 2021 X", also by X's acronym), the site name
+    and title, a line of the page's header that is X's name, the domain of an
+    e-mail or web address (the strongest wins; the one named most on ties); the
+    one it names most (twice at least) otherwise. A page
+    that names one partner once, and itself only in its chrome, has no owner
+    rather than the partner as its owner.
+    """
     if not orgs:
         return None
     counts: dict[str, int] = {}
+    names: dict[str, set[str]] = {}
     for m in orgs:
         counts[m.key] = counts.get(m.key, 0) + 1
-    return max(counts, key=lambda k: counts[k])  # dicts keep first-seen order on ties
+        names.setdefault(m.key, _names(m.row))
+    weight = dict.fromkeys(counts, 0)
+    c = cues()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    signals: list[tuple[str, str]] = []
+    for line in lines:
+        about = c["about"].match(line)
+        if about and len(line) < 120:
+            signals.append(("about", line[about.end() :]))
+        signals += [("copyright", m.group(1)) for m in c["copyright"].finditer(line)]
+    signals += [(k, (meta or {}).get(k) or "") for k in ("site_name", "title")]
+    # the page's header: its first lines, before the first line of prose
+    prose = next((i for i, line in enumerate(lines) if len(line.split()) >= 8), len(lines))
+    signals += [("header", line) for line in lines[: min(prose, _HEADER_LINES)]]
+    for key, found in names.items():
+        for kind, signal in signals:
+            if kind == "header":
+                # the whole line is the name (a site's name atop its pages)
+                if fold(signal) not in found and not any(
+                    n in fold(signal) and len(n) >= 0.6 * len(fold(signal)) for n in found
+                ):
+                    continue
+            elif not signal or not _named_in(found, signal):
+                continue
+            weight[key] = max(weight[key], OWNER_SIGNALS[kind])
+        squashed = {n.replace(" ", "") for n in found}
+        for match in _EMAIL_OR_URL.finditer(text + " " + ((meta or {}).get("canonical_url") or "")):
+            labels = set(re.split(r"[.-]", (match.group(1) or match.group(2)).lower()))
+            if labels & squashed:
+                weight[key] = max(weight[key], OWNER_SIGNALS["domain"])
+    best = max(counts, key=lambda k: (weight[k], counts[k]))  # first seen on ties
+    if weight[best] == 0 and counts[best] < 2:
+        return None
+    return best
+
+
+def _inside_name(target: Mention, names: set[str] | None) -> bool:
+    """Whether an organisation's name is part of another's: two names of one body
+    that resolution kept apart. (A place in a name, "Clean Water for Malawi", is
+    kept: the name states where the organisation works.)"""
+    folded = f" {fold(target.row.get('name') or '')} "
+    return folded.strip() != "" and any(folded in f" {n} " for n in names or ())
 
 
 def _subject(unit, unit_text, head, unit_orgs, sections, previous_subject):
@@ -277,7 +414,7 @@ def _subject(unit, unit_text, head, unit_orgs, sections, previous_subject):
             return section, "section", SCORES["section"]
         if previous_subject and previous_subject[0] == unit.segment:
             return previous_subject[1], "coreference", SCORES["coreference"]
-    if not unit_orgs and unit.method == "sentence":
+    if not unit_orgs:
         section = _section_org(sections, unit.start)
         if section is not None:
             return section, "section", SCORES["section"]
@@ -288,33 +425,102 @@ def _subject(unit, unit_text, head, unit_orgs, sections, previous_subject):
     return None, unit.method, 0.0
 
 
+_ITEM_LEAD = " \t-•*·–—▪►✓➢○◦0123456789.)("
+
+
+def partner_items(
+    text: str, segments: list[dict], mentions: list[Mention]
+) -> list[tuple[Mention, str, Unit]]:
+    """(organisation, label, its line) for each organisation listed under a line that
+    introduces partners or funders ("Nos partenaires", "Our funders:", "Thank you so
+    much to:", "Partenaires : A, B").
+
+    The list runs from the introducing line to the next heading that names no
+    organisation and starts no record (a heading followed by a `Label: value` line
+    or a card is one of the list's items even when its name was not recognised).
+    An organisation belongs to the list when it heads a line of it; inline, every
+    organisation after the colon does.
+    """
+    c = cues()["partner_list"]
+    orgs = [m for m in mentions if m.kind == "organisation"]
+    out: list[tuple[Mention, str, Unit]] = []
+    label: str | None = None
+    for i, seg in enumerate(segments):
+        nxt = segments[i + 1] if i + 1 < len(segments) else None
+        content = text[seg["start"] : seg["end"]]
+        heading = is_heading(text, seg, nxt)
+        named = [m for m in orgs if seg["start"] <= m.start and m.end <= seg["end"]]
+        if label and heading and not named:
+            after = text[nxt["start"] : nxt["end"]] if nxt else ""
+            if not (_FORM_FIELD.match(after) or "\n" in after[:80]):
+                label = None
+        for line in re.finditer(r"[^\n]+", content):
+            a, b = seg["start"] + line.start(), seg["start"] + line.end()
+            opener = (
+                line.group().rstrip().endswith(":") or heading or _FORM_FIELD.match(line.group())
+            )
+            found = next((lab for lab, cue in c.items() if cue.search(line.group()[:80])), None)
+            if opener and found and len(line.group()) < 200:
+                colon = line.group().find(":")
+                label = found
+                if colon >= 0 and line.group()[colon + 1 :].strip():
+                    out += [
+                        (m, found, Unit(a, b, "partner_list", seg["segment"]))
+                        for m in orgs
+                        if a + colon < m.start and m.end <= b
+                    ]
+                continue
+            if label is None:
+                continue
+            lead = len(line.group()) - len(line.group().lstrip(_ITEM_LEAD))
+            out += [
+                (m, label, Unit(a, b, "partner_list", seg["segment"]))
+                for m in orgs
+                if a + lead <= m.start <= a + lead + 2 and m.end <= b
+            ]
+    return out
+
+
 def relations_for_document(
     doc_id: str,
     text: str,
     segments: list[dict],
     mentions: list[Mention],
     org_names: dict[str, str],
+    meta: dict | None = None,
 ) -> list[dict]:
-    """Every link of one document, one row per (organisation, target mention)."""
+    """Every link of one document, one row per (organisation, target mention).
+
+    `meta` holds what the page says about itself (`title`, `site_name`,
+    `canonical_url`): signals of the organisation it speaks for.
+    """
     segments = sorted(segments, key=lambda s: s["start"])
     orgs = sorted((m for m in mentions if m.kind == "organisation"), key=lambda m: m.start)
     targets = sorted(mentions, key=lambda m: m.start)
-    sections = section_orgs(text, segments, orgs)
+    sections = section_orgs(text, segments, mentions)
+    names = {m.key: _names(m.row) for m in orgs}
+    named = {key: sum(m.key == key for m in orgs) for key in names}
     rows: list[dict] = []
     seen: set[tuple] = set()
     previous_subject: tuple[int, str] | None = None  # (segment, org_id) of the last sentence
     previous_end = [0]  # where the last target emitted ends
 
-    def emit(org_id: str, target: Mention, unit: Unit, method: str, score: float) -> None:
+    def emit(
+        org_id: str, target: Mention, unit: Unit, method: str, score: float, label: str = ""
+    ) -> None:
         if target.kind == "organisation" and target.key == org_id:
             return
+        if target.kind == "organisation" and _inside_name(target, names.get(org_id)):
+            return  # "Camp Lumière" is not a partner of "Camp Lumière Kigali"
         unit_text = text[unit.start : unit.end]
         before = text[max(unit.start, target.start - _CUE_WINDOW) : target.start]
         key = (org_id, target.kind, target.key, unit.start)
         if key in seen:
             return
         seen.add(key)
-        label = relation_label(target.kind, target, unit_text, before)
+        label = label or relation_label(target.kind, target, unit_text, before)
+        if named.get(org_id, 0) < 2 and org_id != owner:
+            score = round(score - ONCE, 2)
         previous = rows[-1] if rows else None
         if (
             label == "mentioned_with"
@@ -349,27 +555,48 @@ def relations_for_document(
             }
         )
 
-    owner = page_owner(orgs)
+    owner = page_owner(orgs, text, meta)
     first_person = cues()["first_person"]
+    record: str | None = None  # the organisation of the form's fields read so far
     for unit in units_of(text, segments):
         inside = [t for t in targets if unit.start <= t.start and t.end <= unit.end]
+        if unit.method != "form_field":
+            record = None
         if not inside:
             continue
         unit_orgs = [t for t in inside if t.kind == "organisation"]
         unit_text = text[unit.start : unit.end]
-        lead = unit_text[: len(unit_text) - len(unit_text.lstrip(" \t-•*·–—▪►✓➢○◦0123456789.)("))]
-        head = (
-            unit_orgs[0] if unit_orgs and unit_orgs[0].start <= unit.start + len(lead) + 2 else None
-        )
-        subject, method, score = _subject(
-            unit, unit_text, head, unit_orgs, sections, previous_subject
-        )
+        lead = len(unit_text) - len(unit_text.lstrip(_ITEM_LEAD))
+        if unit.method == "form_field":
+            # a field's value is what it is about: "Partenaire : Aqua Trust"
+            lead = unit_text.index(":") + 1
+            lead += len(unit_text[lead:]) - len(unit_text[lead:].lstrip())
+        head = unit_orgs[0] if unit_orgs and unit_orgs[0].start <= unit.start + lead + 2 else None
+        if _section_org(sections, unit.start) == UNKNOWN and not first_person.search(unit_text):
+            continue  # a card about an organisation that was not recognised
+        if unit.method == "form_field" and not unit_orgs and record is not None:
+            # the next field of the same record: "Location: Kisumu" under "Partner: Aqua Trust"
+            subject, method, score = record, "form_field", SCORES["form_field"]
+        else:
+            subject, method, score = _subject(
+                unit, unit_text, head, unit_orgs, sections, previous_subject
+            )
+        if unit.method == "form_field" and head is not None:
+            record = head.key
         speaks = owner is not None and first_person.search(unit_text)
-        if speaks and (subject is None or (method == "section" and not unit_orgs)):
-            # "we" is the page's own organisation, even under a partner's heading
+        leads = speaks and first_person.match(unit_text.lstrip(_ITEM_LEAD))
+        # a card's body goes on from its title: "has given us desks" is the title's
+        card_body = unit_text[:1].islower()
+        if speaks and (
+            leads or subject is None or (method == "section" and not unit_orgs and not card_body)
+        ):
+            # "we" is the page's own organisation, even under a partner's heading, and
+            # the subject of a sentence it opens ("Nous travaillons à Kindia avec X")
             subject, method, score = owner, "owner", SCORES["owner"]
-        elif subject is None and owner is not None and not unit_orgs and OWNER_DEFAULT:
-            subject, method, score = owner, "owner", SCORES["owner"] - 0.2
+        elif (
+            subject is None and owner is not None and not unit_orgs and unit.method not in _RECORDS
+        ):
+            subject, method, score = owner, "owner", SCORES["owner_default"]
         if subject is not None:
             for target in inside:
                 emit(subject, target, unit, method, score)
@@ -389,6 +616,16 @@ def relations_for_document(
             for other in unit_orgs[1:]:
                 emit(first.key, other, unit, unit.method, SCORES["sentence_nearest"])
             previous_subject = (unit.segment, first.key)
+    if owner is not None:
+        owner_mention = next(m for m in orgs if m.key == owner)
+        for partner, label, unit in partner_items(text, segments, mentions):
+            # the funded organisation is the subject of funded_by
+            if label == "funded_by":
+                emit(owner, partner, unit, "partner_list", SCORES["partner_list"], label)
+            else:
+                emit(
+                    partner.key, owner_mention, unit, "partner_list", SCORES["partner_list"], label
+                )
     return rows
 
 
@@ -448,7 +685,7 @@ def build(processed, interim) -> list[dict]:
         return ByDoc(pq.read_table(processed / f"{name}.parquet", columns=columns))
 
     mentions = table("mentions", ["doc_id", "start_offset", "end_offset", "label", "entity_id"])
-    organisations = table("organisations", ["doc_id", "org_id", "name"])
+    organisations = table("organisations", ["doc_id", "org_id", "name", "aliases", "acronym"])
     places = table("places", ["doc_id", "place_id", "name"])
     dates = table("dates")
     figures = table("figures")
@@ -458,7 +695,8 @@ def build(processed, interim) -> list[dict]:
     wanted = set(organisations.spans)
     documents = Dataset(interim / "documents.parquet", DOCUMENTS_RAW, key="doc_id")
     rows: list[dict] = []
-    for batch in documents.iter_batches(["doc_id", "text", "status"]):
+    meta = ["title", "site_name", "canonical_url"]
+    for batch in documents.iter_batches(["doc_id", "text", "status", *meta]):
         for doc in batch.to_pylist():
             doc_id = doc["doc_id"]
             if doc_id not in wanted or doc["status"] != "ok":
@@ -469,6 +707,13 @@ def build(processed, interim) -> list[dict]:
                 mentions.rows(doc_id), doc_places, dates.rows(doc_id), figures.rows(doc_id), orgs
             )
             names = {org_id: r["name"] for org_id, r in orgs.items()}
-            rows += relations_for_document(doc_id, doc["text"], segments.rows(doc_id), found, names)
+            rows += relations_for_document(
+                doc_id,
+                doc["text"],
+                segments.rows(doc_id),
+                found,
+                names,
+                {k: doc[k] for k in meta},
+            )
             wanted.discard(doc_id)  # a duplicate row of the same doc_id is not read twice
     return rows

@@ -38,6 +38,7 @@ class ByDoc:
         span = self.spans.get(doc_id)
         return self.table.slice(*span).to_pylist() if span else []
 
+
 def resolved_datasets(paths: Paths) -> dict[str, Dataset]:
     """interim/resolved/<table>.parquet: each document's entities, before linking."""
     return {

@@ -250,3 +250,152 @@ def test_partner_page_of_the_sample_corpus(sample_run):
     assert not owner & {"121 garçons", "près de 5000 bénéficiaires", "plus de 981.528 USD"}
     assert all(r["evidence"] and r["score"] > 0 for r in rows)
     assert relations.version() in rows[0]["extractor"]
+
+
+def test_the_owner_is_the_organisation_the_footer_and_about_line_name_fr():
+    # named once in the body, by its acronym in the footer: still the page's owner,
+    # although a partner is named more often
+    text = (
+        "À propos de l'ALV\n\n"
+        "Nous travaillons à Kindia depuis 2004 avec Terre Solidaire. Terre Solidaire "
+        "finance les puits. Terre Solidaire forme les comités.\n\n"
+        "© 2024 Amis de La Vallée. Tous droits réservés."
+    )
+    spec = [
+        ("ALV", "organisation", "ALV"),
+        ("Terre Solidaire", "organisation", "Terre Solidaire"),
+        ("Kindia", "place", "Kindia"),
+        ("2004", "date", "2004"),
+    ]
+    links = _links(text, spec)
+    assert ("ALV", "place", "Kindia", "works_in", "owner") in links
+    assert not any(o == "Terre Solidaire" and m == "owner" for o, *_, m in links)
+
+
+def test_a_partner_named_once_in_a_we_sentence_is_not_the_owner_en():
+    text = (
+        "Clean water\n\n"
+        "We installed 12 boreholes in Dedza with the help of Rain Alliance, who drilled them."
+    )
+    spec = [
+        ("Rain Alliance", "organisation", "Rain Alliance"),
+        ("Dedza", "place", "Dedza"),
+        ("12 boreholes", "figure", "12 borehole"),
+    ]
+    links = _links(text, spec)
+    assert not any(m == "owner" for *_, m in links)
+
+
+@pytest.mark.parametrize(
+    ("intro", "label"),
+    [("Nos partenaires", "partner_of"), ("Our funders:", "funded_by")],
+)
+def test_organisations_listed_under_a_partner_heading_are_the_owners(intro, label):
+    text = (
+        "Green Hills Trust\n\n"
+        "Green Hills Trust runs schools in Mzimba. Green Hills Trust was founded in 2001.\n\n"
+        f"{intro}\n\n"
+        "Banque Rurale\n\n"
+        "Kasungu Rotary Club\n"
+        "has given us desks since 2015.\n\n"
+        "Contact us"
+    )
+    spec = [
+        ("Green Hills Trust", "organisation", "Green Hills Trust"),
+        ("Banque Rurale", "organisation", "Banque Rurale"),
+        ("Kasungu Rotary Club", "organisation", "Kasungu Rotary Club"),
+        ("Mzimba", "place", "Mzimba"),
+        ("2015", "date", "2015"),
+    ]
+    links = _links(text, spec)
+    for partner in ("Banque Rurale", "Kasungu Rotary Club"):
+        pair = (
+            ("Green Hills Trust", partner)
+            if label == "funded_by"
+            else (partner, "Green Hills Trust")
+        )
+        assert (pair[0], "organisation", pair[1], label, "partner_list") in links
+    # the card "Kasungu Rotary Club / has given us desks since 2015" is the club's
+    assert ("Kasungu Rotary Club", "date", "2015", "mentioned_with", "section") in links
+
+
+def test_a_card_with_an_unrecognised_title_gives_nothing_to_the_organisations_it_names_en():
+    text = (
+        "Thank you to:\n\nHope Riders\nhave worked with Lakeside Clinic for 10 years in Nkhata Bay."
+    )
+    spec = [
+        ("Lakeside Clinic", "organisation", "Lakeside Clinic"),
+        ("Nkhata Bay", "place", "Nkhata Bay"),
+        ("10 years", "figure", "10 year"),
+    ]
+    assert _links(text, spec) == set()
+
+
+def test_the_fields_of_one_record_belong_to_its_organisation_fr_en():
+    text = (
+        "Projets soutenus\n\n"
+        "Partenaire : Coopérative Kawa\n"
+        "Lieu : Butare\n"
+        "Montant : 12000 EUR\n\n"
+        "Partner: Blue Nile Relief\n"
+        "Location: Kassala (since 2018)"
+    )
+    spec = [
+        ("Coopérative Kawa", "organisation", "Coopérative Kawa"),
+        ("Blue Nile Relief", "organisation", "Blue Nile Relief"),
+        ("Butare", "place", "Butare"),
+        ("Kassala", "place", "Kassala"),
+        ("12000 EUR", "figure", "12000 EUR"),
+        ("2018", "date", "2018"),
+    ]
+    links = _links(text, spec)
+    assert ("Coopérative Kawa", "place", "Butare", "works_in", "form_field") in links
+    assert ("Coopérative Kawa", "figure", "12000 EUR", "amount", "form_field") in links
+    assert ("Blue Nile Relief", "place", "Kassala", "works_in", "form_field") in links
+    assert ("Blue Nile Relief", "date", "2018", "mentioned_with", "form_field") in links
+    assert not any(o == "Coopérative Kawa" and t == "Kassala" for o, _, t, *_ in links)
+
+
+def test_a_table_row_belongs_to_the_organisation_in_any_of_its_cells_fr():
+    text = "Quartier\tProjet\tAsso\tMontant\nBelleville\tJardin partagé\tCollectif Vert\t15000 EUR"
+    spec = [
+        ("Collectif Vert", "organisation", "Collectif Vert"),
+        ("Belleville", "place", "Belleville"),
+        ("15000 EUR", "figure", "15000 EUR"),
+    ]
+    links = _links(text, spec)
+    assert ("Collectif Vert", "figure", "15000 EUR", "amount", "table_row") in links
+    assert ("Collectif Vert", "place", "Belleville", "mentioned_with", "table_row") in links
+
+
+def test_a_topic_heading_that_contains_a_name_rules_no_section_fr():
+    # "Résultats au Centre Social Arc-en-ciel" is a topic, not the Centre's section
+    text = (
+        "Les Amis du Roller\n\n"
+        "Résultats des votes au Centre Social Arc-en-ciel\n\n"
+        "Le projet a reçu 300 votes à Lyon."
+    )
+    spec = [
+        ("Les Amis du Roller", "organisation", "Les Amis du Roller"),
+        ("Centre Social Arc-en-ciel", "organisation", "Centre Social Arc-en-ciel"),
+        ("Lyon", "place", "Lyon"),
+        ("300 votes", "figure", "300 vote"),
+    ]
+    links = _links(text, spec)
+    assert not any(o == "Centre Social Arc-en-ciel" and m == "section" for o, *_, m in links)
+
+
+def test_an_organisation_is_not_linked_to_a_part_of_its_own_name_en():
+    text = "Camp Lumière Kigali grew out of Camp Lumière, which began in 2012."
+    spec = [
+        ("Camp Lumière Kigali", "organisation", "Camp Lumière Kigali"),
+        ("Camp Lumière", "organisation", "Camp Lumière"),
+    ]
+    mentions = [
+        m
+        for m in _mentions(text, spec)
+        if not (m.key == "organisation:Camp Lumière" and m.start == 0)
+    ]
+    names = {m.key: m.row["name"] for m in mentions if m.kind == "organisation"}
+    rows = relations_for_document("d", text, _segments(text), mentions, names)
+    assert not any(r["kind"] == "organisation" for r in rows)
