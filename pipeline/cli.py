@@ -19,6 +19,7 @@ import os
 import resource
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from .config import ROOT, Paths
@@ -40,6 +41,18 @@ def _check_raw(paths: Paths) -> None:
         )
 
 
+def shown(text: object) -> str:
+    """Text from a file name or a page, safe to print: control and format characters
+    (escape sequences, bell, bidirectional overrides) are spelled out as \\xNN or \\uNNNN,
+    so that a name can neither drive the terminal nor disguise itself."""
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) in ("Cc", "Cf")
+        else c
+        for c in str(text)
+    )
+
+
 def run_stage(stage: str, paths: Paths, args, executor=None) -> None:
     """One stage under the run lock; language and extract use `executor` (made here if None)."""
     from .storage import RunLocked, run_lock
@@ -59,7 +72,7 @@ def run_stage(stage: str, paths: Paths, args, executor=None) -> None:
     _log_stage(paths, report)
     print(report.line(), flush=True)
     for source, error in report.errors[:20]:
-        print(f"  error: {source}: {error}", flush=True)
+        print(f"  error: {shown(source)}: {shown(error)}", flush=True)
     if len(report.errors) > 20:
         print(f"  ... and {len(report.errors) - 20} more (see `pipeline status`)", flush=True)
 
@@ -159,7 +172,7 @@ def cmd_summary(paths: Paths, started: float | None) -> int:
         .to_pylist()
     )
     for row in errors[:20]:
-        print(f"  error: {row['source']}: {row['error']}")
+        print(f"  error: {shown(row['source'])}: {shown(row['error'])}")
     if started is not None:
         print(f"time: {time.time() - started:.1f}s")
     return 0
@@ -199,10 +212,10 @@ def cmd_status(paths: Paths) -> int:
     )
     for label, items in (("new", new), ("changed", changed), ("removed", removed)):
         for source in items[:10]:
-            print(f"  {label}: {source}")
+            print(f"  {label}: {shown(source)}")
     print(f"errors: {len(errors)}")
     for source, error in errors[:20]:
-        print(f"  {source}: {error}")
+        print(f"  {shown(source)}: {shown(error)}")
     from .config import stage_versions
 
     versions = stage_versions()
