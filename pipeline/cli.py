@@ -22,6 +22,7 @@ import os
 import resource
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from .config import ROOT, Paths
@@ -45,6 +46,18 @@ def _options(args):
     )
 
 
+def shown(text: object) -> str:
+    """Text from a file name or a page, safe to print: control and format characters
+    (escape sequences, bell, bidirectional overrides) are spelled out as \\xNN or \\uNNNN,
+    so that a name can neither drive the terminal nor disguise itself."""
+    return "".join(
+        (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) in ("Cc", "Cf")
+        else c
+        for c in str(text)
+    )
+
+
 def run_pipeline(target: str, paths: Paths, args) -> None:
     """`target` and the stages it needs, under the run lock; prints each stage's report."""
     from .runner import run_stages
@@ -61,7 +74,7 @@ def run_pipeline(target: str, paths: Paths, args) -> None:
             print(f"  note: {note}", flush=True)
         print(report.line(), flush=True)
         for source, error in report.errors[:20]:
-            print(f"  error: {source}: {error}", flush=True)
+            print(f"  error: {shown(source)}: {shown(error)}", flush=True)
         if len(report.errors) > 20:
             print(f"  ... and {len(report.errors) - 20} more (see `pipeline status`)", flush=True)
 
@@ -158,7 +171,7 @@ def cmd_summary(paths: Paths, started: float | None) -> int:
         .to_pylist()
     )
     for row in errors[:20]:
-        print(f"  error: {row['source']}: {row['error']}")
+        print(f"  error: {shown(row['source'])}: {shown(row['error'])}")
     if started is not None:
         print(f"time: {time.time() - started:.1f}s")
     return 0
@@ -222,10 +235,10 @@ def _status_files(paths: Paths) -> bool:
     )
     for label, items in (("new", new), ("changed", changed), ("removed", removed)):
         for source in items[:10]:
-            print(f"  {label}: {source}")
+            print(f"  {label}: {shown(source)}")
     print(f"errors: {len(errors)}")
     for source, error in errors[:20]:
-        print(f"  {source}: {error}")
+        print(f"  {shown(source)}: {shown(error)}")
     return not (new or changed or removed)
 
 

@@ -102,6 +102,33 @@ def load_table(
     return table.to_pandas()
 
 
+# --- bounds ----------------------------------------------------------------------------------
+
+# A report on thousands of documents must stay a page one can open and mail: charts with a
+# row per document show the largest ones, tables their first rows, and each says how many
+# it left out (the tables in processed/ have them all).
+MAX_CHART_ROWS = 30
+MAX_TABLE_ROWS = 200
+MAX_TEXT_SHOWN = 300_000  # characters of one document's highlighted text
+
+
+def bounded(frame, limit: int, what: str):
+    """(the first `limit` rows of `frame`, a note on what was left out, "" when nothing was)."""
+    if len(frame) <= limit:
+        return frame, ""
+    left_out = len(frame) - limit
+    note = (
+        f"{limit:,} of {len(frame):,} {what} shown; {left_out:,} left out here "
+        "(all are in the tables)."
+    )
+    return frame.head(limit), note
+
+
+def note_html(note: str) -> str:
+    """A note as an HTML paragraph (empty when there is no note)."""
+    return f"<p><em>{inert(note)}</em></p>" if note else ""
+
+
 # --- text helpers ----------------------------------------------------------------------------
 
 

@@ -111,3 +111,16 @@ def test_eval_says_plainly_when_no_gold_file_names_a_processed_document(sample_r
     empty.mkdir()
     result = run_cli("eval", *folders(sample_run), "--gold", str(empty))
     assert result.returncode == 2 and "no gold files" in result.stderr
+
+
+def test_file_names_cannot_drive_the_terminal(tmp_path):
+    """A name holding an escape sequence is printed with the sequence spelled out, not sent."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "\x1b]0;pwned\x07\x1b[2Jrouge\u202etxt.exe").write_bytes(b"")
+    args = ["--raw", str(raw), "--interim", str(tmp_path / "i"), "--processed", str(tmp_path / "p")]
+    for command in ("ingest", "status"):
+        result = run_cli(command, *args)
+        assert result.returncode == 0, result.stderr
+        assert "\\x1b]0;pwned\\x07\\x1b[2Jrouge\\u202etxt.exe" in result.stdout, command
+        assert not any(c in result.stdout for c in "\x1b\x07\u202e"), command

@@ -318,3 +318,113 @@ def test_a_reports_folder_under_raw_is_not_read_as_documents(sample_reports: Pat
     base = sample_reports.parent  # raw/, interim/, processed/ and reports/ side by side
     sources = {f.source.split("/", 1)[0] for f in ingest.scan(base)}
     assert sources == {"raw"}
+
+
+# --- a large corpus gives a report of bounded size ---------------------------------------------
+
+PNG_SIZE = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=]{32})')
+
+
+def _png_sizes(html: str) -> list[tuple[int, int]]:
+    """(width, height) of every inline PNG, read from its IHDR header."""
+    import base64
+
+    sizes = []
+    for head in PNG_SIZE.findall(html):
+        raw = base64.b64decode(head)
+        sizes.append((int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")))
+    return sizes
+
+
+def _many_documents(sample_run: Path, out: Path, copies: int) -> tuple[Path, Path]:
+    """The sample's tables with every document copied `copies` times (new ids and names)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from pipeline.schemas import DOCUMENTS_RAW, PROCESSED_TABLES
+
+    processed, interim = out / "processed", out / "interim"
+    processed.mkdir(parents=True)
+    interim.mkdir()
+
+    def copied(table: pa.Table) -> pa.Table:
+        parts = []
+        for i in range(copies):
+            part = table.set_column(
+                table.schema.get_field_index("doc_id"),
+                "doc_id",
+                pc.binary_join_element_wise(table["doc_id"], f"-{i}", ""),
+            )
+            if "source" in part.column_names:
+                part = part.set_column(
+                    part.schema.get_field_index("source"),
+                    "source",
+                    pc.binary_join_element_wise(f"c{i:04d}-", part["source"], ""),
+                )
+            parts.append(part)
+        return pa.concat_tables(parts)
+
+    for name, schema in PROCESSED_TABLES.items():
+        table = reports.load_table(name, folder=sample_run / "processed")
+        table = pa.Table.from_pandas(table, schema=schema, preserve_index=False)
+        pq.write_table(table if name == "organisation_index" else copied(table),
+                       processed / f"{name}.parquet")  # fmt: skip
+    texts = reports.load_table("documents", interim=True, folder=sample_run / "interim")
+    texts = pa.Table.from_pandas(texts, schema=DOCUMENTS_RAW, preserve_index=False)
+    pq.write_table(copied(texts), interim / "documents.parquet")
+    return processed, interim
+
+
+def test_a_large_corpus_gives_a_bounded_report(sample_run: Path, tmp_path: Path) -> None:
+    """3,000 documents: the charts and tables show the largest part and say what was left out."""
+    processed, interim = _many_documents(sample_run, tmp_path, copies=600)
+    report = reports.run_notebook("01-explore", processed, interim, tmp_path / "reports")
+    assert report.ok, report.error
+    html = _check_report(report.html, min_pictures=5)
+    assert len(html) < 4_000_000
+    assert max(height for _, height in _png_sizes(html)) <= 2500  # was 360,000 for 5,000
+    assert "3000 documents" in text_of(html)
+    assert text_of(html).count("left out") >= 3  # per-document chart, time line, figures
+
+
+def test_a_long_document_gives_a_bounded_report(sample_run: Path, tmp_path: Path) -> None:
+    """One document of a million characters and a thousand figures: a bounded page too."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.schemas import DOCUMENTS_RAW, FIGURES
+
+    processed, interim = _many_documents(sample_run, tmp_path, copies=1)
+    texts = pq.read_table(interim / "documents.parquet").to_pandas()
+    doc_id = texts.loc[texts["status"] == "ok", "doc_id"].iloc[0]
+    long_text = texts.loc[texts["doc_id"] == doc_id, "text"].iloc[0] * 200
+    assert len(long_text) > reports.MAX_TEXT_SHOWN
+    texts.loc[texts["doc_id"] == doc_id, "text"] = long_text
+    pq.write_table(pa.Table.from_pandas(texts, schema=DOCUMENTS_RAW, preserve_index=False),
+                   interim / "documents.parquet")  # fmt: skip
+    figures = pq.read_table(processed / "figures.parquet").to_pandas()
+    mine = figures[figures["doc_id"] == doc_id]
+    figures = pd.concat([figures, *[mine] * (reports.MAX_TABLE_ROWS // max(len(mine), 1) + 1)])
+    pq.write_table(pa.Table.from_pandas(figures, schema=FIGURES, preserve_index=False),
+                   processed / "figures.parquet")  # fmt: skip
+    report = reports.run_notebook(
+        "02-document", processed, interim, tmp_path / "r", parameters={"DOCUMENT": doc_id}
+    )
+    assert report.ok, report.error
+    html = _check_report(report.html, min_pictures=1)
+    assert len(html) < 3_000_000
+    assert text_of(html).count("left out here") == 2  # the text, the figures
+
+
+def test_bounded_says_how_many_rows_were_left_out() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"x": range(250)})
+    shown, note = reports.bounded(frame, 200, "figures")
+    assert len(shown) == 200 and list(shown["x"])[-1] == 199
+    assert note == "200 of 250 figures shown; 50 left out here (all are in the tables)."
+    same, none = reports.bounded(frame, 250, "figures")
+    assert same is frame and none == ""
+    assert reports.note_html("<b>") == "<p><em>&lt;b&gt;</em></p>" and reports.note_html("") == ""
