@@ -193,7 +193,9 @@ def apply_corrections(paths: Paths) -> None:
     fixes, bad = corrections.read(paths.corrections)
     for b in bad:
         print(f"{paths.corrections} line {b.line}: {b.message}; line skipped", file=sys.stderr)
-    hits = corrections.apply_tables(paths.processed, paths.interim, fixes, new_entity) if fixes else {}
+    hits = (
+        corrections.apply_tables(paths.processed, paths.interim, fixes, new_entity) if fixes else {}
+    )
     write_rows(
         corrections.report_rows(fixes, bad, Counter(hits)),
         paths.processed / "corrections.parquet",

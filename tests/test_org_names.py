@@ -7,7 +7,7 @@ from pipeline.rules.org_names import (
     find_names,
     tokens,
 )
-from pipeline.rules.organisations import find_acronym_definitions
+from pipeline.rules.organisations import find_acronym_definitions, has_org_cue
 
 
 def _texts(text, spans):
@@ -157,3 +157,13 @@ def test_possessives_and_places_are_cut_off_organisation_mentions():
     kept = drop_junk_organisations(names, text, set(), {"Lyon": "city"}.get, "r")
     assert [m["text"] for m in kept] == ["Secours Mutuel", "Amani Trust"]
     assert [text[m["start"] : m["end"]] for m in kept] == ["Secours Mutuel", "Amani Trust"]
+
+
+def test_legal_forms_of_other_languages_make_a_name_in_any_case():
+    # a German e.V. and a Dutch stichting on French and English pages
+    fr = "Nos partenaires :\nKinderhilfe Nord e.V.\nStichting Groene Akker\n"
+    assert _texts(fr, find_head_names(fr)) == ["Kinderhilfe Nord e.V.", "Stichting Groene Akker"]
+    en = "The clinic was funded by Freunde der Bergdörfer e.V. in 2019."
+    assert _texts(en, find_head_names(en)) == ["Freunde der Bergdörfer e.V."]
+    assert has_org_cue("Kinderhilfe Nord e.V.") and has_org_cue("Stichting Groene Akker")
+    assert not has_org_cue("Kinderhilfe Nord")

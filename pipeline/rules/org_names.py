@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from .organisations import DATA as _ORG_DATA
-from .organisations import _lists, fold, has_org_cue
+from .organisations import _lists, fold, has_org_cue, legal_forms
 
 DATA = Path(_ORG_DATA)
 NAMES_VERSION = "org-names-1"
@@ -75,6 +75,8 @@ def _classify(word: str) -> str:
     key = word.lower().replace("’", "'")
     if key in joining and (word.islower() or word.isupper() or word[:1].isupper()):
         return "J"
+    if fold(word) in legal_forms():  # "e.V.", "gGmbH": legal forms in any case
+        return "H"
     if not word[:1].isupper():
         return "l"
     if fold(_POSSESSIVE.sub("", word)) in heads:

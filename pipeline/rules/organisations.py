@@ -64,9 +64,16 @@ def fold(name: str) -> str:
 def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
     not_names = json.loads((DATA / "not_names.json").read_text(encoding="utf-8"))
-    org_words = frozenset(fold(w) for lang in ("fr", "en") for w in cues[lang])
+    org_words = frozenset(fold(w) for key in ("fr", "en") for w in cues[key]) | legal_forms()
     institutions = frozenset(fold(w) for w in cues["institution_if_capitalised"]["words"])
     return org_words, institutions, frozenset(fold(w) for w in not_names["words"])
+
+
+@cache
+def legal_forms() -> frozenset[str]:
+    """Legal forms and foreign head nouns ("stichting", "e.V."), folded ("e v")."""
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in cues["legal_forms"]["words"])
 
 
 def is_junk(name: str) -> bool:
@@ -87,6 +94,8 @@ def has_org_cue(name: str) -> bool:
     if len(words) < 2:
         return False
     if words[0] in org_words or words[-1] in org_words:
+        return True
+    if " ".join(words[-2:]) in legal_forms():  # "Offene Arme e.V."
         return True
     raw_words = _ARTICLE.sub("", name.strip()).split()
     if len(raw_words) > 2 and raw_words[1][:1].isupper() and fold(raw_words[1]) in org_words:
