@@ -107,3 +107,12 @@ def test_acronyms_and_short_particles_are_not_topics_or_people():
     assert junk_reason("ACCUEIL") == "chrome"
     # "Al", "El" are particles of names before a name, not first names
     assert junk_reason("Al Noor") is None
+
+
+def test_governing_bodies_and_meetings_are_parts_of_an_organisation():
+    for organ in ["Assemblée Générale", "le C.A.", "l'AG", "Bureau Exécutif", "Board of Directors"]:
+        assert junk_reason(organ) == "organ", organ
+    assert junk_reason("Steering Committee") == "organ"
+    # a body with a name of its own is an organisation
+    assert junk_reason("Assemblée Générale des Nations Unies") is None
+    assert junk_reason("Board of Trustees of the Kivu Fund") is None

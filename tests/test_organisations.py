@@ -172,3 +172,13 @@ def test_footnote_markers_cited_authors_and_generic_bodies():
     assert is_generic_body("Conseil d'administration")
     assert not is_generic_body("Organisation mondiale de la santé")
     assert not is_generic_body("Comité Olympique")
+
+
+def test_a_ministry_with_a_lower_case_domain_is_one_body():
+    from pipeline.rules.organisations import is_generic_body
+
+    assert not is_generic_body("Ministère de l'intérieur")
+    assert not is_generic_body("Ministry of health")
+    assert not is_generic_body("Department of education")
+    assert is_generic_body("Comité de pilotage")
+    assert is_generic_body("Board of trustees")

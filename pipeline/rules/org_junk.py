@@ -177,8 +177,22 @@ def is_money_or_unit(name: str) -> bool:
     return len(_NUMBER.findall(stripped)) >= 2
 
 
+@cache
+def _organs() -> frozenset[str]:
+    return frozenset(fold(p).replace(" ", "") for p in _data()["organs"]["phrases"])
+
+
+def is_organ(name: str) -> bool:
+    """A governing body or meeting that every organisation has: "Assemblée Générale",
+    "le C.A.", "Bureau Exécutif", "Board of Directors". It names part of an
+    organisation, not one, even with the head noun it carries."""
+    return fold(name).replace(" ", "") in _organs()
+
+
 def junk_reason(name: str) -> str | None:
     """Why `name` cannot be an organisation's name, or None when nothing says so."""
+    if is_organ(name):
+        return "organ"
     if is_money_or_unit(name):
         return "money-or-unit"
     if is_chrome(name):

@@ -112,7 +112,15 @@ def is_generic_body(name: str) -> bool:
     words = _ARTICLE.sub("", name.strip()).split()
     if not 2 <= len(words) <= 3 or fold(words[0]) not in org_words:
         return False
+    if fold(words[0]) in _complement_heads():  # "Ministry of health" is one body
+        return False
     return all(not any(ch.isupper() for ch in w) for w in words[1:])
+
+
+@cache
+def _complement_heads() -> frozenset[str]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in cues["complement_heads"]["words"])
 
 
 _FOOTNOTE = re.compile(r"^(.*[A-ZÀ-Ý])(\d{1,2})$")
