@@ -232,7 +232,7 @@ def resolve_labels(
         and not _common_noun(m["text"], lower_words)
         and m["text"] not in terms
         and not org_rules.is_generic_body(m["text"])
-        and not org_junk.is_organ(m["text"])
+        and not org_junk.names_no_organisation(m["text"])
         and not (m["label"] != "LOC" and org_rules.is_cited_author(text, m["end"]))
     ]
 

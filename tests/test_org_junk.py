@@ -116,3 +116,23 @@ def test_governing_bodies_and_meetings_are_parts_of_an_organisation():
     # a body with a name of its own is an organisation
     assert junk_reason("Assemblée Générale des Nations Unies") is None
     assert junk_reason("Board of Trustees of the Kivu Fund") is None
+
+
+def test_titles_and_lists_of_actors_are_not_names():
+    from pipeline.rules.org_junk import names_no_organisation
+
+    assert junk_reason("Project Title: Furniture for the Primary School") == "title"
+    assert junk_reason("Intitulé : Réhabilitation du Puits") == "title"
+    assert names_no_organisation("Government, Academy, Private Sector")
+    assert names_no_organisation("Gouvernement, Université, Société Civile")
+    assert not names_no_organisation("Fondation Kivu, Goma")
+    assert not names_no_organisation("Union Européenne")
+
+
+def test_a_list_is_no_acronym_definition():
+    from pipeline.rules.organisations import find_acronym_definitions
+
+    text = "Training for Government, International Bodies, Academy (GIBA) staff."
+    assert find_acronym_definitions(text) == []
+    text = "Formation pour Gouvernement, Universités, Entreprises (GUE) à Dakar."
+    assert find_acronym_definitions(text) == []

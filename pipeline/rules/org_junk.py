@@ -177,6 +177,9 @@ def is_money_or_unit(name: str) -> bool:
     return len(_NUMBER.findall(stripped)) >= 2
 
 
+_TITLE = re.compile(r"\w\s?[:：]\s+\w")  # "Project Title: Furniture for the School"
+
+
 @cache
 def _organs() -> frozenset[str]:
     return frozenset(fold(p).replace(" ", "") for p in _data()["organs"]["phrases"])
@@ -189,10 +192,25 @@ def is_organ(name: str) -> bool:
     return fold(name).replace(" ", "") in _organs()
 
 
+def is_list_of_topics(name: str) -> bool:
+    """Common nouns run together with commas: "Government, Academy, Private Sector"
+    lists kinds of actors, whatever head nouns it holds."""
+    parts = [p for p in re.split(r"\s*,\s*", name) if p.strip()]
+    return len(parts) > 1 and all(_all_common(words_of(p)) for p in parts)
+
+
+def names_no_organisation(name: str) -> bool:
+    """A body every organisation has, or a list of common nouns: not one organisation,
+    even with a head noun in it (checked before a head noun counts as evidence)."""
+    return is_organ(name) or is_list_of_topics(name)
+
+
 def junk_reason(name: str) -> str | None:
     """Why `name` cannot be an organisation's name, or None when nothing says so."""
     if is_organ(name):
         return "organ"
+    if _TITLE.search(name):
+        return "title"
     if is_money_or_unit(name):
         return "money-or-unit"
     if is_chrome(name):
@@ -227,15 +245,28 @@ _LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
+_YEAR_TAIL = re.compile(r"\s+(?:1[89]|20)\d\d$")
+
+
+@cache
+def _people_nouns() -> frozenset[str]:
+    return frozenset(fold(w) for w in _data()["people_nouns"]["words"])
 
 
 def _without_place_tail(name: str, place_kind: Callable[[str], str | None]) -> str:
     """ "Secours Populaire à Paris": a name followed by where it is ends before the
-    preposition, when the gazetteer knows the place; a possessive 's is no part of it."""
+    preposition, when the gazetteer knows the place; a possessive 's is no part of it,
+    nor is a year ("Camp Kivu 2014" is the 2014 edition of Camp Kivu) or a noun for
+    the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
     m = _LOCATIVE.search(name)
     if m and place_kind(m.group("place")):
         name = name[: m.start()]
-    return _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
+    name = _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
+    name = _YEAR_TAIL.sub("", name)
+    words = name.split()
+    if len(words) >= 3 and fold(words[-1]) in _people_nouns():
+        name = name[: name.rstrip().rfind(" ")]
+    return name
 
 
 def drop_junk_organisations(
@@ -259,7 +290,10 @@ def drop_junk_organisations(
     named_in_prose = {
         fold(_POSSESSIVE.sub("", m["text"]))
         for m in names
-        if m["label"] == "ORG" and " " in m["text"].strip() and in_prose(text, m["start"], m["end"])
+        if m["label"] == "ORG"
+        and " " in m["text"].strip()
+        and "," not in m["text"]  # "Government, Academy": a list of topics
+        and in_prose(text, m["start"], m["end"])
     }
     out = []
     for m in names:

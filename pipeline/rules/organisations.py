@@ -231,7 +231,7 @@ def _plausible(short: str, long: str) -> bool:
     words = long.split()
     if len(words) < 2 or len(words) > 2 * len(_letters(short)) + 3:
         return False
-    if any(ch in long for ch in "()[]"):
+    if any(ch in long for ch in "()[],"):  # a comma: a list of things, not one name
         return False
     # the long form is a name: it starts with a capital, as do most of its content
     # words, or it starts with an organisation head noun, as French names in
