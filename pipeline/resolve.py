@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 
 from .config import Paths, stage_versions
 from .language import Segment, document_languages
-from .rules import org_junk, org_names
+from .rules import org_junk, org_names, org_products
 from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import (
@@ -193,7 +193,7 @@ def resolve_labels(
         )
         if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
             place_acronyms.add(d.short)
-        elif org_evidence:
+        elif org_evidence and not org_products.product_names(text, [d.long, d.short]):
             org_definitions.append(d)
     for d in org_definitions:
         add(d.long_start, d.long_end, ACRONYM_RULE, d.short)

@@ -136,3 +136,36 @@ def test_a_list_is_no_acronym_definition():
     assert find_acronym_definitions(text) == []
     text = "Formation pour Gouvernement, Universités, Entreprises (GUE) à Dakar."
     assert find_acronym_definitions(text) == []
+
+
+def test_products_software_and_devices_are_not_organisations():
+    from pipeline.rules.org_products import is_product_name, product_names
+
+    en = (
+        "The lab runs apps like KiwiMath, Typist and ChalkBoard, and the Kobo suite. "
+        "We received 40 Lenovo tablets and an app called Maji Yetu. "
+        "Data were collected with the Field Data Kit (FDK). Oxfam funded the lab."
+    )
+    names = ["KiwiMath", "Typist", "ChalkBoard", "Kobo", "Lenovo", "Maji Yetu", "FDK", "Oxfam"]
+    assert product_names(en, names) == {
+        "kiwimath",
+        "typist",
+        "chalkboard",
+        "kobo",
+        "lenovo",
+        "maji yetu",
+        "fdk",
+    }
+    fr = (
+        "Les élèves utilisent des logiciels comme QuizPro et Atelier Carto. "
+        "L'application Mon Puits est libre. Oxfam suite à la crise a aidé la Fondation Kobo."
+    )
+    names = ["QuizPro", "Atelier Carto", "Mon Puits", "Oxfam", "Fondation Kobo"]
+    assert product_names(fr, names) == {"quizpro", "atelier carto", "mon puits"}
+    assert is_product_name("Open Mapping Kit") and is_product_name("Kivu Public License")
+    assert not is_product_name("Kivu Software Foundation")
+
+
+def test_code_identifiers_are_not_names():
+    assert junk_reason("MAX_USERS") == "code"
+    assert junk_reason("NOM_DU_PROJET") == "code"

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
+from .org_products import product_names
 from .organisations import fold, has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
@@ -211,6 +212,8 @@ def junk_reason(name: str) -> str | None:
         return "organ"
     if _TITLE.search(name):
         return "title"
+    if "_" in name:  # "MODIFIED_BY": an identifier from code
+        return "code"
     if is_money_or_unit(name):
         return "money-or-unit"
     if is_chrome(name):
@@ -295,10 +298,13 @@ def drop_junk_organisations(
         and "," not in m["text"]  # "Government, Academy": a list of topics
         and in_prose(text, m["start"], m["end"])
     }
+    products = product_names(text, [m["text"] for m in names if m["label"] == "ORG"])
     out = []
     for m in names:
         if m["label"] != "ORG":
             out.append(m)
+            continue
+        if fold(m["text"]) in products:  # "apps like TuxMath", "Open Data Kit"
             continue
         trimmed = _without_place_tail(m["text"], place_kind)
         if trimmed and trimmed != m["text"]:

@@ -551,7 +551,8 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
         cue = any(
             fold(w) in org_words or (w[:1].isupper() and fold(w) in institutions) for w in words
         )
-        model = any(s < end and start < e for s, e in tagged)
+        # the model saw a name where the item starts ("- Achat d'un kit pour le PSP" is no name)
+        model = any(s <= start < e for s, e in tagged)
         if (cue or model) and not is_junk(name):
             spans.append((start, end))
     return spans
