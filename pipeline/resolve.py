@@ -208,12 +208,14 @@ def resolve_labels(
         add(s, e, LIST_RULE)
     for s, e in org_rules.find_enumerated_names(text):
         add(s, e, ENUMERATION_RULE)
+    is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e in org_names.find_named_after(text, is_place):
+        add(s, e, f"rule:organisations.named_after@{org_names.NAMES_VERSION}")
     terms = org_rules.find_term_acronyms(text)
     lower_words = lower_case_words(text)
     for s, e in org_rules.find_apposition_names(text):
         if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
             add(s, e, APPOSITION_RULE)
-    is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
     for s, e, signal in org_names.find_names(text, tagged, is_place):
         add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
     names = [m for m in names if rules.free(m["start"], m["end"])]

@@ -181,3 +181,23 @@ def test_years_and_people_nouns_are_cut_off_organisation_mentions():
         [_m(text, "Amis de Kindu Membres", "ORG")], text, set(), lambda n: None, "r"
     )
     assert [m["text"] for m in kept] == ["Amis de Kindu"]
+
+
+def test_institutions_named_after_a_person_with_a_lower_case_noun():
+    from pipeline.rules.org_names import find_named_after
+
+    text = (
+        "Les élèves du lycée Victor Hugo de Dakar et de l'école primaire Marie Curie "
+        "ont visité la fondation Léopold Sédar Senghor, puis le lycée technique Saint Joseph. "
+        "L'école de Goudrin, le centre du village Kivu et le collège Kaolack aussi."
+    )
+    places = {"Kaolack"}
+    assert [text[s:e] for s, e in find_named_after(text, places.__contains__)] == [
+        "lycée Victor Hugo",
+        "école primaire Marie Curie",
+        "fondation Léopold Sédar Senghor",
+        "lycée technique Saint Joseph",
+    ]
+    # in English the noun comes after the name: "Victor Hugo School" is the head-noun rule's
+    en = "The pupils of the school Victor visited went home."
+    assert find_named_after(en, places.__contains__) == []

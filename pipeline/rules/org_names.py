@@ -297,6 +297,47 @@ def find_names(
     return found
 
 
+@cache
+def _named_after_pattern() -> re.Pattern[str]:
+    heads = sorted(_patterns()["named_after_heads"]["words"], key=len, reverse=True)
+    word = r"[A-ZÀ-Ý][\w'’-]*"
+    return re.compile(
+        rf"(?<![\w-])(?P<head>{'|'.join(re.escape(h) for h in heads)})"
+        r"(?P<fill>(?:[ \t]+(?:[dl]['’])?[a-zà-ÿ][\w'’-]*){0,3}?)"
+        rf"[ \t]+(?P<name>{word}(?:[ \t]+{word}){{0,3}})"
+    )
+
+
+def find_named_after(text: str, is_place: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Institutions named with a lower-case noun before their name: "le lycée Jean
+    Jaurès", "l'école primaire Louis Pasteur", "la fondation Jean Jaurès".
+
+    French writes the noun in lower case and the name after it; the name is the
+    noun with what follows. The name must be a person's (a given name first),
+    a saint's, an acronym or a word of its own, not a place ("l'école de Goudrin"
+    is the village's school) and not common words ("le centre Ville").
+    """
+    from .org_junk import is_first_name
+    from .organisations import _PREPOSITIONS
+
+    spans = []
+    for m in _named_after_pattern().finditer(text):
+        fill = m.group("fill").split()
+        lead = _vocabulary()[2]
+        if any(w.lower() in _PREPOSITIONS or fold(w) in lead for w in fill):
+            continue  # "l'école de Goudrin", "le centre du modèle X"
+        name = m.group("name")
+        first = name.split()[0]
+        named = (
+            (is_first_name(first) and len(name.split()) >= 2)
+            or fold(first) in ("saint", "sainte", "st", "ste")
+            or _proper(name)
+        )
+        if named and not is_place(name):
+            spans.append((m.start("head"), m.end("name")))
+    return spans
+
+
 _WEB = re.compile(
     r"(?i)(?:https?://|www\.|[\w.+-]+@)((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})"
 )
