@@ -201,3 +201,20 @@ def test_institutions_named_after_a_person_with_a_lower_case_noun():
     # in English the noun comes after the name: "Victor Hugo School" is the head-noun rule's
     en = "The pupils of the school Victor visited went home."
     assert find_named_after(en, places.__contains__) == []
+
+
+def test_a_place_tail_stays_when_the_page_acronym_spells_it():
+    from pipeline.rules.org_junk import drop_junk_organisations
+
+    text = "ACDK\nL'Association Culturelle pour le Développement au Kivu (siège à Goma).\n"
+    names = [_m(text, "Association Culturelle pour le Développement au Kivu", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Kivu": "region"}.get, "r")
+    assert [m["text"] for m in kept] == ["Association Culturelle pour le Développement au Kivu"]
+    text = "The Friends of Education Trust in Kenya runs two schools."
+    names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
+    assert [m["text"] for m in kept] == ["Friends of Education Trust"]
+    text = "FETK\nThe Friends of Education Trust in Kenya runs two schools."
+    names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
+    assert [m["text"] for m in kept] == ["Friends of Education Trust in Kenya"]

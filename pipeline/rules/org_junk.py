@@ -256,13 +256,23 @@ def _people_nouns() -> frozenset[str]:
     return frozenset(fold(w) for w in _data()["people_nouns"]["words"])
 
 
-def _without_place_tail(name: str, place_kind: Callable[[str], str | None]) -> str:
+def initials(name: str) -> str:
+    """The initials of a name's capitalised words: "Association Malienne pour la
+    Survie au Sahel" gives AMSS."""
+    return "".join(w[0] for w in re.findall(r"[A-ZÀ-Ý][\w-]*", name)).upper()
+
+
+def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text: str = "") -> str:
     """ "Secours Populaire à Paris": a name followed by where it is ends before the
-    preposition, when the gazetteer knows the place; a possessive 's is no part of it,
+    preposition, when the gazetteer knows the place and the page's acronym for the name
+    does not spell it; a possessive 's is no part of it,
     nor is a year ("Camp Kivu 2014" is the 2014 edition of Camp Kivu) or a noun for
     the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
     m = _LOCATIVE.search(name)
-    if m and place_kind(m.group("place")):
+    # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
+    short = initials(name)
+    spelt = len(short) >= 3 and re.search(rf"(?<![\w-]){short}(?![\w-])", text)
+    if m and place_kind(m.group("place")) and not spelt:
         name = name[: m.start()]
     name = _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
     name = _YEAR_TAIL.sub("", name)
@@ -306,7 +316,7 @@ def drop_junk_organisations(
             continue
         if fold(m["text"]) in products:  # "apps like TuxMath", "Open Data Kit"
             continue
-        trimmed = _without_place_tail(m["text"], place_kind)
+        trimmed = _without_place_tail(m["text"], place_kind, text)
         if trimmed and trimmed != m["text"]:
             m["end"] = m["start"] + len(trimmed)
             m["text"] = trimmed

@@ -289,7 +289,9 @@ def find_names(
     for start, end in find_name_url_lines(text):
         keep(start, end, "name_url")
     for start, end in find_head_names(text):
-        trimmed = _without_place_tail(text[start:end], lambda n: "place" if is_place(n) else None)
+        trimmed = _without_place_tail(
+            text[start:end], lambda n: "place" if is_place(n) else None, text
+        )
         end = start + len(trimmed)
         covered = any(s <= start and end <= e for s, e in tagged)
         if not covered and _proper(text[start:end]):
