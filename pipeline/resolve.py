@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .language import Segment, document_languages
-from .rules import org_junk, org_names
+from .rules import org_junk, org_names, org_products
 from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import DocResult, one_by_one_on_failure
@@ -179,7 +179,7 @@ def resolve_labels(
         )
         if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
             place_acronyms.add(d.short)
-        elif org_evidence:
+        elif org_evidence and not org_products.product_names(text, [d.long, d.short]):
             org_definitions.append(d)
     for d in org_definitions:
         add(d.long_start, d.long_end, ACRONYM_RULE, d.short)
@@ -194,12 +194,14 @@ def resolve_labels(
         add(s, e, LIST_RULE)
     for s, e in org_rules.find_enumerated_names(text):
         add(s, e, ENUMERATION_RULE)
+    is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e in org_names.find_named_after(text, is_place):
+        add(s, e, f"rule:organisations.named_after@{org_names.NAMES_VERSION}")
     terms = org_rules.find_term_acronyms(text)
     lower_words = lower_case_words(text)
     for s, e in org_rules.find_apposition_names(text):
         if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
             add(s, e, APPOSITION_RULE)
-    is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
     for s, e, signal in org_names.find_names(text, tagged, is_place):
         add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
     names = [m for m in names if rules.free(m["start"], m["end"])]
@@ -218,6 +220,7 @@ def resolve_labels(
         and not _common_noun(m["text"], lower_words)
         and m["text"] not in terms
         and not org_rules.is_generic_body(m["text"])
+        and not org_junk.names_no_organisation(m["text"])
         and not (m["label"] != "LOC" and org_rules.is_cited_author(text, m["end"]))
     ]
 

@@ -107,3 +107,65 @@ def test_acronyms_and_short_particles_are_not_topics_or_people():
     assert junk_reason("ACCUEIL") == "chrome"
     # "Al", "El" are particles of names before a name, not first names
     assert junk_reason("Al Noor") is None
+
+
+def test_governing_bodies_and_meetings_are_parts_of_an_organisation():
+    for organ in ["Assemblée Générale", "le C.A.", "l'AG", "Bureau Exécutif", "Board of Directors"]:
+        assert junk_reason(organ) == "organ", organ
+    assert junk_reason("Steering Committee") == "organ"
+    # a body with a name of its own is an organisation
+    assert junk_reason("Assemblée Générale des Nations Unies") is None
+    assert junk_reason("Board of Trustees of the Kivu Fund") is None
+
+
+def test_titles_and_lists_of_actors_are_not_names():
+    from pipeline.rules.org_junk import names_no_organisation
+
+    assert junk_reason("Project Title: Furniture for the Primary School") == "title"
+    assert junk_reason("Intitulé : Réhabilitation du Puits") == "title"
+    assert names_no_organisation("Government, Academy, Private Sector")
+    assert names_no_organisation("Gouvernement, Université, Société Civile")
+    assert not names_no_organisation("Fondation Kivu, Goma")
+    assert not names_no_organisation("Union Européenne")
+
+
+def test_a_list_is_no_acronym_definition():
+    from pipeline.rules.organisations import find_acronym_definitions
+
+    text = "Training for Government, International Bodies, Academy (GIBA) staff."
+    assert find_acronym_definitions(text) == []
+    text = "Formation pour Gouvernement, Universités, Entreprises (GUE) à Dakar."
+    assert find_acronym_definitions(text) == []
+
+
+def test_products_software_and_devices_are_not_organisations():
+    from pipeline.rules.org_products import is_product_name, product_names
+
+    en = (
+        "The lab runs apps like KiwiMath, Typist and ChalkBoard, and the Kobo suite. "
+        "We received 40 Lenovo tablets and an app called Maji Yetu. "
+        "Data were collected with the Field Data Kit (FDK). Oxfam funded the lab."
+    )
+    names = ["KiwiMath", "Typist", "ChalkBoard", "Kobo", "Lenovo", "Maji Yetu", "FDK", "Oxfam"]
+    assert product_names(en, names) == {
+        "kiwimath",
+        "typist",
+        "chalkboard",
+        "kobo",
+        "lenovo",
+        "maji yetu",
+        "fdk",
+    }
+    fr = (
+        "Les élèves utilisent des logiciels comme QuizPro et Atelier Carto. "
+        "L'application Mon Puits est libre. Oxfam suite à la crise a aidé la Fondation Kobo."
+    )
+    names = ["QuizPro", "Atelier Carto", "Mon Puits", "Oxfam", "Fondation Kobo"]
+    assert product_names(fr, names) == {"quizpro", "atelier carto", "mon puits"}
+    assert is_product_name("Open Mapping Kit") and is_product_name("Kivu Public License")
+    assert not is_product_name("Kivu Software Foundation")
+
+
+def test_code_identifiers_are_not_names():
+    assert junk_reason("MAX_USERS") == "code"
+    assert junk_reason("NOM_DU_PROJET") == "code"

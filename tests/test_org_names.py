@@ -7,7 +7,7 @@ from pipeline.rules.org_names import (
     find_names,
     tokens,
 )
-from pipeline.rules.organisations import find_acronym_definitions
+from pipeline.rules.organisations import find_acronym_definitions, has_org_cue
 
 
 def _texts(text, spans):
@@ -157,3 +157,64 @@ def test_possessives_and_places_are_cut_off_organisation_mentions():
     kept = drop_junk_organisations(names, text, set(), {"Lyon": "city"}.get, "r")
     assert [m["text"] for m in kept] == ["Secours Mutuel", "Amani Trust"]
     assert [text[m["start"] : m["end"]] for m in kept] == ["Secours Mutuel", "Amani Trust"]
+
+
+def test_legal_forms_of_other_languages_make_a_name_in_any_case():
+    # a German e.V. and a Dutch stichting on French and English pages
+    fr = "Nos partenaires :\nKinderhilfe Nord e.V.\nStichting Groene Akker\n"
+    assert _texts(fr, find_head_names(fr)) == ["Kinderhilfe Nord e.V.", "Stichting Groene Akker"]
+    en = "The clinic was funded by Freunde der Bergdörfer e.V. in 2019."
+    assert _texts(en, find_head_names(en)) == ["Freunde der Bergdörfer e.V."]
+    assert has_org_cue("Kinderhilfe Nord e.V.") and has_org_cue("Stichting Groene Akker")
+    assert not has_org_cue("Kinderhilfe Nord")
+
+
+def test_years_and_people_nouns_are_cut_off_organisation_mentions():
+    from pipeline.rules.org_junk import drop_junk_organisations
+
+    text = "Le Festival Kora Jazz 2019 a réuni les Bénévoles. Five Amani Corps Volunteers came."
+    names = [_m(text, "Festival Kora Jazz 2019", "ORG"), _m(text, "Amani Corps Volunteers", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    assert [m["text"] for m in kept] == ["Festival Kora Jazz", "Amani Corps"]
+    text = "Nos bénévoles rejoignent Amis de Kindu Membres."
+    kept = drop_junk_organisations(
+        [_m(text, "Amis de Kindu Membres", "ORG")], text, set(), lambda n: None, "r"
+    )
+    assert [m["text"] for m in kept] == ["Amis de Kindu"]
+
+
+def test_institutions_named_after_a_person_with_a_lower_case_noun():
+    from pipeline.rules.org_names import find_named_after
+
+    text = (
+        "Les élèves du lycée Victor Hugo de Dakar et de l'école primaire Marie Curie "
+        "ont visité la fondation Léopold Sédar Senghor, puis le lycée technique Saint Joseph. "
+        "L'école de Goudrin, le centre du village Kivu et le collège Kaolack aussi."
+    )
+    places = {"Kaolack"}
+    assert [text[s:e] for s, e in find_named_after(text, places.__contains__)] == [
+        "lycée Victor Hugo",
+        "école primaire Marie Curie",
+        "fondation Léopold Sédar Senghor",
+        "lycée technique Saint Joseph",
+    ]
+    # in English the noun comes after the name: "Victor Hugo School" is the head-noun rule's
+    en = "The pupils of the school Victor visited went home."
+    assert find_named_after(en, places.__contains__) == []
+
+
+def test_a_place_tail_stays_when_the_page_acronym_spells_it():
+    from pipeline.rules.org_junk import drop_junk_organisations
+
+    text = "ACDK\nL'Association Culturelle pour le Développement au Kivu (siège à Goma).\n"
+    names = [_m(text, "Association Culturelle pour le Développement au Kivu", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Kivu": "region"}.get, "r")
+    assert [m["text"] for m in kept] == ["Association Culturelle pour le Développement au Kivu"]
+    text = "The Friends of Education Trust in Kenya runs two schools."
+    names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
+    assert [m["text"] for m in kept] == ["Friends of Education Trust"]
+    text = "FETK\nThe Friends of Education Trust in Kenya runs two schools."
+    names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
+    kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
+    assert [m["text"] for m in kept] == ["Friends of Education Trust in Kenya"]

@@ -172,3 +172,30 @@ def test_footnote_markers_cited_authors_and_generic_bodies():
     assert is_generic_body("Conseil d'administration")
     assert not is_generic_body("Organisation mondiale de la santé")
     assert not is_generic_body("Comité Olympique")
+
+
+def test_a_ministry_with_a_lower_case_domain_is_one_body():
+    from pipeline.rules.organisations import is_generic_body
+
+    assert not is_generic_body("Ministère de l'intérieur")
+    assert not is_generic_body("Ministry of health")
+    assert not is_generic_body("Department of education")
+    assert is_generic_body("Comité de pilotage")
+    assert is_generic_body("Board of trustees")
+
+
+def test_a_list_item_is_a_name_only_where_the_model_saw_one_start():
+    from pipeline.rules.organisations import find_list_item_names
+
+    text = "Réalisations :\n- Achat d’un kit solaire pour le CSPS\n- Amis de Goudri\n"
+    tagged = [
+        (text.index("CSPS"), text.index("CSPS") + 4),
+        (text.index("Amis"), text.index("Amis") + 15),
+    ]
+    assert [text[s:e] for s, e in find_list_item_names(text, tagged)] == ["Amis de Goudri"]
+    text = "Notes:\n- According to Jane Doe the licence is GPL compatible\n- Friends of Kasese\n"
+    tagged = [
+        (text.index("Jane"), text.index("Jane") + 8),
+        (text.index("Friends"), text.index("Friends") + 18),
+    ]
+    assert [text[s:e] for s, e in find_list_item_names(text, tagged)] == ["Friends of Kasese"]

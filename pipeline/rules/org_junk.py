@@ -27,6 +27,7 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
+from .org_products import product_names
 from .organisations import fold, has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
@@ -177,8 +178,42 @@ def is_money_or_unit(name: str) -> bool:
     return len(_NUMBER.findall(stripped)) >= 2
 
 
+_TITLE = re.compile(r"\w\s?[:：]\s+\w")  # "Project Title: Furniture for the School"
+
+
+@cache
+def _organs() -> frozenset[str]:
+    return frozenset(fold(p).replace(" ", "") for p in _data()["organs"]["phrases"])
+
+
+def is_organ(name: str) -> bool:
+    """A governing body or meeting that every organisation has: "Assemblée Générale",
+    "le C.A.", "Bureau Exécutif", "Board of Directors". It names part of an
+    organisation, not one, even with the head noun it carries."""
+    return fold(name).replace(" ", "") in _organs()
+
+
+def is_list_of_topics(name: str) -> bool:
+    """Common nouns run together with commas: "Government, Academy, Private Sector"
+    lists kinds of actors, whatever head nouns it holds."""
+    parts = [p for p in re.split(r"\s*,\s*", name) if p.strip()]
+    return len(parts) > 1 and all(_all_common(words_of(p)) for p in parts)
+
+
+def names_no_organisation(name: str) -> bool:
+    """A body every organisation has, or a list of common nouns: not one organisation,
+    even with a head noun in it (checked before a head noun counts as evidence)."""
+    return is_organ(name) or is_list_of_topics(name)
+
+
 def junk_reason(name: str) -> str | None:
     """Why `name` cannot be an organisation's name, or None when nothing says so."""
+    if is_organ(name):
+        return "organ"
+    if _TITLE.search(name):
+        return "title"
+    if "_" in name:  # "MODIFIED_BY": an identifier from code
+        return "code"
     if is_money_or_unit(name):
         return "money-or-unit"
     if is_chrome(name):
@@ -213,15 +248,38 @@ _LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
+_YEAR_TAIL = re.compile(r"\s+(?:1[89]|20)\d\d$")
 
 
-def _without_place_tail(name: str, place_kind: Callable[[str], str | None]) -> str:
+@cache
+def _people_nouns() -> frozenset[str]:
+    return frozenset(fold(w) for w in _data()["people_nouns"]["words"])
+
+
+def initials(name: str) -> str:
+    """The initials of a name's capitalised words: "Association Malienne pour la
+    Survie au Sahel" gives AMSS."""
+    return "".join(w[0] for w in re.findall(r"[A-ZÀ-Ý][\w-]*", name)).upper()
+
+
+def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text: str = "") -> str:
     """ "Secours Populaire à Paris": a name followed by where it is ends before the
-    preposition, when the gazetteer knows the place; a possessive 's is no part of it."""
+    preposition, when the gazetteer knows the place and the page's acronym for the name
+    does not spell it; a possessive 's is no part of it,
+    nor is a year ("Camp Kivu 2014" is the 2014 edition of Camp Kivu) or a noun for
+    the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
     m = _LOCATIVE.search(name)
-    if m and place_kind(m.group("place")):
+    # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
+    short = initials(name)
+    spelt = len(short) >= 3 and re.search(rf"(?<![\w-]){short}(?![\w-])", text)
+    if m and place_kind(m.group("place")) and not spelt:
         name = name[: m.start()]
-    return _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
+    name = _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
+    name = _YEAR_TAIL.sub("", name)
+    words = name.split()
+    if len(words) >= 3 and fold(words[-1]) in _people_nouns():
+        name = name[: name.rstrip().rfind(" ")]
+    return name
 
 
 def drop_junk_organisations(
@@ -245,14 +303,20 @@ def drop_junk_organisations(
     named_in_prose = {
         fold(_POSSESSIVE.sub("", m["text"]))
         for m in names
-        if m["label"] == "ORG" and " " in m["text"].strip() and in_prose(text, m["start"], m["end"])
+        if m["label"] == "ORG"
+        and " " in m["text"].strip()
+        and "," not in m["text"]  # "Government, Academy": a list of topics
+        and in_prose(text, m["start"], m["end"])
     }
+    products = product_names(text, [m["text"] for m in names if m["label"] == "ORG"])
     out = []
     for m in names:
         if m["label"] != "ORG":
             out.append(m)
             continue
-        trimmed = _without_place_tail(m["text"], place_kind)
+        if fold(m["text"]) in products:  # "apps like TuxMath", "Open Data Kit"
+            continue
+        trimmed = _without_place_tail(m["text"], place_kind, text)
         if trimmed and trimmed != m["text"]:
             m["end"] = m["start"] + len(trimmed)
             m["text"] = trimmed

@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from .organisations import DATA as _ORG_DATA
-from .organisations import _lists, fold, has_org_cue
+from .organisations import _lists, fold, has_org_cue, legal_forms
 
 DATA = Path(_ORG_DATA)
 NAMES_VERSION = "org-names-1"
@@ -75,6 +75,8 @@ def _classify(word: str) -> str:
     key = word.lower().replace("’", "'")
     if key in joining and (word.islower() or word.isupper() or word[:1].isupper()):
         return "J"
+    if fold(word) in legal_forms():  # "e.V.", "gGmbH": legal forms in any case
+        return "H"
     if not word[:1].isupper():
         return "l"
     if fold(_POSSESSIVE.sub("", word)) in heads:
@@ -287,12 +289,55 @@ def find_names(
     for start, end in find_name_url_lines(text):
         keep(start, end, "name_url")
     for start, end in find_head_names(text):
-        trimmed = _without_place_tail(text[start:end], lambda n: "place" if is_place(n) else None)
+        trimmed = _without_place_tail(
+            text[start:end], lambda n: "place" if is_place(n) else None, text
+        )
         end = start + len(trimmed)
         covered = any(s <= start and end <= e for s, e in tagged)
         if not covered and _proper(text[start:end]):
             keep(start, end, "head")
     return found
+
+
+@cache
+def _named_after_pattern() -> re.Pattern[str]:
+    heads = sorted(_patterns()["named_after_heads"]["words"], key=len, reverse=True)
+    word = r"[A-ZÀ-Ý][\w'’-]*"
+    return re.compile(
+        rf"(?<![\w-])(?P<head>{'|'.join(re.escape(h) for h in heads)})"
+        r"(?P<fill>(?:[ \t]+(?:[dl]['’])?[a-zà-ÿ][\w'’-]*){0,3}?)"
+        rf"[ \t]+(?P<name>{word}(?:[ \t]+{word}){{0,3}})"
+    )
+
+
+def find_named_after(text: str, is_place: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Institutions named with a lower-case noun before their name: "le lycée Jean
+    Jaurès", "l'école primaire Louis Pasteur", "la fondation Jean Jaurès".
+
+    French writes the noun in lower case and the name after it; the name is the
+    noun with what follows. The name must be a person's (a given name first),
+    a saint's, an acronym or a word of its own, not a place ("l'école de Goudrin"
+    is the village's school) and not common words ("le centre Ville").
+    """
+    from .org_junk import is_first_name
+    from .organisations import _PREPOSITIONS
+
+    spans = []
+    for m in _named_after_pattern().finditer(text):
+        fill = m.group("fill").split()
+        lead = _vocabulary()[2]
+        if any(w.lower() in _PREPOSITIONS or fold(w) in lead for w in fill):
+            continue  # "l'école de Goudrin", "le centre du modèle X"
+        name = m.group("name")
+        first = name.split()[0]
+        named = (
+            (is_first_name(first) and len(name.split()) >= 2)
+            or fold(first) in ("saint", "sainte", "st", "ste")
+            or _proper(name)
+        )
+        if named and not is_place(name):
+            spans.append((m.start("head"), m.end("name")))
+    return spans
 
 
 _WEB = re.compile(

@@ -64,9 +64,16 @@ def fold(name: str) -> str:
 def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
     not_names = json.loads((DATA / "not_names.json").read_text(encoding="utf-8"))
-    org_words = frozenset(fold(w) for lang in ("fr", "en") for w in cues[lang])
+    org_words = frozenset(fold(w) for key in ("fr", "en") for w in cues[key]) | legal_forms()
     institutions = frozenset(fold(w) for w in cues["institution_if_capitalised"]["words"])
     return org_words, institutions, frozenset(fold(w) for w in not_names["words"])
+
+
+@cache
+def legal_forms() -> frozenset[str]:
+    """Legal forms and foreign head nouns ("stichting", "e.V."), folded ("e v")."""
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in cues["legal_forms"]["words"])
 
 
 def is_junk(name: str) -> bool:
@@ -88,6 +95,8 @@ def has_org_cue(name: str) -> bool:
         return False
     if words[0] in org_words or words[-1] in org_words:
         return True
+    if " ".join(words[-2:]) in legal_forms():  # "Offene Arme e.V."
+        return True
     raw_words = _ARTICLE.sub("", name.strip()).split()
     if len(raw_words) > 2 and raw_words[1][:1].isupper() and fold(raw_words[1]) in org_words:
         return True
@@ -103,7 +112,15 @@ def is_generic_body(name: str) -> bool:
     words = _ARTICLE.sub("", name.strip()).split()
     if not 2 <= len(words) <= 3 or fold(words[0]) not in org_words:
         return False
+    if fold(words[0]) in _complement_heads():  # "Ministry of health" is one body
+        return False
     return all(not any(ch.isupper() for ch in w) for w in words[1:])
+
+
+@cache
+def _complement_heads() -> frozenset[str]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in cues["complement_heads"]["words"])
 
 
 _FOOTNOTE = re.compile(r"^(.*[A-ZÀ-Ý])(\d{1,2})$")
@@ -214,7 +231,7 @@ def _plausible(short: str, long: str) -> bool:
     words = long.split()
     if len(words) < 2 or len(words) > 2 * len(_letters(short)) + 3:
         return False
-    if any(ch in long for ch in "()[]"):
+    if any(ch in long for ch in "()[],"):  # a comma: a list of things, not one name
         return False
     # the long form is a name: it starts with a capital, as do most of its content
     # words, or it starts with an organisation head noun, as French names in
@@ -534,7 +551,8 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
         cue = any(
             fold(w) in org_words or (w[:1].isupper() and fold(w) in institutions) for w in words
         )
-        model = any(s < end and start < e for s, e in tagged)
+        # the model saw a name where the item starts ("- Achat d'un kit pour le PSP" is no name)
+        model = any(s <= start < e for s, e in tagged)
         if (cue or model) and not is_junk(name):
             spans.append((start, end))
     return spans
