@@ -43,6 +43,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -679,8 +680,12 @@ def mentions_of(
 # --------------------------------------------------------------------- tables
 
 
-def build(processed, interim) -> list[dict]:
-    """Relations of every document, from the processed entity tables and the texts."""
+def build(processed, interim) -> Iterator[dict]:
+    """Relations of every document, from the processed entity tables and the texts.
+
+    Yielded document by document: the caller streams them to their table, so that
+    memory does not grow with the corpus (a page has dozens of relations).
+    """
     import pyarrow.parquet as pq
 
     from .schemas import DOCUMENTS_RAW, SEGMENTS
@@ -700,7 +705,6 @@ def build(processed, interim) -> list[dict]:
     )
     wanted = set(organisations.spans)
     documents = Dataset(interim / "documents.parquet", DOCUMENTS_RAW, key="doc_id")
-    rows: list[dict] = []
     meta = ["title", "site_name", "canonical_url"]
     for batch in documents.iter_batches(["doc_id", "text", "status", *meta]):
         for doc in batch.to_pylist():
@@ -713,7 +717,7 @@ def build(processed, interim) -> list[dict]:
                 mentions.rows(doc_id), doc_places, dates.rows(doc_id), figures.rows(doc_id), orgs
             )
             names = {org_id: r["name"] for org_id, r in orgs.items()}
-            rows += relations_for_document(
+            yield from relations_for_document(
                 doc_id,
                 doc["text"],
                 segments.rows(doc_id),
@@ -722,4 +726,3 @@ def build(processed, interim) -> list[dict]:
                 {k: doc[k] for k in meta},
             )
             wanted.discard(doc_id)  # a duplicate row of the same doc_id is not read twice
-    return rows
