@@ -58,10 +58,15 @@ def _places(text: str, tagged: list[tuple[str, str]], language: str) -> list[str
         ("Thiès • Kaolack", ["Thiès", "Kaolack"]),
         ("Lyon\nGrenoble", ["Lyon", "Grenoble"]),
         ("Saint-Jean-de-Luz", ["Saint-Jean-de-Luz"]),
-        ("Beni – Lubero", ["Beni – Lubero"]),
+        ("Kindu – Kasongo", ["Kindu", "Kasongo"]),
+        ("Rennes - Projet de jumelage", ["Rennes", "Projet de jumelage"]),
+        ("Sud – Kivu", ["Sud – Kivu"]),
+        ("Bobo-Dioulasso", ["Bobo-Dioulasso"]),
     ],
 )
-def test_spans_are_cut_at_cells_bullets_and_line_breaks_only(text: str, parts: list[str]) -> None:
+def test_spans_are_cut_at_cells_bullets_line_breaks_and_spaced_dashes(
+    text: str, parts: list[str]
+) -> None:
     assert [text[s:e] for s, e in split_run_together(text, 0, len(text))] == parts
 
 
@@ -269,3 +274,148 @@ def test_towns_below_fifteen_thousand_people_are_known(surface: str, code: str) 
 def test_world_regions_in_both_languages(surface: str) -> None:
     place = lookup(surface)
     assert place is not None and place.kind == "region" and place.country_code is None
+
+
+# ------------------------------------------------------------- places2: general signals
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        (
+            "Les Lyonnais et les Lyonnaises ont voté à Villeurbanne.",
+            [("Lyonnais", "LOC"), ("Lyonnaises", "LOC"), ("Villeurbanne", "LOC")],
+            "fr",
+            ["Lyonnais", "Lyonnaises"],
+        ),
+        (
+            "Une convention avec l'État Sénégalais a été signée à Thiès.",
+            [("État Sénégalais", "LOC"), ("Thiès", "LOC")],
+            "fr",
+            ["État Sénégalais"],
+        ),
+        (
+            "A camp for Kenyan girls was held in Nakuru.",
+            [("Kenyan", "LOC"), ("Nakuru", "LOC")],
+            "en",
+            ["Kenyan"],
+        ),
+        (
+            "Togolese and Ghanaian volunteers met in Lomé.",
+            [("Togolese", "LOC"), ("Ghanaian", "LOC"), ("Lomé", "LOC")],
+            "en",
+            ["Togolese", "Ghanaian"],
+        ),
+    ],
+)
+def test_a_people_named_after_a_place_is_not_a_place(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: list[str]
+) -> None:
+    found = _places(text, tagged, language)
+    assert not set(absent) & set(found)
+    assert tagged[-1][0] in found
+
+
+def test_demonyms_come_from_the_gazetteer_names() -> None:
+    from pipeline.rules.gazetteer import demonym_place
+
+    assert demonym_place("Rwandais").name == "Rwanda"
+    assert demonym_place("Congolese").country_code == "CD"
+    assert demonym_place("Parisiennes").name == "Paris"
+    # a place's own name is never a demonym, and an unknown stem gives nothing
+    assert demonym_place("Berlin") is None
+    assert demonym_place("Jordan") is None
+    assert demonym_place("Kabarole") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent", "present"),
+    [
+        (
+            "Écrire à B.P. 1234, Ouagadougou.",
+            [("B.P. 1234", "LOC"), ("Ouagadougou", "LOC")],
+            "fr",
+            "B.P. 1234",
+            "Ouagadougou",
+        ),
+        (
+            "Post: P.O. Box 4521, Kampala, Uganda.",
+            [("P.O. Box 4521", "LOC"), ("Kampala", "LOC")],
+            "en",
+            "P.O. Box 4521",
+            "Kampala",
+        ),
+        (
+            "Entre Mars 2019 et Juin, au Niger.",
+            [("Mars 2019", "LOC"), ("Niger", "LOC")],
+            "fr",
+            "Mars 2019",
+            "Niger",
+        ),
+    ],
+)
+def test_postal_boxes_and_years_are_not_places(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str, present: str
+) -> None:
+    found = _places(text, tagged, language)
+    assert absent not in found and present in found
+
+
+def test_a_dash_cuts_a_title_from_a_place_and_joins_two_known_places() -> None:
+    text = "Rennes - Atelier de couture\nLes équipes de Kindu – Kasongo sont arrivées."
+    found = _places(text, [("Rennes - Atelier de couture", "LOC"), ("Kindu", "LOC")], "fr")
+    assert "Rennes" in found and "Kasongo" in found
+    assert not [f for f in found if "Atelier" in f]
+    text = "Our teams in Goma – Monday and Tuesday."
+    assert _places(text, [("Goma", "LOC")], "en") == ["Goma"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent", "present"),
+    [
+        ("Accueil\nA Propos\nContact", [("Propos", "LOC")], "fr", "Propos", None),
+        (
+            "Appel à Dons\nNous travaillons sur le Burkina.",
+            [("Dons", "LOC"), ("Burkina", "LOC")],
+            "fr",
+            "Dons",
+            "Burkina",
+        ),
+        (
+            "Home\nAt Home With Us\nWe work in Zomba.",
+            [("Home With Us", "LOC"), ("Zomba", "LOC")],
+            "en",
+            "Home With Us",
+            "Zomba",
+        ),
+    ],
+)
+def test_a_frequent_word_after_a_preposition_in_a_title_is_not_a_place(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str, present: str | None
+) -> None:
+    found = _places(text, tagged, language)
+    assert absent not in found
+    assert present is None or present in found
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        ("Programme\nCamp Sky aide les filles.", [("Camp Sky", "LOC")], "en", "Camp Sky"),
+        (
+            "Quartier Projet Montant Votes\nMosson 20",
+            [("Quartier Projet Montant Votes", "LOC")],
+            "fr",
+            "Quartier Projet Montant Votes",
+        ),
+    ],
+)
+def test_a_place_noun_before_a_frequent_word_is_a_title(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str
+) -> None:
+    assert absent not in _places(text, tagged, language)
+
+
+def test_a_place_noun_before_a_name_still_makes_a_place() -> None:
+    text = "Le camp Kakuma accueille des familles."
+    assert "camp Kakuma" in _places(text, [("camp Kakuma", "LOC")], "fr")

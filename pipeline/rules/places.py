@@ -42,7 +42,7 @@ from pathlib import Path
 
 from . import lexicon
 from . import organisations as org_rules
-from .gazetteer import GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
+from .gazetteer import GAZETTEER_VERSION, Place, demonym_place, get_place, lookup, normalise_name
 
 RULES_VERSION = "places-2"
 GAZETTEER_RULE = f"rule:places.gazetteer@{RULES_VERSION}"
@@ -112,17 +112,29 @@ _BREAK = re.compile(r"\s*(?:\n|\t|\s\|\s|\|\s|\s\||[•·▪●◦])\s*")
 _EDGE = " \t\n,;:.!?*•·-–—()[]{}«»\"'“”‘’/|"
 
 
-def split_run_together(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Cut a span at line breaks, tabs, " | " cell separators and list bullets.
+# A dash with a space on each side separates two names or a name and a title ("Beni –
+# Lubero", "Argenteuil - Projet de chantier"); a hyphen inside a word never does.
+_SPACED_DASH = re.compile(r"\s+[-–—]\s+")
 
-    "Namur (Wallonie)\\tGoma, RDC" -> "Namur (Wallonie)", "Goma, RDC". A hyphen or a dash
-    is not a break ("Saint-Jean-de-Luz", "Beni – Lubero" may be one name). A
-    part keeps a bracket only when it holds both ends of it. Parts with no letter are
-    dropped.
+
+def split_run_together(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a span at line breaks, tabs, " | " cell separators, list bullets and spaced
+    dashes.
+
+    "Namur (Wallonie)\\tGoma, RDC" -> "Namur (Wallonie)", "Goma, RDC"; "Beni – Lubero" ->
+    "Beni", "Lubero". A hyphen inside a word is not a break ("Saint-Jean-de-Luz"), nor
+    a dash after a compass word ("North – Kivu"). A part keeps a bracket only when it
+    holds both ends of it. Parts with no letter are dropped.
     """
     parts = []
     cursor = start
-    for m in _BREAK.finditer(text, start, end):
+    breaks = [*_BREAK.finditer(text, start, end), *_SPACED_DASH.finditer(text, start, end)]
+    for m in sorted(breaks, key=lambda m: m.start()):
+        if m.start() < cursor:
+            continue
+        dash = "\n" not in m.group(0) and m.group(0).strip() in "-–—"
+        if dash and text[cursor : m.start()].strip(_EDGE).lower() in _compass_words():
+            continue  # "North – Kivu"
         parts.append((cursor, m.start()))
         cursor = m.end()
     parts.append((cursor, end))
@@ -170,22 +182,44 @@ def _line_after(text: str, end: int, width: int = 30) -> str:
     return text[end : min(stop, end + width)]
 
 
-def context_of(text: str, start: int, end: int) -> str | None:
+def context_of(text: str, start: int, end: int, language: str | None = None) -> str | None:
     """What the words around text[start:end] say: "preposition" ("à X", "in X"),
     "designator" ("village de X", "X District", or a span that starts with one),
-    "weak" ("de X", "of X") or None."""
+    "weak" ("de X", "of X") or None.
+
+    With `language`, a span that starts with a kind-of-place noun followed by a
+    frequent word of that language is not designated: "Camp Sky", "Quartier Projet
+    Asso" are a title or a table header, not a place."""
     before = _line_before(text, start)
     patterns = _patterns()
     span = text[start:end]
-    if patterns["designator"].search(before) or _starts_with_designator(span):
+    if patterns["designator"].search(before) or patterns["designator_after"].match(
+        _line_after(text, end)
+    ):
         return "designator"
-    if patterns["designator_after"].match(_line_after(text, end)):
+    if _starts_with_designator(span) and not (
+        language and _common_start(_designated_name(span), language)
+    ):
         return "designator"
     if patterns["preposition"].search(before):
         return "preposition"
     if patterns["weak"].search(before):
         return "weak"
     return None
+
+
+def _designated_name(span: str) -> str:
+    """The name in a span without its kind-of-place noun: "Camp Sky" -> "Sky"."""
+    words = span.split()
+    if len(words) >= 2 and _patterns()["designator_after"].match(" " + words[-1]):
+        return " ".join(words[:-1])
+    head = _designator_head().match(span)
+    return span[head.end() :] if head else span
+
+
+def _common_start(name: str, language: str) -> bool:
+    first = _core(name).split()[:1]
+    return bool(first) and lexicon.is_common_word(first[0].strip(_EDGE), language)
 
 
 def _starts_with_designator(span: str) -> bool:
@@ -266,6 +300,31 @@ def ambiguous(name: str, language: str) -> bool:
         or lexicon.is_common_word(core, language)
         or lexicon.is_language_name(core)
     )
+
+
+@functools.cache
+def _not_a_place_shape() -> re.Pattern[str]:
+    """A postal box ("P.O. Box 30928", "B.P. 1234") or a span carrying a year or any
+    number of four digits or more ("Décembre 2013", "Campagne 2023-2024"): villages are
+    told apart by small numbers ("Diadiem 2"), never by years."""
+    boxes = "|".join(re.escape(b).replace(r"\ ", r"\s*") for b in _context()["postal_boxes"])
+    return re.compile(rf"^(?i:{boxes})\s*\d|\d{{4,}}")
+
+
+def not_a_place_shape(name: str) -> bool:
+    return bool(_not_a_place_shape().search(name.strip()))
+
+
+def names_people(name: str, language: str) -> bool:
+    """A language or a people, not a place: "Swahili", "Rwandan", "Montpelliérains",
+    "État Malien" (frequent words before a demonym)."""
+    core = _core(name)
+    if lexicon.is_language_name(core):
+        return True
+    words = core.split()
+    if not words or demonym_place(words[-1]) is None:
+        return False
+    return all(lexicon.is_common_word(w, language) for w in words[:-1])
 
 
 _SAINT = re.compile(r"^(?:saint|sainte|st|ste|san|santa|santo|são|sao)\b", re.I)
@@ -447,17 +506,26 @@ _JOINED_RIGHT = re.compile(rf"{_JOINER}(?P<name>{_NAME_RUN})")
 _JOINED_LEFT = re.compile(rf"(?P<name>{_NAME_RUN}){_JOINER}$")
 
 
+# A spaced dash joins two names ("Beni – Lubero") but also a name and a title
+# ("Argenteuil - Projet"): only a name the gazetteer knows is taken across it.
+_DASHED_RIGHT = re.compile(rf"[ \t]+[-–—][ \t]+(?P<name>{_NAME_RUN})")
+_DASHED_LEFT = re.compile(rf"(?P<name>{_NAME_RUN})[ \t]+[-–—][ \t]+$")
+
+
 def _joined_names(text: str, place: tuple[int, int]) -> Iterator[tuple[int, int]]:
     """Capitalised names joined to a place by an enumeration: "Kasangali, Kaghando and
-    Bughendero", "Diama, de Djoudj, et de Gandiole"."""
-    right = _JOINED_RIGHT.match(text, place[1])
-    if right:
-        yield right.start("name"), right.end("name")
+    Bughendero", "Diama, de Djoudj, et de Gandiole", and known places joined by a
+    spaced dash ("Beni – Lubero")."""
     before = text[max(0, place[0] - 60) : place[0]]
-    left = _JOINED_LEFT.search(before)
-    if left:
-        offset = place[0] - len(before)
-        yield offset + left.start("name"), offset + left.end("name")
+    offset = place[0] - len(before)
+    for pattern, known in ((_JOINED_RIGHT, False), (_DASHED_RIGHT, True)):
+        right = pattern.match(text, place[1])
+        if right and (not known or _lookup(right.group("name"))):
+            yield right.start("name"), right.end("name")
+    for pattern, known in ((_JOINED_LEFT, False), (_DASHED_LEFT, True)):
+        left = pattern.search(before)
+        if left and (not known or _lookup(left.group("name"))):
+            yield offset + left.start("name"), offset + left.end("name")
 
 
 def _plain_name(name: str, language: str) -> bool:
@@ -465,7 +533,12 @@ def _plain_name(name: str, language: str) -> bool:
     word nor a first name ("Entre Juin", "Décembre 2013", "Victoria" are not names of
     places by their context alone)."""
     first = _core(name).split()[0]
-    return not ambiguous(first, language) and not org_rules.has_org_cue(name)
+    return (
+        not ambiguous(first, language)
+        and not org_rules.has_org_cue(name)
+        and not names_people(name, language)
+        and not not_a_place_shape(name)
+    )
 
 
 @functools.cache
@@ -480,17 +553,38 @@ def _settlement_before(text: str, start: int) -> bool:
     return bool(_settlement_pattern().search(_line_before(text, start)))
 
 
+_TITLE_PREPOSITION = re.compile(
+    r"(?:^|\n)[ \t]*[A-ZÀ-Ý][\w'’]*[ \t]+$|[A-ZÀ-Ý][\w'’-]*[ \t]+\w+[ \t]+$"
+)
+
+
+def _title_word(text: str, m: dict, language: str) -> bool:
+    """A frequent word after a preposition in a title or a menu, not in running text:
+    "A Propos" (a capital A at a line start), "Appel à Dons" (a capitalised word
+    before the preposition). "sur le Burkina" in a sentence is not one."""
+    if not _common_start(m["text"], language):
+        return False
+    before = text[max(0, m["start"] - 40) : m["start"]]
+    before = _LEADING_ARTICLE_BEFORE.sub("", before)
+    return bool(_TITLE_PREPOSITION.search(before))
+
+
+_LEADING_ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|les|the)[ \t]+|\bl['’])$", re.I)
+
+
 def _keep(d: _Decision, text: str, language: str) -> bool | None:
     """The first verdict on a mention: True (a place), False (not one) or None (only
     an enumeration of places can still make it one)."""
     m = d.mention
     label, name = m["label"], m["text"]
-    if lexicon.is_language_name(_core(name)) and d.sure != "sure":
+    if d.sure != "sure" and (names_people(name, language) or not_a_place_shape(name)):
         return False
     if d.sure == "sure" and not org_rules.has_org_cue(name):
         return True
     unclear = ambiguous(name, language)
     if label == "LOC":
+        if d.context == "preposition" and d.sure is None and _title_word(text, m, language):
+            return None  # "A Propos", "Appel à Dons": a word after a preposition
         if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
             return True
         return True if d.context == "weak" and not unclear else None
@@ -525,7 +619,7 @@ def reconcile(
             d.sure = "known"  # "a remote province of Arunachal Pradesh" tagged ORG
         if m["label"] == "ORG" and d.sure is None:
             continue
-        d.context = context_of(text, m["start"], m["end"])
+        d.context = context_of(text, m["start"], m["end"], lang if d.sure is None else None)
         if inside_organisation(text, m["start"], m["end"], org_spans):
             d.keep = False if m["label"] == "LOC" else None
         else:
@@ -541,7 +635,10 @@ def reconcile(
             m = d.mention
             if d.keep is not None or m["label"] == "ORG" or not _in_enumeration(text, m, confirmed):
                 continue
-            if m["label"] == "LOC" or not ambiguous(m["text"], m.get("language") or language):
+            lang = m.get("language") or language
+            if names_people(m["text"], lang) or not_a_place_shape(m["text"]):
+                continue
+            if m["label"] == "LOC" or not ambiguous(m["text"], lang):
                 d.keep = changed = True
     dropped: set[int] = set()
     for d in decisions:
