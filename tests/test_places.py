@@ -419,3 +419,60 @@ def test_a_place_noun_before_a_frequent_word_is_a_title(
 def test_a_place_noun_before_a_name_still_makes_a_place() -> None:
     text = "Le camp Kakuma accueille des familles."
     assert "camp Kakuma" in _places(text, [("camp Kakuma", "LOC")], "fr")
+
+
+def test_a_compass_word_wrapped_before_a_country_makes_one_region() -> None:
+    text = "Our second warehouse opened near Larissa in Central\nGreece last spring."
+    found = _places(text, [("Central", "LOC"), ("Greece", "LOC")], "en")
+    assert found == ["Larissa", "Central\nGreece"]
+    text = "L'entrepôt est dans le Nord\nCameroun depuis mai."
+    assert _places(text, [("Cameroun", "LOC")], "fr") == ["Nord\nCameroun"]
+
+
+def test_a_compass_word_alone_is_not_a_place() -> None:
+    text = "The Western region of Kenya had floods."
+    assert _places(text, [("Western", "MISC"), ("Kenya", "LOC")], "en") == ["Kenya"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "expected"),
+    [
+        (
+            "Partenaire : Les Amis du Puits\nLieu : Kongoussi (depuis 2019), Tikaré",
+            [("Tikaré", "PER")],
+            "fr",
+            ["Kongoussi", "Tikaré"],
+        ),
+        (
+            "Partner: Open Hands\nLocations: Mytilene (since May 2018), Ioannina",
+            [("Ioannina", "PER")],
+            "en",
+            ["Mytilene", "Ioannina"],
+        ),
+    ],
+)
+def test_a_location_field_names_places(
+    text: str, tagged: list[tuple[str, str]], language: str, expected: list[str]
+) -> None:
+    assert _places(text, tagged, language) == expected
+
+
+def test_a_ward_is_a_kind_of_place() -> None:
+    text = "The clinic at Kamwokya Ward in Kampala opened."
+    assert "Kamwokya Ward" in _places(text, [("Kamwokya Ward", "MISC")], "en")
+    text = "Le dispensaire du ward Kisenyi est ouvert."
+    assert "Kisenyi" in _places(text, [], "fr")
+
+
+def test_a_person_enumerated_with_a_designated_place_is_a_place() -> None:
+    text = "Training took place in two sub-counties (Kyamuhunga and Kitagata) this year."
+    assert _places(text, [("Kitagata", "PER")], "en") == ["Kyamuhunga", "Kitagata"]
+    text = "Les forages des villages (Gourcy et Boussou) sont finis."
+    assert _places(text, [("Boussou", "PER")], "fr") == ["Gourcy", "Boussou"]
+
+
+def test_two_names_side_by_side_are_not_an_enumeration() -> None:
+    text = "Le spectacle a eu lieu à Paris XIVème.\n"
+    assert _places(text, [("XIVème", "MISC")], "fr") == ["Paris"]
+    text = "A concert in Boston Tuesday."
+    assert _places(text, [("Boston", "LOC"), ("Tuesday", "MISC")], "en") == ["Boston"]

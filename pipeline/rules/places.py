@@ -70,6 +70,12 @@ def _context() -> dict:
     return json.loads((DATA_DIR / "context.json").read_text(encoding="utf-8"))
 
 
+def _designator_words(spec: dict) -> str:
+    """Kind-of-place nouns, and field labels when a colon follows ("Location: X")."""
+    labels = _alternation(spec["field_labels"])
+    return rf"{_alternation(spec['designators'])}|(?:{labels})(?=\s*:)"
+
+
 def _alternation(words: list[str]) -> str:
     ordered = sorted({w.replace("'", "['’]") for w in words}, key=len, reverse=True)
     return "|".join(w.replace(" ", r"\s+") for w in ordered)
@@ -81,7 +87,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
     strong = _alternation(spec["prepositions"])
     weak = _alternation(spec["weak_prepositions"])
-    designator = _alternation(spec["designators"])
+    designator = _designator_words(spec)
     after = _alternation(spec["designators_after"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     joiner = _alternation(spec["list_joiners"])
@@ -99,7 +105,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "designator_after": re.compile(rf"^\s+(?:{after})\b", re.I),
         # what may stand between two items of an enumeration
         "joiner": re.compile(
-            rf"^\s*(?:{joiner})\s*(?:(?:{weak}|{strong})\s+)?{article}$|^\s*(?:{joiner})?\s*$",
+            rf"^\s*(?:{joiner})\s*(?:(?:{weak}|{strong})\s+)?{article}$",
             re.I,
         ),
     }
@@ -209,10 +215,11 @@ def context_of(text: str, start: int, end: int, language: str | None = None) -> 
 
 
 def _designated_name(span: str) -> str:
-    """The name in a span without its kind-of-place noun: "Camp Sky" -> "Sky"."""
+    """The name after a kind-of-place noun that starts the span: "Camp Sky" -> "Sky";
+    "" when the noun ends the span ("Riverside Ward": a title rarely ends so)."""
     words = span.split()
     if len(words) >= 2 and _patterns()["designator_after"].match(" " + words[-1]):
-        return " ".join(words[:-1])
+        return ""
     head = _designator_head().match(span)
     return span[head.end() :] if head else span
 
@@ -236,7 +243,7 @@ def _starts_with_designator(span: str) -> bool:
 def _designator_head() -> re.Pattern[str]:
     spec = _context()
     article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
-    designator = _alternation(spec["designators"])
+    designator = _designator_words(spec)
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"^(?i:{article}(?:{designator}){genitive})\s+(?=[A-ZÀ-Ý])")
 
@@ -401,6 +408,47 @@ def _split_locations(text: str, names: list[dict]) -> list[dict]:
     return out
 
 
+_WRAPPED_NAME = re.compile(
+    r"[ \t]*\n?[ \t]*(?P<name>[A-ZÀ-ÖØ-Ý][\w'’\-]*(?:[ \t]+[A-ZÀ-ÖØ-Ý][\w'’\-]*)*)"
+)
+
+
+_COMPASS_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Z][a-z]+)[ \t]*\n?[ \t]*$")
+
+
+def _join_compass(text: str, names: list[dict]) -> list[dict]:
+    """A compass word the model tagged alone ("Northern") and the sure place after it,
+    on the same line or the next one ("in Northern\\nGreece", a wrapped line of a
+    report), are one place; a compass word alone is not a place."""
+    out: list[dict] = []
+    absorbed: tuple[int, int] | None = None
+    for m in sorted(names, key=lambda m: (m["start"], m["end"])):
+        if absorbed and absorbed[0] <= m["start"] and m["end"] <= absorbed[1]:
+            continue
+        if m["label"] != "LOC" or m["text"].strip().lower() not in _compass_words():
+            before = _COMPASS_BEFORE.search(text, max(0, m["start"] - 20), m["start"])
+            if (
+                m["label"] == "LOC"
+                and before
+                and before.group("word").lower() in _compass_words()
+                and not any(o["start"] < m["start"] and o["end"] > before.start() for o in out)
+                and sureness(_lookup(m["text"]), m["text"], "en") == "sure"
+            ):
+                start = before.start("word")  # the model left the compass word out
+                m = dict(m, start=start, text=text[start : m["end"]])
+            out.append(m)
+            continue
+        after = _WRAPPED_NAME.match(text, m["end"])
+        if after and sureness(_lookup(after.group("name")), after.group("name"), "en") == "sure":
+            end = after.end("name")
+            out.append(dict(m, end=end, text=text[m["start"] : end]))
+            absorbed = (after.start("name"), end)
+    return out
+
+
+_BRACKETED = re.compile(r"\s*\([^()\n]{0,40}\)")
+
+
 def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
     """m is an item of an enumeration that has a confirmed place as a neighbour item:
     "Diama, Djoudj et Gandiole", "Masaka, Uganda", or one name a line in a list of
@@ -415,6 +463,8 @@ def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
             gap = text[m["end"] : p["start"]]
         else:
             continue
+        # "Lesvos (since July 2019), Samos": a bracket between two items is skipped
+        gap = _BRACKETED.sub("", gap)
         if len(gap) > 12:
             continue
         if "\n" in gap:
@@ -489,7 +539,7 @@ def _after_designator() -> re.Pattern[str]:
     """A name right after a kind-of-place noun: "village de Diadiem 3", "sub counties
     (Bwesumba"."""
     spec = _context()
-    designator = _alternation(spec["designators"])
+    designator = _designator_words(spec)
     article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(
@@ -554,19 +604,26 @@ def _settlement_before(text: str, start: int) -> bool:
 
 
 _TITLE_PREPOSITION = re.compile(
-    r"(?:^|\n)[ \t]*[A-ZÀ-Ý][\w'’]*[ \t]+$|[A-ZÀ-Ý][\w'’-]*[ \t]+\w+[ \t]+$"
+    r"(?:^|\n)[ \t]*[A-ZÀ-Ý][\w'’]*[ \t]+$|(?P<word>[A-ZÀ-Ý][\w'’-]*)[ \t]+\w+[ \t]+$"
 )
 
 
 def _title_word(text: str, m: dict, language: str) -> bool:
     """A frequent word after a preposition in a title or a menu, not in running text:
-    "A Propos" (a capital A at a line start), "Appel à Dons" (a capitalised word
-    before the preposition). "sur le Burkina" in a sentence is not one."""
-    if not _common_start(m["text"], language):
+    "A Propos" (a capitalised preposition at a line start), "Appel à Dons" (a
+    capitalised frequent word before the preposition). "sur le Burkina" in a sentence
+    and "Kavala in Northern Greece" are not."""
+    if (
+        not _common_start(m["text"], language)
+        or _core(m["text"]).split()[0].lower() in _compass_words()
+    ):
         return False
     before = text[max(0, m["start"] - 40) : m["start"]]
     before = _LEADING_ARTICLE_BEFORE.sub("", before)
-    return bool(_TITLE_PREPOSITION.search(before))
+    title = _TITLE_PREPOSITION.search(before)
+    return bool(title) and (
+        title.group("word") is None or lexicon.is_common_word(title.group("word"), language)
+    )
 
 
 _LEADING_ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|les|the)[ \t]+|\bl['’])$", re.I)
@@ -579,6 +636,8 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
     label, name = m["label"], m["text"]
     if d.sure != "sure" and (names_people(name, language) or not_a_place_shape(name)):
         return False
+    if _core(name).lower() in _compass_words():
+        return False  # "the Eastern region": a direction, not a name
     if d.sure == "sure" and not org_rules.has_org_cue(name):
         return True
     unclear = ambiguous(name, language)
@@ -608,7 +667,7 @@ def reconcile(
     the result has the same mentions, relabelled or dropped, plus new LOC mentions made
     by `new_mention(start, end, extractor)` for places the model missed.
     """
-    names = _split_locations(text, names)
+    names = _join_compass(text, _split_locations(text, names))
     org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
     decisions = []
     for m in names:
@@ -627,10 +686,32 @@ def reconcile(
         decisions.append(d)
 
     # enumerations: an undecided name next to a confirmed place is one too
+    _enumerate(text, decisions, [], language)
+    dropped: set[int] = set()
+    for d in decisions:
+        if d.keep:
+            _relabel(d.mention, "LOC", CONTEXT_RULE if d.sure != "sure" else GAZETTEER_RULE)
+        elif d.mention["label"] == "LOC":
+            dropped.add(id(d.mention))
+    names = [m for m in names if id(m) not in dropped]
+    added = _places_in_text(text, names, language, org_spans, new_mention)
+    # a person or misc name enumerated with a place found in the text: "sub counties
+    # (Bwesumba and Buhuhira)" where only the first came from the designator
+    undecided = [d for d in decisions if d.keep is None and d.mention["label"] != "LOC"]
+    _enumerate(text, undecided, added, language)
+    for d in undecided:
+        if d.keep:
+            _relabel(d.mention, "LOC", CONTEXT_RULE)
+    return sorted(names + added, key=lambda m: (m["start"], m["end"]))
+
+
+def _enumerate(text: str, decisions: list[_Decision], places: list[dict], language: str) -> None:
+    """Decide the undecided names that an enumeration joins to a confirmed place (a
+    kept decision or one of `places`), until nothing changes."""
     changed = True
     while changed:
         changed = False
-        confirmed = [d.mention for d in decisions if d.keep]
+        confirmed = places + [d.mention for d in decisions if d.keep]
         for d in decisions:
             m = d.mention
             if d.keep is not None or m["label"] == "ORG" or not _in_enumeration(text, m, confirmed):
@@ -640,17 +721,6 @@ def reconcile(
                 continue
             if m["label"] == "LOC" or not ambiguous(m["text"], lang):
                 d.keep = changed = True
-    dropped: set[int] = set()
-    for d in decisions:
-        if d.keep:
-            _relabel(d.mention, "LOC", CONTEXT_RULE if d.sure != "sure" else GAZETTEER_RULE)
-        elif d.mention["label"] == "LOC":
-            dropped.add(id(d.mention))
-    names = [m for m in names if id(m) not in dropped]
-    return sorted(
-        names + _places_in_text(text, names, language, org_spans, new_mention),
-        key=lambda m: (m["start"], m["end"]),
-    )
 
 
 def _places_in_text(
