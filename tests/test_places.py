@@ -476,3 +476,74 @@ def test_two_names_side_by_side_are_not_an_enumeration() -> None:
     assert _places(text, [("XIVème", "MISC")], "fr") == ["Paris"]
     text = "A concert in Boston Tuesday."
     assert _places(text, [("Boston", "LOC"), ("Tuesday", "MISC")], "en") == ["Boston"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language"),
+    [
+        ("Les relevés seront faits dans la ZIP du projet.", [("ZIP", "LOC")], "fr"),
+        ("Data will be collected in AOR before the rains.", [("AOR", "LOC")], "en"),
+        ("Funds were sent to KCDA, Kampala.", [("Kampala", "LOC")], "en"),
+    ],
+)
+def test_an_acronym_the_gazetteer_does_not_know_is_not_a_place(
+    text: str, tagged: list[tuple[str, str]], language: str
+) -> None:
+    found = _places(text, tagged, language)
+    assert not [f for f in found if f.isupper()]
+
+
+def test_a_union_of_states_is_not_a_region() -> None:
+    assert lookup("European Union") is None
+    assert lookup("EU") is None
+    text = "The school was funded by the European Union (EU) in Malawi."
+    assert _places(text, [("EU", "ORG"), ("Malawi", "LOC")], "en") == ["Malawi"]
+
+
+def test_a_heading_line_does_not_give_its_context_to_the_next_line() -> None:
+    text = "Toutes les régions\nLire la suite\n"
+    assert _places(text, [], "fr") == []
+    text = "Our districts\nRead more about Kasese.\n"
+    assert _places(text, [("Kasese", "LOC")], "en") == ["Kasese"]
+    # a sentence wrapped at a line end keeps its context
+    text = "La pirogue a été remise au village\nde Mbam hier.\n"
+    assert _places(text, [], "fr") == ["Mbam"]
+
+
+def test_a_distance_is_cut_from_the_place_after_it() -> None:
+    text = "Situé à une vingtaine de Km de Tahoua, le village a reçu de la pluie."
+    assert _places(text, [("Km de Tahoua", "LOC")], "fr") == ["Tahoua"]
+    text = "The clinic is 5 km from Gulu town."
+    assert "Gulu" in _places(text, [("km from Gulu", "LOC")], "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The Open Roads Africa programme trains drivers.", "en"),
+        ("Le réseau Jeunesse Afrique tient son forum.", "fr"),
+    ],
+)
+def test_a_continent_ending_a_programme_name_is_not_a_place(text: str, language: str) -> None:
+    assert _places(text, [], language) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We work across Sub-Saharan Africa.", ["Sub-Saharan Africa"]),
+        ("Nous travaillons en Afrique.", ["Afrique"]),
+        ("Projects in West Africa and Asia.", ["West Africa", "Asia"]),
+    ],
+)
+def test_a_continent_after_a_compass_word_or_a_preposition_stays(
+    text: str, expected: list[str]
+) -> None:
+    assert _places(text, [], "en") == expected
+
+
+def test_a_country_named_like_a_common_word_opening_a_line_is_that_word() -> None:
+    text = "Programme\n• Réunion avec les maires\n• Visite à La Réunion en mai"
+    assert _places(text, [("Réunion", "LOC")], "fr") == ["La Réunion"]
+    text = "Agenda:\nTurkey dinner with the donors.\nWe also work in Turkey."
+    assert _places(text, [("Turkey", "LOC")], "en") == ["Turkey"]

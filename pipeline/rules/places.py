@@ -159,8 +159,15 @@ def split_run_together(text: str, start: int, end: int) -> list[tuple[int, int]]
 _LEADING_PREPOSITION = re.compile(r"^(?:À|A|Au|Aux|En|In|At|From|Dans)\s+(?=[A-ZÀ-Ý])")
 
 
+# A distance the model took into the span: "Km de Dilafata", "5 miles from Gulu".
+_LEADING_DISTANCE = re.compile(
+    r"^(?:\d[\d.,]*\s*)?(?i:km|kms|kilom[eè]tres?|kilometers?|miles?)\s+"
+    r"(?i:de|du|d['’]|from|of|outside)\s*(?=[A-ZÀ-Ý])"
+)
+
+
 def strip_leading_preposition(text: str, start: int, end: int) -> int:
-    m = _LEADING_PREPOSITION.match(text[start:end])
+    m = _LEADING_PREPOSITION.match(text[start:end]) or _LEADING_DISTANCE.match(text[start:end])
     return start + m.end() if m else start
 
 
@@ -173,6 +180,8 @@ def _line_before(text: str, start: int, width: int = 60) -> str:
     as spaces."""
     floor = max(0, start - width)
     cut = text.rfind("\n", floor, start)
+    if cut >= 0 and not text[cut + 1 : start].strip() and not _wrapped_before(text, cut):
+        return ""  # the name starts a line that does not go on from the one before
     while cut > floor:
         previous = text[:cut].rstrip(" \t")
         if not previous or previous[-1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
@@ -180,6 +189,21 @@ def _line_before(text: str, start: int, width: int = 60) -> str:
             break
         cut = text.rfind("\n", floor, cut)
     return text[floor:start].replace("\n", " ")
+
+
+# A line wrapped inside a sentence: long, or ending with a word that needs what follows.
+_WRAPPED_LINE = 50
+_OPEN_END = re.compile(
+    r"(?:^|\s)(?:à|au|aux|en|de|du|des|d['’]|la|le|les|l['’]|dans|sur|près|in|at|of|the|to|"
+    r"from|near|and|et)\s*$",
+    re.I,
+)
+
+
+def _wrapped_before(text: str, cut: int) -> bool:
+    """The line ending at text[cut] (a line break) goes on on the next line."""
+    line = text[text.rfind("\n", 0, cut) + 1 : cut]
+    return len(line.strip()) >= _WRAPPED_LINE or bool(_OPEN_END.search(line))
 
 
 def _line_after(text: str, end: int, width: int = 30) -> str:
@@ -588,6 +612,19 @@ def _plain_name(name: str, language: str) -> bool:
         and not org_rules.has_org_cue(name)
         and not names_people(name, language)
         and not not_a_place_shape(name)
+        and not _unknown_acronym(name)
+    )
+
+
+def _unknown_acronym(name: str) -> bool:
+    """Two to five capitals ("AOI", "STSS") that the gazetteer does not know as a place
+    (it knows "RDC", "USA", "UK"): an organisation's or a term's acronym."""
+    core = _core(name).replace(".", "")
+    return (
+        2 <= len(core) <= 5
+        and core.isalpha()
+        and core.isupper()
+        and sureness(_lookup(name), name, "en") is None
     )
 
 
@@ -629,6 +666,51 @@ def _title_word(text: str, m: dict, language: str) -> bool:
 _LEADING_ARTICLE_BEFORE = re.compile(r"(?:\b(?:le|la|les|the)[ \t]+|\bl['’])$", re.I)
 
 
+_WORD_BEFORE = re.compile(r"(?<![\w'’-])([A-ZÀ-Ý][a-zà-ÿ]+)[ \t]+$")
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """Prepositions, articles and joiners of context.json, one word each."""
+    spec = _context()
+    words = spec["prepositions"] + spec["weak_prepositions"] + spec["articles"]
+    words += spec["list_joiners"]
+    return frozenset(w.strip("'’").lower() for w in words if " " not in w)
+
+
+def _named_after(text: str, start: int, place: Place | None) -> bool:
+    """A continent or world region at the end of a programme's or a group's name:
+    "Open Cities Africa", "Corps Africa" (a capitalised frequent word right before the
+    continent, that is neither a compass word nor a function word). "West Africa",
+    "Sub-Saharan Africa", "in Africa" are places."""
+    if place is None or place.kind not in ("continent", "region") or place.country_code:
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    if not before:
+        return False
+    word = before.group(1)
+    if word.lower() in _function_words() or word.lower() in _compass_words():
+        return False
+    return lexicon.is_common_word(word, "en") or lexicon.is_common_word(word, "fr")
+
+
+_OPENING = re.compile(r"(?:^|\n|[.!?:•·–—-])[ \t]*$")
+_LOWER_NEXT = re.compile(r"[ \t]+[a-zà-ÿ]")
+
+
+def _common_word_opening(text: str, start: int, end: int, language: str) -> bool:
+    """A place name that is also a frequent word, opening a line or a sentence and
+    followed by a lower-case word: "Réunion avec les décideurs" (a meeting). In the
+    middle of a sentence, or with its article ("La Réunion"), it is the place."""
+    name = text[start:end]
+    return (
+        " " not in name
+        and lexicon.is_common_word(name, language)
+        and bool(_OPENING.search(text, max(0, start - 5), start))
+        and bool(_LOWER_NEXT.match(text, end))
+    )
+
+
 def _keep(d: _Decision, text: str, language: str) -> bool | None:
     """The first verdict on a mention: True (a place), False (not one) or None (only
     an enumeration of places can still make it one)."""
@@ -638,8 +720,12 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
         return False
     if _core(name).lower() in _compass_words():
         return False  # "the Eastern region": a direction, not a name
+    if d.sure is None and _unknown_acronym(name):
+        return False  # "flooding in AOI": an acronym the gazetteer does not know
     if d.sure == "sure" and not org_rules.has_org_cue(name):
-        return True
+        if _common_word_opening(text, m["start"], m["end"], language):
+            return None
+        return not _named_after(text, m["start"], d.place)
     unclear = ambiguous(name, language)
     if label == "LOC":
         if d.context == "preposition" and d.sure is None and _title_word(text, m, language):
@@ -762,6 +848,10 @@ def _places_in_text(
             add(s, e, GAZETTEER_RULE)
             continue
         if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+            continue
+        if sure == "sure" and (
+            _named_after(text, s, place) or _common_word_opening(text, s, e, language)
+        ):
             continue
         if sure == "sure" or context_of(text, s, e) in ("preposition", "designator"):
             add(s, e, GAZETTEER_RULE)
