@@ -488,7 +488,10 @@ def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
         else:
             continue
         # "Lesvos (since July 2019), Samos": a bracket between two items is skipped
-        gap = _BRACKETED.sub("", gap)
+        if len(gap) > 12:
+            if len(gap) > 60:
+                continue
+            gap = _BRACKETED.sub("", gap)
         if len(gap) > 12:
             continue
         if "\n" in gap:
