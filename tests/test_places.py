@@ -547,3 +547,19 @@ def test_a_country_named_like_a_common_word_opening_a_line_is_that_word() -> Non
     assert _places(text, [("Réunion", "LOC")], "fr") == ["La Réunion"]
     text = "Agenda:\nTurkey dinner with the donors.\nWe also work in Turkey."
     assert _places(text, [("Turkey", "LOC")], "en") == ["Turkey"]
+
+
+def test_an_organisation_named_without_its_noun_is_not_a_place() -> None:
+    text = "Tsekela Academy opened in 2015. Tsekela now teaches 300 pupils in Mbale."
+    tagged = [("Tsekela Academy", "ORG"), ("Tsekela", "LOC"), ("Mbale", "LOC")]
+    assert _places(text, tagged, "en") == ["Mbale"]
+    text = "Le Collège Kassoum a ouvert. Les élèves de Kassoum habitent à Dori."
+    tagged = [("Collège Kassoum", "ORG"), ("Kassoum", "LOC"), ("Dori", "LOC")]
+    assert _places(text, tagged, "fr") == ["Dori"]
+
+
+def test_a_lower_case_compass_part_belongs_to_the_region() -> None:
+    text = "Une ONG active dans une grande partie de l'Afrique de l'ouest."
+    assert _places(text, [("Afrique", "LOC")], "fr") == ["Afrique de l'ouest"]
+    text = "Elle travaille en Afrique centrale depuis 2001."
+    assert _places(text, [], "fr") == ["Afrique centrale"]

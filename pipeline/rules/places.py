@@ -276,7 +276,8 @@ def _designator_head() -> re.Pattern[str]:
 
 _NAME_WORD = r"[A-ZÀ-ÖØ-Ý][\w'’&\-]*"
 _CONNECTOR = (
-    r"(?:de\s+la|de\s+l['’]|d['’]|de|du|des|of\s+the|of|for|pour\s+la|pour|and|et|&|la|le|les|the)"
+    r"(?:de\s+la|de\s+l['’]|d['’]|de|du|des|of\s+the|of|for\s+the|for|"
+    r"pour\s+(?:la|le|les|l['’])|pour|and|et|&|la|le|les|the)"
 )
 # A capitalised word may carry one lower-case adjective: "Secours populaire de",
 # "Lycée français de".
@@ -440,6 +441,25 @@ _WRAPPED_NAME = re.compile(
 _COMPASS_BEFORE = re.compile(r"(?<![\w-])(?P<word>[A-Z][a-z]+)[ \t]*\n?[ \t]*$")
 
 
+# A compass part written in lower case after the name: "l'Afrique de l'ouest",
+# "Afrique centrale", "la Corne de l'Afrique" is found whole by the scan.
+_LOWER_TAIL = re.compile(
+    r"[ \t]+(?:de[ \t]+l['’]|du[ \t]+)?(?:ouest|est|nord|sud|centre|centrale|occidentale|"
+    r"orientale|australe|septentrionale|méridionale|subsaharienne|sub-saharienne)\b"
+)
+
+
+def _with_tail(text: str, start: int, end: int) -> int:
+    """The end of the place at text[start:end] with a lower-case compass part after it
+    when the gazetteer knows the longer name as another place ("Afrique de l'ouest")."""
+    tail = _LOWER_TAIL.match(text, end)
+    if tail:
+        longer = _lookup(text[start : tail.end()])
+        if longer is not None and longer != _lookup(text[start:end]):
+            return tail.end()
+    return end
+
+
 def _join_compass(text: str, names: list[dict]) -> list[dict]:
     """A compass word the model tagged alone ("Northern") and the sure place after it,
     on the same line or the next one ("in Northern\\nGreece", a wrapped line of a
@@ -450,6 +470,10 @@ def _join_compass(text: str, names: list[dict]) -> list[dict]:
         if absorbed and absorbed[0] <= m["start"] and m["end"] <= absorbed[1]:
             continue
         if m["label"] != "LOC" or m["text"].strip().lower() not in _compass_words():
+            end = _with_tail(text, m["start"], m["end"]) if m["label"] == "LOC" else m["end"]
+            if end != m["end"]:
+                m = dict(m, end=end, text=text[m["start"] : end])
+                m["extractor"] = f"{m['extractor']}+{GAZETTEER_RULE}"
             before = _COMPASS_BEFORE.search(text, max(0, m["start"] - 20), m["start"])
             if (
                 m["label"] == "LOC"
@@ -460,12 +484,15 @@ def _join_compass(text: str, names: list[dict]) -> list[dict]:
             ):
                 start = before.start("word")  # the model left the compass word out
                 m = dict(m, start=start, text=text[start : m["end"]])
+                m["extractor"] = f"{m['extractor']}+{GAZETTEER_RULE}"
             out.append(m)
             continue
         after = _WRAPPED_NAME.match(text, m["end"])
         if after and sureness(_lookup(after.group("name")), after.group("name"), "en") == "sure":
             end = after.end("name")
-            out.append(dict(m, end=end, text=text[m["start"] : end]))
+            joined = dict(m, end=end, text=text[m["start"] : end])
+            joined["extractor"] = f"{m['extractor']}+{GAZETTEER_RULE}"
+            out.append(joined)
             absorbed = (after.start("name"), end)
     return out
 
@@ -744,6 +771,14 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
     return True if d.sure == "known" and d.context == "preposition" else None
 
 
+def _short_organisation_name(name: str, org_names: set[str]) -> bool:
+    """The page names an organisation by this name and an organisation noun: "Sarbodaya"
+    where the page has "Sarbodaya College", "Kigoma" beside "Kigoma Youth Network".
+    Only asked about names the gazetteer does not know."""
+    name = " ".join(name.split())
+    return any(org.startswith(name + " ") and org_rules.has_org_cue(org) for org in org_names)
+
+
 def reconcile(
     text: str,
     names: list[dict],
@@ -758,6 +793,7 @@ def reconcile(
     """
     names = _join_compass(text, _split_locations(text, names))
     org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
+    org_names = {m["text"] for m in names if m["label"] == "ORG"}
     decisions = []
     for m in names:
         lang = m.get("language") or language
@@ -770,6 +806,8 @@ def reconcile(
         d.context = context_of(text, m["start"], m["end"], lang if d.sure is None else None)
         if inside_organisation(text, m["start"], m["end"], org_spans):
             d.keep = False if m["label"] == "LOC" else None
+        elif d.sure is None and _short_organisation_name(m["text"], org_names):
+            d.keep = False
         else:
             d.keep = _keep(d, text, lang)
         decisions.append(d)
@@ -838,6 +876,7 @@ def _places_in_text(
     for s, e in scan(text):
         if not free(s, e) or inside_organisation(text, s, e, org_spans):
             continue
+        e = _with_tail(text, s, e)
         surface = text[s:e]
         place = _lookup(surface)
         article = _LEADING_ARTICLE.match(surface)
