@@ -563,3 +563,26 @@ def test_a_lower_case_compass_part_belongs_to_the_region() -> None:
     assert _places(text, [("Afrique", "LOC")], "fr") == ["Afrique de l'ouest"]
     text = "Elle travaille en Afrique centrale depuis 2001."
     assert _places(text, [], "fr") == ["Afrique centrale"]
+
+
+@pytest.mark.parametrize(
+    ("forms", "language"),
+    [
+        (["RDC", "République démocratique du Congo"], "fr"),
+        (["Nord-Kivu", "North Kivu"], "en"),
+        (["Tombouctou", "Timbuktu"], "fr"),
+        (["village de Sikoro", "Sikoro"], "fr"),
+    ],
+)
+def test_two_names_of_one_place_make_one_place_row_with_both(
+    forms: list[str], language: str
+) -> None:
+    from pipeline.resolve import aliases_of, places_of
+
+    text = " ; ".join(forms)
+    names = [_mention(text, form, "LOC", language) for form in forms]
+    places = places_of(names, language)
+    assert len(places) == 1
+    shown = {places[0]["name"], *aliases_of(places[0]["name"], places[0]["forms"])}
+    folded = {lexicon.fold(n) for n in shown}
+    assert all(lexicon.fold(f.replace("village de ", "")) in folded for f in forms)
