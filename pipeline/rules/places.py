@@ -44,7 +44,7 @@ from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import GAZETTEER_VERSION, Place, demonym_place, get_place, lookup, normalise_name
 
-RULES_VERSION = "places-2"
+RULES_VERSION = "places-3"
 GAZETTEER_RULE = f"rule:places.gazetteer@{RULES_VERSION}"
 CONTEXT_RULE = f"rule:places.context@{RULES_VERSION}"
 SPLIT_RULE = f"rule:places.split@{RULES_VERSION}"
