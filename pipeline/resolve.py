@@ -351,7 +351,8 @@ def local_place_name(text: str) -> str:
 
     "quartier de Kapata" and "communauté Kapata" are both Kapata.
     """
-    stripped = _LOCAL_HEAD.sub("", text.strip())
+    text = " ".join(text.split())  # a name wrapped at a line end ("Northern\nGreece")
+    stripped = _LOCAL_HEAD.sub("", text)
     stripped = re.sub(
         r"\s+(?:city|town|village|district|territory|province)$", "", stripped, flags=re.I
     )
