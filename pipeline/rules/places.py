@@ -40,23 +40,24 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..config import code_version
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import GAZETTEER_VERSION, Place, demonym_place, get_place, lookup, normalise_name
 
-RULES_VERSION = "places-3"
-GAZETTEER_RULE = f"rule:places.gazetteer@{RULES_VERSION}"
-CONTEXT_RULE = f"rule:places.context@{RULES_VERSION}"
-SPLIT_RULE = f"rule:places.split@{RULES_VERSION}"
-
 DATA_DIR = Path(__file__).parent / "data" / "places"
-# What the normalise stage's output depends on, besides its own code.
+# What the resolve stage's output depends on, besides its own code.
 SOURCES = (
     Path(__file__),
     Path(__file__).parent / "gazetteer.py",
     Path(__file__).parent / "lexicon.py",
     DATA_DIR,
 )
+# The hash of those files: the extractor column changes exactly when the rules do.
+RULES_VERSION = code_version(*SOURCES)
+GAZETTEER_RULE = f"rule:places.gazetteer@{RULES_VERSION}"
+CONTEXT_RULE = f"rule:places.context@{RULES_VERSION}"
+SPLIT_RULE = f"rule:places.split@{RULES_VERSION}"
 
 # A city at least this big is known for sure, unless its name is a first name or a
 # common word; smaller cities and towns need the model or a context.
