@@ -244,10 +244,12 @@ def extract_documents(
             words[d] += len(model_text.split())
             rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
-            seg_dates = date_rules.find_dates(text[seg["start"] : seg["end"]], lang)
+            seg_text = text[seg["start"] : seg["end"]]
+            seg_dates = date_rules.find_dates(seg_text, lang)
             dates[d].extend((_shift(m, seg["start"]), seg["segment"], lang) for m in seg_dates)
             exclude = [(m.start, m.end) for m in seg_dates]
-            for f in figure_rules.find_figures(spacy_doc, lang, exclude, model_text):
+            # figures too: its no-break spaces tell grouped thousands from table cells
+            for f in figure_rules.find_figures(spacy_doc, lang, exclude, seg_text):
                 rows[d].append(
                     {
                         "doc_id": doc["doc_id"],
