@@ -6,8 +6,9 @@ do not say *what* is counted. Figures in NGO pages and field studies follow a sm
 surface patterns, so the work here is mostly about two things:
 
 * reading the number itself under the language's conventions (``981.528`` is 981528 in French,
-  ``5,000`` is 5000 in English, ``vingt et un`` is 21, ``2,5 millions`` is 2.5e6), then attaching
-  what follows it: a currency, a percent sign or the counted noun (its lemma is the unit);
+  ``5,000`` is 5000 in English, ``vingt et un`` is 21, ``2,5 millions`` is 2.5e6, ``20M``,
+  ``1.6billion``, ``trois quarts``), then attaching what follows it: a currency, a percent
+  sign, a unit of measure (``250m2``, ``45 m²``) or the counted noun (its lemma is the unit);
 * rejecting the many numbers that are not figures: years, dates (the caller's ``exclude``
   spans), list and annex numbering, footnote markers glued to words, page numbers, phone
   numbers, e-mail addresses, URLs, references, times of day, postal codes, numbers in names.
@@ -21,15 +22,28 @@ Design choices worth knowing (documented because they are judgement calls):
 * Plural approximation nouns with an indefinite determiner ("des centaines", "des milliers",
   "hundreds of", "thousands of", "des millions") give the base value (100, 1000, 1e6) with
   ``approximate=True``: an order of magnitude, the least that the text asserts.
-* "un/une" and "one" are articles far more often than counts: alone they are figures only with
-  an explicit quantity cue ("au moins un", "un seul", "only one", "at least one").
+* "un/une" are articles far more often than counts: alone they are figures only with an
+  explicit quantity cue ("au moins un", "un seul"). English "one" is a numeral: before a
+  singular noun it counts ("one family"), except as a pronoun and in idioms ("one of",
+  "one day", "as one").
+* Fractions of a whole are percentages ("trois quarts des habitants" is 75 %, "1/3 of the
+  grant" 33.3 %), fractions of a unit keep it ("trois quarts d'heure" is 0.75 heure).
+* In English, thousands are grouped with commas: blanks between bare numbers separate table
+  cells ("387 415 107%" is three figures), unless a no-break space or a "000" group shows a
+  grouped number.
 * "plus de", "more than", "over"... mark the figure approximate; the value is the number given.
 * A range ("8 à 17 ans", "between 10 and 20 people", "10-15 %") is one match with
   ``value`` = low end and ``upper`` = high end.
 
-All vocabularies live in ``data/figures/`` (per-language JSON, currencies TSV) and are compiled
-once per language; a cheap pre-check returns early on paragraphs with no digit and no number
-word, since this runs on every paragraph of large corpora.
+Every finder and every rejection has a name (``figures.digits``, ``figures.reject.label``,
+``figures.block.phone``...): the finder's goes into the mention's ``extractor`` column with
+``RULES_VERSION``, a hash of this module and its data, and the debug log says which rule fired
+or refused which span. docs/rules-dates-figures.md lists them with their limits.
+
+All vocabularies live in ``data/figures/`` (per-language and common JSON, currencies and units
+TSV) and are compiled once per language; a cheap pre-check returns early on paragraphs with no
+digit and no number word, and a paragraph without digits runs only the finders whose words it
+has, since this runs on every paragraph of large corpora.
 """
 
 from __future__ import annotations
@@ -523,7 +537,8 @@ _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4}
 
 
 def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
-    """Spans that hold no figure: URLs, e-mail addresses, phone numbers, references."""
+    """Spans that hold no figure: URLs, paths and file names, e-mail addresses, phone
+    numbers, references (each kind named in the debug log)."""
     found: list[tuple[str, re.Match[str]]] = []
     if "://" in text or "www." in text:
         found.extend(("url", m) for m in _URL.finditer(text))
@@ -543,15 +558,16 @@ def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
             while e < len(text) and not text[e].isspace():
                 e += 1
             seen = e
-            if _PATH_TOKEN.fullmatch(text, s, e):
+            if path := _PATH_TOKEN.fullmatch(text, s, e):
                 spans.append((s, e))
-                found.append(("path", _PATH_TOKEN.fullmatch(text, s, e)))  # type: ignore[arg-type]
+                found.append(("path", path))
     for m in _FILE_EXT.finditer(text) if "." in text else ():
         s = m.start()
         while s > 0 and not text[s - 1].isspace():
             s -= 1
         spans.append((s, m.end()))
-        found.append(("file", m))
+        if debug:
+            log.debug("figures.block.file rejected: %r", text[s : m.end()])
     if debug:
         for name, m in found:
             log.debug("figures.block.%s rejected: %r", name, m.group())
