@@ -347,13 +347,19 @@ def organisation_figures(relations, names: dict | None = None):
 
 
 def pick_organisation(index, relations, wanted: str | None) -> str | None:
-    """The org_id of `wanted` (an org_id, a name, an alias or an acronym, folded), or, when
-    nothing is asked, of the organisation with the most relations.
+    """The org_id of `wanted` (an org_id, a name, an alias or an acronym), or, when nothing
+    is asked, of the organisation with the most relations.
+
+    Names are compared folded (case, accents, punctuation, a leading article) and without
+    spaces, so "MDM", "M.d.M." and "M. D. M." are one.
 
     A name that matches nothing is a ValueError that lists the organisations with the most
     relations, so the user can pick one.
     """
     from pipeline.rules.organisations import fold
+
+    def folded(name: str) -> str:
+        return fold(name).replace(" ", "")
 
     counts = relations["org_id"].value_counts()
     if not wanted:
@@ -363,14 +369,14 @@ def pick_organisation(index, relations, wanted: str | None) -> str | None:
         return None if ranked.empty else str(ranked["org_id"].iloc[0])
     if wanted in set(index["org_id"]) or wanted in counts.index:
         return wanted
-    key = fold(wanted)
+    key = folded(wanted)
     for row in index.itertuples():
         forms = [row.name, row.acronym, *(list(row.aliases) if row.aliases is not None else [])]
-        if key and key in {fold(f) for f in forms if isinstance(f, str)}:
+        if key and key in {folded(f) for f in forms if isinstance(f, str)}:
             return str(row.org_id)
     named = relations.drop_duplicates("org_id").set_index("org_id")["organisation"]
-    if key in {fold(n) for n in named}:
-        return str(next(i for i, n in named.items() if fold(n) == key))
+    if key and key in {folded(n) for n in named}:
+        return str(next(i for i, n in named.items() if folded(n) == key))
     names = [f"{named.get(i, i)} ({i})" for i in counts.index[:20]]
     more = f" and {len(counts) - 20} more" if len(counts) > 20 else ""
     raise ValueError(
