@@ -20,6 +20,7 @@ EXPORTS ?= exports
 CORRECTIONS ?= corrections.csv
 WORKERS ?=
 EXECUTOR ?= local
+ORGANISATION ?=
 ARGS = --raw "$(RAW)" --interim "$(INTERIM)" --processed "$(PROCESSED)" --corrections "$(CORRECTIONS)"
 RUN_ARGS = $(ARGS) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS))
 
@@ -82,8 +83,9 @@ bench: $(STAMP) ## Throughput, memory and re-run figures on a generated corpus (
 bench-html: $(STAMP) ## Main-text extraction on the external HTML benchmark
 	$(PY) -m pipeline.bench_html
 
-notebooks: all ## Run the notebooks on processed/ into reports/*.html (offline HTML)
-	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)"
+notebooks: all ## Run the notebooks on processed/ into reports/*.html (offline HTML; ORGANISATION=name or org_id for 03-organisation)
+	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)" \
+		$(if $(ORGANISATION),--organisation "$(ORGANISATION)")
 
 LAB_STAMP := $(VENV)/.lab-installed
 $(LAB_STAMP): requirements-lab.lock | $(STAMP)
