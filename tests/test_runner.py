@@ -6,6 +6,7 @@ on another's order.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import json
 import os
@@ -68,18 +69,18 @@ def _wait_for(path: Path, proc: subprocess.Popen) -> None:
     assert proc.poll() is None, "the run finished before it could be stopped"
 
 
-def _make(*targets: str, base: Path) -> subprocess.CompletedProcess:
+def _make_command(*targets: str, base: Path) -> list[str]:
     """make in the project, on `base`'s folders; the installed environment is taken as it is."""
+    return [
+        *("make", "-s", "-o", ".venv/.installed", *targets, f"PY={sys.executable}"),
+        *(f"{name.upper()}={base / name}" for name in ("raw", "interim", "processed")),
+        "WORKERS=1",
+    ]
+
+
+def _make(*targets: str, base: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            *("make", "-s", "-o", ".venv/.installed", *targets, f"PY={sys.executable}"),
-            *(f"{name.upper()}={base / name}" for name in ("raw", "interim", "processed")),
-            "WORKERS=1",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
+        _make_command(*targets, base=base), cwd=ROOT, capture_output=True, text=True, timeout=900
     )
 
 
@@ -87,20 +88,30 @@ def _make(*targets: str, base: Path) -> subprocess.CompletedProcess:
 
 
 def test_make_after_an_interrupted_stage_finishes_the_work(tmp_path):
-    """Issue 16 (2): extract killed half-way, then `make`: every document ends in the
-    tables; `status` says the work is incomplete before and complete after. The
-    folder's name has a space, which make's file targets could not hold."""
+    """Issue 16 (2): `make` killed during extract (make and the pipeline under it, as a
+    terminal's Ctrl-\\ or a closed session would), then `make` again: every document ends
+    in the tables; `status` says the work is incomplete before and complete after. Make's
+    file targets used to be the interim folders, which each commit touched, so the second
+    make skipped the stage. The folder's name has a space, which those targets could not hold."""
     base = tmp_path / "a folder"
     paragraph_corpus(base / "raw", 24)
-    assert run_cli("language", *folders(base)).returncode == 0
-    proc = _start(
-        ["extract", "--workers", "1", *folders(base)],
-        {"PIPELINE_FLUSH_DOCS": "4"},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    proc = subprocess.Popen(
+        _make_command(base=base),
+        cwd=ROOT,
+        env={**os.environ, "PIPELINE_FLUSH_DOCS": "4"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
-    _wait_for(base / "interim" / "mentions.parquet" / "_manifest.json", proc)
-    proc.kill()
-    proc.wait(timeout=60)
+    try:
+        _wait_for(base / "interim" / "mentions.parquet" / "_manifest.json", proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    with pytest.raises(ProcessLookupError):  # nothing of the first make goes on
+        for _ in range(50):
+            os.killpg(proc.pid, 0)
+            time.sleep(0.1)
 
     status = run_cli("status", *folders(base))
     assert status.returncode == 0, status.stderr
@@ -324,19 +335,45 @@ def test_a_processed_folder_that_cannot_be_written_fails_before_any_stage(tmp_pa
     assert not (tmp_path / "interim" / "documents.parquet").exists()
 
 
-def test_a_read_only_processed_folder_fails_before_any_stage(tmp_path):
+def _as_a_user() -> None:
+    """preexec_fn: drop the capabilities that let root write and search any folder
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so that the permissions of a folder hold
+    for the run as they would for a user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+@pytest.mark.parametrize("read_only", ["processed", "its parent"])
+def test_a_read_only_processed_folder_fails_before_any_stage(tmp_path, read_only):
+    """Issue 16 (10): the run failed only at the end, with a traceback, after every other
+    stage ran. Run as root (as in CI containers), the run first drops root's right to
+    write anywhere. Publishing replaces processed/ as a whole: its parent is written too."""
     (tmp_path / "raw").mkdir()
     shutil.copy(SAMPLE[0], tmp_path / "raw")
-    locked = tmp_path / "locked"
-    (locked / "processed").mkdir(parents=True)
+    (tmp_path / "parent" / "processed").mkdir(parents=True)
+    locked = tmp_path / "parent" / "processed" if read_only == "processed" else tmp_path / "parent"
     locked.chmod(0o555)
-    try:
-        if os.access(locked, os.W_OK):
+    as_a_user = None
+    if os.access(locked, os.W_OK):
+        if sys.platform != "linux":
             pytest.skip("this user writes read-only folders (root): nothing to check")
-        result = run_cli("run", *folders(tmp_path)[:4], "--processed", str(locked / "processed"))
+        as_a_user = _as_a_user
+    command = [sys.executable, "-m", "pipeline", "run", *folders(tmp_path)[:4]]
+    try:
+        result = subprocess.run(
+            [*command, "--processed", str(tmp_path / "parent" / "processed")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            preexec_fn=as_a_user,
+        )
     finally:
         locked.chmod(0o755)
-    assert result.returncode != 0 and "cannot be written" in result.stderr
+    assert result.returncode != 0 and "cannot be written" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "interim" / "documents.parquet").exists()
 
 
