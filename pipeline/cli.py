@@ -518,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except OSError as exc:  # the machine's: a full disk, a file held open (Windows)
+        log.debug("the run stopped", exc_info=True)
+        raise SystemExit(
+            f"pipeline: {exc}; the work committed so far is kept and processed/ is as it "
+            "was: fix this and run again (--verbose shows where it happened)"
+        ) from None
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -520,7 +520,12 @@ class StreamWriter:
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
-        self._writer.close()
+        """Drop the file being written. A writer whose writes failed (a full disk) fails to
+        close as well: it is marked closed, or it would try again, and print the error,
+        when it is collected."""
+        with contextlib.suppress(OSError, pa.ArrowException):
+            self._writer.close()
+        self._writer.is_open = False
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._tmp)
 

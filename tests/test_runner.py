@@ -10,6 +10,7 @@ import ctypes
 import dataclasses
 import json
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -214,6 +215,20 @@ def test_a_damaged_table_is_a_message_and_is_redone(sample_run, tmp_path, damage
     assert "incomplete" not in run_cli("status", *folders(tmp_path)).stdout
 
 
+def test_a_damaged_processed_manifest_is_a_message_and_is_remade(sample_run, tmp_path):
+    """Issue 16 (10): a truncated processed/_manifest.json (the state of link)."""
+    paths = _copy_run(sample_run, tmp_path)
+    (paths.processed / "_manifest.json").write_text('{"stage": "link", "tab', encoding="utf-8")
+    status = run_cli("status", *folders(tmp_path))
+    assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
+    assert "incomplete" in status.stdout
+    result = run_cli("run", *folders(tmp_path))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "no readable _manifest.json: its tables are remade" in result.stdout
+    _same_processed(paths.processed, sample_run / "processed")
+    assert "incomplete" not in run_cli("status", *folders(tmp_path)).stdout
+
+
 def test_a_damaged_processed_table_is_remade(sample_run, tmp_path):
     paths = _copy_run(sample_run, tmp_path)
     (paths.processed / "places.parquet").write_bytes(b"garbage")
@@ -251,6 +266,26 @@ def test_processed_changes_together_or_not_at_all(sample_run, tmp_path, monkeypa
     assert not storage.staging_folder(paths.processed).exists()
     manifest = json.loads((paths.processed / "_manifest.json").read_text())
     assert manifest["tables"]["documents.parquet"] == 6
+
+
+def test_a_full_disk_is_a_message_and_processed_stays(sample_run, tmp_path):
+    """Issue 16 (10): writes fail (here: a file size limit, as a full disk would) while link
+    writes its tables: one line that says what to do, no traceback, processed/ unchanged."""
+    paths = _copy_run(sample_run, tmp_path)
+    before = {n: _sorted_rows(paths.processed / f"{n}.parquet") for n in PROCESSED_TABLES}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "link", "--force", "link", *folders(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        # Python ignores SIGXFSZ: a write past the limit fails with EFBIG instead
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096)),
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "File too large" in result.stderr and "run again" in result.stderr
+    after = {n: _sorted_rows(paths.processed / f"{n}.parquet") for n in PROCESSED_TABLES}
+    assert after == before
 
 
 def test_a_publication_cut_short_is_finished_by_the_next_run(tmp_path):
