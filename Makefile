@@ -32,7 +32,7 @@ all: $(STAMP) ## Set up (first time) and run every stage on raw/, then print a s
 	$(PY) -m pipeline run $(RUN_ARGS)
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+	@awk -F ':.*## ' '/^[a-zA-Z_ -]+:.*## / { printf "%-14s%s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies and models (hash-checked)
 
