@@ -264,8 +264,9 @@ def resolve_labels(
 
 
 def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dict]:
-    """Titles of cards whose siblings are organisations become organisations, and so
-    does every other place the page writes them (org_context); `evidence` gains them."""
+    """Titles of cards whose siblings are organisations, and the owner named by the
+    copyright notice, become organisations, and so does every other place the page
+    writes them (org_context); `evidence` gains them."""
     org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
     org_spans += [(r["start"], r["end"]) for r in rules.mentions]
     org_folds = {org_rules.fold(text[s:e]) for s, e in org_spans} | evidence
@@ -286,10 +287,13 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dic
         )
 
     found = org_context.card_organisations(text, is_organisation, refused)
-    if not found:
+    owners = org_context.owner_names(text, refused)
+    if not found and not owners:
         return names
     taken = [(r["start"], r["end"]) for r in rules.mentions]
-    found += org_context.repeated_mentions(text, [text[s:e] for s, e in found], taken + found)
+    found += org_context.repeated_mentions(
+        text, [text[s:e] for s, e in found] + owners, taken + found
+    )
     kept = []
     for m in names:
         inside = [(s, e) for s, e in found if s < m["end"] and m["start"] < e]

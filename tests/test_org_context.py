@@ -121,3 +121,22 @@ def test_repeated_mentions_are_whole_words_outside_taken_spans():
     spans = repeated_mentions(text, ["Bright Wells"], [(0, 12)])
     assert [text[s:e] for s, e in spans] == ["Bright Wells"]
     assert spans[0][0] == text.rindex("Bright Wells")
+
+
+def test_the_owner_named_by_the_copyright_notice_is_an_organisation():
+    en = (
+        "Amani Wells\n\nAmani Wells volunteers drilled two boreholes in 2019.\n\n"
+        "Copyright © 2025 Amani Wells\n"
+    )
+    mentions = [_mention(en, "Amani Wells", "PER", 1), _mention(en, "Amani Wells", "MISC", 2)]
+    assert _orgs(en, mentions) == {"Amani Wells"}
+    fr = "Les Amis du Lac ont planté 300 arbres.\n© 2016-2024 Les Amis du Lac | Mentions légales\n"
+    assert _orgs(fr, []) == {"Les Amis du Lac"}
+
+
+def test_no_owner_from_a_copyright_notice_named_once_or_a_person():
+    from pipeline.rules.org_context import owner_names
+
+    assert owner_names("Photos © 2023 Sunrise Studio.", lambda n: False) == []
+    text = "Photos de Martha Kellow.\n© Martha Kellow 2023"
+    assert "Martha Kellow" not in _orgs(text, [_mention(text, "Martha Kellow", "PER")])

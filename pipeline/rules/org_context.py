@@ -119,3 +119,28 @@ def repeated_mentions(
             if not any(s < span[1] and span[0] < e for s, e in taken + out):
                 out.append(span)
     return out
+
+
+# "© 2021 Kivu Relief. All rights reserved", "Copyright © 2019-2024 Les Amis du Lac |
+# Mentions légales", "© ONG Terre Verte 2016": the name runs to a full stop, a bar, a
+# spaced dash or the rights statement; a year on either side is left off.
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b)(?:\s*©)?\s*(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d)?)?[\s,]*"
+    r"(?P<name>[^\n|.]+?)"
+    r"\s*(?:[.|\n]|\s[-–—]\s|,|\btous droits\b|\ball rights\b|(?:19|20)\d\d|$)",
+    re.I,
+)
+
+
+def owner_names(text: str, refused: Callable[[str], bool]) -> list[str]:
+    """The page owner's name from its copyright notice, when the page writes it again
+    elsewhere: "Copyright © 2025 Amani Wells" and "Amani Wells volunteers went …"."""
+    out = []
+    for m in _COPYRIGHT.finditer(text):
+        name = m.group("name").strip()
+        words = name.split()
+        if not 1 <= len(words) <= _MAX_TITLE_WORDS or not name[:1].isupper() or refused(name):
+            continue
+        if len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) >= 2:
+            out.append(name)
+    return out
