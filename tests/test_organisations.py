@@ -208,3 +208,10 @@ def test_acronyms_glossed_in_lower_case_or_labelling_a_code_are_terms():
     assert find_term_acronyms(en) == {"SHS", "IBAN"}
     fr = "Le BTS (brevet de technicien supérieur) ; SIRET : 812 345 678 00019 ; UNESCO : 2018-2020."
     assert find_term_acronyms(fr) == {"BTS", "SIRET"}
+
+
+def test_term_acronyms_take_linear_time_on_an_unclosed_bracket():
+    from pipeline.rules.organisations import find_term_acronyms
+
+    # a long word after an acronym's open bracket once backtracked for minutes
+    assert find_term_acronyms("ABC (" + "a" * 5000 + " ") == set()

@@ -350,7 +350,7 @@ def _apposition_words() -> tuple[str, ...]:
 
 # "SHS (secondary school)", "le BTS (brevet de technicien supérieur)": glossed in lower case
 _GLOSSED = re.compile(
-    r"(?<![\w-])([A-Z][A-Z0-9&.]{1,9})[ \t]*\((?:[^\W\d_A-Z][\w'’-]*[ \t]*){1,6}\)"
+    r"(?<![\w-])([A-Z][A-Z0-9&.]{1,9})[ \t]*\([^\W\d_A-Z][\w'’-]*(?:[ \t]+[^\W\d_A-Z][\w'’-]*){0,5}[ \t]*\)"
 )
 # "IBAN : BE52 6528 3497", "SIRET: 123 456 789 00012": the label of an identifier
 _CODE_LABEL = re.compile(
