@@ -174,6 +174,7 @@ def stage_versions() -> dict[str, str]:
         PACKAGE / "rules" / "org_junk.py",
         PACKAGE / "rules" / "org_names.py",
         PACKAGE / "rules" / "org_products.py",
+        PACKAGE / "rules" / "org_context.py",
         PACKAGE / "rules" / "data" / "organisations",
         *place_sources(),
         # the word lists the organisation and place rules read come from these packages

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
-from .organisations import _lists, fold, has_org_cue, legal_forms
 
 DATA = Path(_ORG_DATA)
 NAMES_VERSION = "org-names-1"
@@ -247,6 +247,30 @@ def find_name_url_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_INSTITUTION = re.compile(
+    r"(?<![\w-])(?P<head>[A-ZÀ-Ý][\w]+)[ \t]+(?i:de[ \t]+la|de[ \t]+l['’]|des|du|de|d['’]|of)[ \t]*"
+    rf"(?P<name>{_NAME})"
+)
+
+
+def find_institution_names(text: str) -> list[tuple[int, int]]:
+    """ "la Ville de Lyon", "VILLE DE STRASBOURG", "Commune d'Argenteuil", "City of
+    Kampala": a capitalised administrative noun names the institution, not the place
+    (a lower-case "ville de Lyon" is the place)."""
+    institutions = _lists()[1]
+    spans = []
+    m = _INSTITUTION.search(text)
+    while m:
+        pos = m.start("name")  # "Maison de la Ville de …": look again inside the name
+        if fold(m.group("head")) in institutions:
+            # "… de Nantes et de la Commune d'Ixelles": two institutions
+            name = re.split(r"[ \t]+(?:et|and|&)[ \t]+", m.group("name"))[0]
+            pos = m.start("name") + len(name)
+            spans.append((m.start(), pos))
+        m = _INSTITUTION.search(text, pos)
+    return spans
+
+
 def _proper(name: str) -> bool:
     """The name has a word of its own (a coinage, a surname, a place, an acronym) or
     is long: "Conseil d'Administration" and "Community Organization" are generic
@@ -288,6 +312,8 @@ def find_names(
             keep(start, end, "label")
     for start, end in find_name_url_lines(text):
         keep(start, end, "name_url")
+    for start, end in find_institution_names(text):
+        keep(start, end, "institution")
     for start, end in find_head_names(text):
         trimmed = _without_place_tail(
             text[start:end], lambda n: "place" if is_place(n) else None, text
