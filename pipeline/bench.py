@@ -5,10 +5,14 @@ documents of a few paragraphs, at least 1,000 documents and 2 MB of text), runs
 the pipeline on it in a fresh folder, and prints one JSON line with:
 
 * words/s of the whole pipeline (ingest to link, one worker and N workers),
+* words/s of the plain spaCy script on the same segments (each language's stock
+  model with every component, ``nlp.pipe`` with its defaults, one process, its
+  model loading not timed), and the one-worker pipeline (its loading timed)
+  against it: ``ratio_pipeline_to_naive_spacy``,
 * words/s of a bare `nlp.pipe` over the same segments with the same models and
-  settings, and the ratio of the two: one worker against one process, and N
-  workers (the default: one per core) against ``nlp.pipe(n_process=N)``, spaCy's
-  own way of using the whole machine,
+  components as the extract stage, and the ratio of the two: one worker against
+  one process, and N workers (the default: one per core) against
+  ``nlp.pipe(n_process=N)``, spaCy's own way of using the whole machine,
 * the same split measured inside the one-worker run: the share of its time spent
   outside `nlp.pipe` (and outside loading the models). Two runs in a row differ
   by a few percent on a shared machine; this share does not depend on that drift,
@@ -37,7 +41,7 @@ from pathlib import Path
 import psutil
 
 from .cli import STAGES
-from .config import BATCH_SIZE, NER_DISABLE, ROOT
+from .config import BATCH_SIZE, ROOT
 
 SEED = 13
 
@@ -127,14 +131,8 @@ def run_pipeline(base: Path, workers: int, extra: list[str] | None = None) -> di
     return {"seconds": seconds, "peak_rss_mb": rss / 2**20, "stages": stages, **model}
 
 
-def bare_nlp_pipe(base: Path, n_process: tuple[int, ...] = (1,)) -> dict:
-    """nlp.pipe alone over the same segments, models and settings as the extract stage.
-
-    Timed once per process count in `n_process` (spaCy's own multiprocessing, which
-    forks the loaded model): ``seconds[n]`` is the time of the nlp.pipe loops alone.
-    """
-    import spacy
-
+def segment_texts(base: Path) -> dict[str, list[str]]:
+    """The strings the extract stage gives each model: every segment, by model language."""
     from .config import MODELS, Paths
     from .extract import _main_language, _model_languages
     from .tables import documents_dataset, segments_dataset
@@ -154,21 +152,67 @@ def bare_nlp_pipe(base: Path, n_process: tuple[int, ...] = (1,)) -> dict:
         segs.sort(key=lambda s: s["segment"])
         for seg, lang in zip(segs, _model_languages(segs, _main_language(segs)), strict=True):
             jobs[lang].append(normalise_for_model(texts[doc_id][seg["start"] : seg["end"]]))
+    return jobs
+
+
+def bare_nlp_pipe(jobs: dict[str, list[str]], n_process: tuple[int, ...] = (1,)) -> dict:
+    """nlp.pipe alone over the same segments, models and components as the extract stage.
+
+    As in extract, the segments where a figure rule reads tags go through every
+    loaded component and the others through NER alone. Timed once per process count
+    in `n_process` (spaCy's own multiprocessing, which forks the loaded model):
+    ``seconds[n]`` is the time of the nlp.pipe loops alone.
+    """
+    from .extract import load_model, ner_only, release_models
+    from .rules.figures import needs_tagging
+
     seconds = dict.fromkeys(n_process, 0.0)
     load = 0.0
+    for lang, items in jobs.items():
+        started = time.perf_counter()
+        nlp = load_model(lang)
+        skipped = list(ner_only(lang))
+        load += time.perf_counter() - started
+        tagged = [needs_tagging(text, lang) for text in items]
+        streams = (
+            ([t for t, f in zip(items, tagged, strict=True) if f], []),
+            ([t for t, f in zip(items, tagged, strict=True) if not f], skipped),
+        )
+        for n in n_process:
+            started = time.perf_counter()
+            for texts, disable in streams:
+                for _ in nlp.pipe(texts, batch_size=BATCH_SIZE, n_process=n, disable=disable):
+                    pass
+            seconds[n] += time.perf_counter() - started
+        del nlp
+        release_models()
+    return {"seconds": seconds, "model_load_seconds": load}
+
+
+def naive_spacy(jobs: dict[str, list[str]]) -> dict:
+    """The script a user would write with spaCy alone, on the same segments.
+
+    Each language's stock model with every component (`spacy.load` excluding nothing),
+    `nlp.pipe` with its defaults, one process; the loading is timed apart. Also
+    counts the words (outside the timed loop, with the model's own tokenizer).
+    """
+    import spacy
+
+    from .config import MODELS
+
+    seconds = load = 0.0
     words = 0
     for lang, items in jobs.items():
         started = time.perf_counter()
-        nlp = spacy.load(MODELS[lang].package, exclude=list(NER_DISABLE))
+        nlp = spacy.load(MODELS[lang].package)
         load += time.perf_counter() - started
-        for n in n_process:
-            started = time.perf_counter()
-            for _ in nlp.pipe(items, batch_size=BATCH_SIZE, n_process=n):
-                pass
-            seconds[n] += time.perf_counter() - started
-        # words are counted outside the timed loop, with the model's own tokenizer
+        started = time.perf_counter()
+        for _ in nlp.pipe(items):
+            pass
+        seconds += time.perf_counter() - started
         for doc in nlp.tokenizer.pipe(items):
             words += sum(1 for t in doc if not (t.is_punct or t.is_space))
+        del nlp
     return {"seconds": seconds, "words": words, "model_load_seconds": load}
 
 
@@ -197,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
         result["bytes"] = build_corpus(one / "raw", args.docs)
         full1 = run_pipeline(one, workers=1)
         processes = (1, args.workers) if args.workers > 1 else (1,)
-        bare = bare_nlp_pipe(one, processes)
-        words = bare["words"]
+        jobs = segment_texts(one)
+        naive = naive_spacy(jobs)
+        bare = bare_nlp_pipe(jobs, processes)
+        words = naive["words"]
         extract_seconds = full1["stages"]["extract"]
         result.update(
             words=words,
@@ -213,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
             full_run_seconds_1_worker=round(full1["seconds"], 2),
             peak_rss_mb_1_worker=round(full1["peak_rss_mb"], 1),
         )
+        # against the plain spaCy script: every component, loading left out of its side only
+        result["naive_spacy_words_per_s"] = round(words / naive["seconds"], 1)
+        result["naive_spacy_model_load_seconds"] = round(naive["model_load_seconds"], 2)
+        result["ratio_pipeline_to_naive_spacy"] = round(naive["seconds"] / full1["seconds"], 3)
         result["ratio_pipeline_to_bare"] = round(
             result["pipeline_words_per_s"] / result["bare_nlp_pipe_words_per_s"], 3
         )

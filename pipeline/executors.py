@@ -38,6 +38,9 @@ class LocalExecutor:
         for chunk in chunks:
             yield fn(chunk)
 
+    def release(self, free: Callable[[], None]) -> None:
+        """Nothing to do: the runner calls `free` in this process."""
+
     def close(self, cancel: bool = False) -> None:
         pass
 
@@ -68,6 +71,11 @@ class PoolExecutor:
             context = multiprocessing.get_context(START_METHOD)
             self._pool = context.Pool(self.workers, initializer=_ignore_interrupt)
         yield from self._pool.imap(fn, itertools.chain([first], chunks))
+
+    def release(self, free: Callable[[], None]) -> None:
+        """Free what a stage left in the workers (its models): the workers are joined,
+        and the next map forks new ones from this process, where `free` has run."""
+        self.close()
 
     def close(self, cancel: bool = False) -> None:
         """Join the workers (and free their models); the next map starts a new pool.
@@ -191,6 +199,11 @@ class DaskExecutor:
             while next_index in results:
                 yield results.pop(next_index)
                 next_index += 1
+
+    def release(self, free: Callable[[], None]) -> None:
+        """Run `free` once in every worker of the cluster (its models' memory goes back)."""
+        if self._client is not None:
+            self._client.run(free)
 
     def close(self, cancel: bool = False) -> None:
         """Disconnect, and stop the LocalCluster this executor started (if any)."""

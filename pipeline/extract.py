@@ -2,7 +2,9 @@
 
 Each segment goes to the spaCy model of its language (a segment too short to
 have a language takes its neighbours'). Only the components that NER and the
-figure rules need are loaded, and segments are batched with `nlp.pipe`. The
+figure rules need are loaded (no parser), and segments are batched with
+`nlp.pipe`: every segment goes through NER, and only those where a figure rule
+may read parts of speech or lemmas go through the tagging components too. The
 French models have no DATE or number labels and the English model's are loose,
 so dates and figures come from the rules in `pipeline.rules` for both languages.
 
@@ -80,6 +82,38 @@ def load_model(language: str):
     return nlp
 
 
+@cache
+def ner_only(language: str) -> tuple[str, ...]:
+    """The components of `language`'s model that a segment without a figure candidate skips.
+
+    NER runs on every segment; the tagging components (tok2vec, morphologizer or tagger,
+    attribute ruler, lemmatizer) serve only the figure rules. A component NER listens to
+    (a shared tok2vec) is never skipped: the stock models' NER has its own.
+    """
+    nlp = load_model(language)
+    needed = {"ner"} | {
+        name for name, pipe in nlp.pipeline if "ner" in getattr(pipe, "listening_components", ())
+    }
+    return tuple(name for name in nlp.pipe_names if name not in needed)
+
+
+def _parse(nlp, texts: list[str], language: str) -> Iterator:
+    """spaCy docs of `texts`, in order: NER on all, the tagging components where needed.
+
+    A segment in which the figure rules find no candidate (no digit, no number word)
+    goes through NER alone; its entities are the same, as NER reads none of the tags.
+    The two streams are read in step, so memory holds one batch of each.
+    """
+    tagged = [figure_rules.needs_tagging(text, language) for text in texts]
+    full = nlp.pipe([t for t, f in zip(texts, tagged, strict=True) if f], batch_size=BATCH_SIZE)
+    plain = nlp.pipe(
+        [t for t, f in zip(texts, tagged, strict=True) if not f],
+        batch_size=BATCH_SIZE,
+        disable=list(ner_only(language)),
+    )
+    return (next(full) if f else next(plain) for f in tagged)
+
+
 def release_models() -> None:
     """Forget the models this process loaded, and give their memory back.
 
@@ -89,6 +123,7 @@ def release_models() -> None:
     import gc
 
     load_model.cache_clear()
+    ner_only.cache_clear()
     gc.collect()
 
 
@@ -214,7 +249,7 @@ def extract_documents(
         model_texts = [
             normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
         ]
-        parsed = iter(nlp.pipe(model_texts, batch_size=BATCH_SIZE))
+        parsed = _parse(nlp, model_texts, lang)
         for d, seg in items:
             started = time.perf_counter()
             # the model's own time, for the benchmark: a segment that completes a

@@ -292,5 +292,7 @@ def build(paths: Paths, out: Path) -> tuple[int, int]:
     )
     from . import relations
 
-    write_rows(relations.build(out, paths.interim), out / "relations.parquet", RELATIONS)
+    with StreamWriter(out / "relations.parquet", RELATIONS) as writer:
+        for row in relations.build(out, paths.interim):
+            writer.write_rows([row])
     return writers["mentions"].rows, len(per_doc)

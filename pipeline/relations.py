@@ -43,6 +43,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -338,9 +339,10 @@ def _initials(text: str) -> set[str]:
     return out
 
 
-def _named_in(names: set[str], text: str) -> bool:
-    folded = f" {fold(text)} "
-    return any(f" {n} " in folded for n in names) or bool(names & _initials(text))
+def _named_in(names: set[str], folded: str, initials: set[str]) -> bool:
+    """Whether a text (folded, and the acronyms it spells) names one of `names`."""
+    padded = f" {folded} "
+    return any(f" {n} " in padded for n in names) or bool(names & initials)
 
 
 def page_owner(orgs: list[Mention], text: str = "", meta: dict | None = None) -> str | None:
@@ -374,22 +376,27 @@ def page_owner(orgs: list[Mention], text: str = "", meta: dict | None = None) ->
     # the page's header: its first lines, before the first line of prose
     prose = next((i for i, line in enumerate(lines) if len(line.split()) >= 8), len(lines))
     signals += [("header", line) for line in lines[: min(prose, _HEADER_LINES)]]
+    # each signal folded once, not once per organisation
+    readings = [(kind, fold(signal), _initials(signal)) for kind, signal in signals if signal]
+    address = text + " " + ((meta or {}).get("canonical_url") or "")
+    domains = [
+        set(re.split(r"[.-]", (match.group(1) or match.group(2)).lower()))
+        for match in _EMAIL_OR_URL.finditer(address)
+    ]
     for key, found in names.items():
-        for kind, signal in signals:
+        for kind, folded, initials in readings:
             if kind == "header":
                 # the whole line is the name (a site's name atop its pages)
-                if fold(signal) not in found and not any(
-                    n in fold(signal) and len(n) >= 0.6 * len(fold(signal)) for n in found
+                if folded not in found and not any(
+                    n in folded and len(n) >= 0.6 * len(folded) for n in found
                 ):
                     continue
-            elif not signal or not _named_in(found, signal):
+            elif not _named_in(found, folded, initials):
                 continue
             weight[key] = max(weight[key], OWNER_SIGNALS[kind])
         squashed = {n.replace(" ", "") for n in found}
-        for match in _EMAIL_OR_URL.finditer(text + " " + ((meta or {}).get("canonical_url") or "")):
-            labels = set(re.split(r"[.-]", (match.group(1) or match.group(2)).lower()))
-            if labels & squashed:
-                weight[key] = max(weight[key], OWNER_SIGNALS["domain"])
+        if any(labels & squashed for labels in domains):
+            weight[key] = max(weight[key], OWNER_SIGNALS["domain"])
     best = max(counts, key=lambda k: (weight[k], counts[k]))  # first seen on ties
     if weight[best] == 0 and counts[best] < 2:
         return None
@@ -673,8 +680,12 @@ def mentions_of(
 # --------------------------------------------------------------------- tables
 
 
-def build(processed, interim) -> list[dict]:
-    """Relations of every document, from the processed entity tables and the texts."""
+def build(processed, interim) -> Iterator[dict]:
+    """Relations of every document, from the processed entity tables and the texts.
+
+    Yielded document by document: the caller streams them to their table, so that
+    memory does not grow with the corpus (a page has dozens of relations).
+    """
     import pyarrow.parquet as pq
 
     from .schemas import DOCUMENTS_RAW, SEGMENTS
@@ -694,7 +705,6 @@ def build(processed, interim) -> list[dict]:
     )
     wanted = set(organisations.spans)
     documents = Dataset(interim / "documents.parquet", DOCUMENTS_RAW, key="doc_id")
-    rows: list[dict] = []
     meta = ["title", "site_name", "canonical_url"]
     for batch in documents.iter_batches(["doc_id", "text", "status", *meta]):
         for doc in batch.to_pylist():
@@ -707,7 +717,7 @@ def build(processed, interim) -> list[dict]:
                 mentions.rows(doc_id), doc_places, dates.rows(doc_id), figures.rows(doc_id), orgs
             )
             names = {org_id: r["name"] for org_id, r in orgs.items()}
-            rows += relations_for_document(
+            yield from relations_for_document(
                 doc_id,
                 doc["text"],
                 segments.rows(doc_id),
@@ -716,4 +726,3 @@ def build(processed, interim) -> list[dict]:
                 {k: doc[k] for k in meta},
             )
             wanted.discard(doc_id)  # a duplicate row of the same doc_id is not read twice
-    return rows

@@ -510,6 +510,8 @@ def run_stages(
                         report = run_documents(stage, paths, options, LocalExecutor())
                 if stage.after is not None:
                     stage.after()
+                    if stage.parallel and executor is not None:
+                        executor.release(stage.after)  # in the workers too
                 if i == last_parallel and executor is not None:
                     executor.close()  # workers share the lock: joined before it is released
                     executor = None

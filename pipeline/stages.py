@@ -101,7 +101,8 @@ STAGES: dict[str, Stage] = {
             inputs={"segments": segments_dataset},
             function=lambda options: extract.extract_chunk,
             parallel=True,
-            # the last stage with a model: the others run without its memory
+            # the last stage with a model: the others run without its memory, here
+            # and in the workers (see the executors' release)
             after=extract.release_models,
         ),
         Stage(
@@ -113,6 +114,7 @@ STAGES: dict[str, Stage] = {
             columns=("doc_id", "status", "text"),
             inputs={"segments": segments_dataset, "mentions": mentions_dataset},
             function=lambda options: resolve.resolve_chunk,
+            parallel=True,  # the rules cost about half as much as the models
         ),
         Stage(
             "link",

@@ -529,6 +529,16 @@ class StreamWriter:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._tmp)
 
+    def __enter__(self) -> StreamWriter:
+        return self
+
+    def __exit__(self, kind, *_) -> None:
+        """Closed when the block ends normally, aborted when it raises."""
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
+
 
 # --- a folder of tables published at once ---------------------------------------
 

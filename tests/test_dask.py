@@ -54,6 +54,13 @@ def test_local_cluster_listens_on_loopback_only_without_dashboard():
     executor = DaskExecutor(workers=1)
     try:
         assert list(executor.map(abs, [-1, -2])) == [1, 2]
+        # release runs its function in every worker (extract frees its models this way)
+        import functools
+        import sys
+
+        executor.release(functools.partial(setattr, sys, "pipeline_test_released", "yes"))
+        released = functools.partial(getattr, sys, "pipeline_test_released")
+        assert list(executor.map(lambda _: released(), [0, 1])) == ["yes", "yes"]
         client = executor._client
         info = client.scheduler_info()
         assert client.scheduler.address.startswith("tcp://127.0.0.1:")

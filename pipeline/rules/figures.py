@@ -1335,6 +1335,16 @@ def _may_have_figures(text: str, lang: _Lang) -> tuple[bool, frozenset[str] | No
     return lang.precheck.search(text) is not None, words
 
 
+def needs_tagging(text: str, language: str) -> bool:
+    """Whether `find_figures` may read parts of speech, morphology or lemmas for `text`.
+
+    Where this is False, find_figures returns no figure without looking at the doc's
+    tags, so the caller may run the model without its tagging components (see
+    pipeline.extract). `text` is the string the doc is made from.
+    """
+    return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))
+
+
 def find_figures(
     doc: Doc, language: str, exclude: Sequence[tuple[int, int]] = (), text: str | None = None
 ) -> list[FigureMatch]:
