@@ -1342,7 +1342,7 @@ def needs_tagging(text: str, language: str) -> bool:
     tags, so the caller may run the model without its tagging components (see
     pipeline.extract). `text` is the string the doc is made from.
     """
-    return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))
+    return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))[0]
 
 
 def find_figures(
