@@ -21,10 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
+from ..config import code_version
 from .org_junk import is_role
 
-CONTEXT_VERSION = "org-context-1"
+# the hash of this module (and its data): the extractor column changes with the code
+CONTEXT_VERSION = code_version(Path(__file__))
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t]*[^\s][^\n]*)*")
 _TITLE_END = re.compile(r"[.!?:;,]\s*$")

@@ -27,11 +27,13 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..config import code_version
 from .org_products import product_names
 from .organisations import fold, has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
-JUNK_VERSION = "org-junk-1"
+# the hash of this module (and its data): the extractor column changes with the code
+JUNK_VERSION = code_version(Path(__file__), DATA)
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w.,])")

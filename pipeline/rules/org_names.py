@@ -29,11 +29,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..config import code_version
 from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
-NAMES_VERSION = "org-names-1"
+# the hash of this module (and its data): the extractor column changes with the code
+NAMES_VERSION = code_version(Path(__file__), DATA)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"

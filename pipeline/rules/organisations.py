@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..config import code_version
+
 DATA = Path(__file__).parent / "data" / "organisations"
-RULES_VERSION = "organisations-1"
+# the hash of this module (and its data): the extractor column changes with the code
+RULES_VERSION = code_version(Path(__file__), DATA)
 
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
 _FOLD_ARTICLES = ("the ", "le ", "la ", "les ", "l ", "l'")
