@@ -33,10 +33,11 @@ Everything here is a pure function of the document's text and mentions.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -501,12 +502,47 @@ def _join_compass(text: str, names: list[dict]) -> list[dict]:
 _BRACKETED = re.compile(r"\s*\([^()\n]{0,40}\)")
 
 
-def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
+class _Spans:
+    """Spans sorted by start, to look up those near an offset without a scan of all
+    of them (a long page has thousands of names)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._items = sorted(spans)
+        self._starts = [s for s, _ in self._items]
+        self._longest = max((e - s for s, e in self._items), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._items.insert(i, (start, end))
+        self._longest = max(self._longest, end - start)
+
+    def near(self, start: int, end: int, margin: int = 0) -> list[int]:
+        """Indexes of the spans that may overlap [start - margin, end + margin)."""
+        lo = bisect.bisect_left(self._starts, start - margin - self._longest)
+        hi = bisect.bisect_right(self._starts, end + margin)
+        return list(range(lo, hi))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(
+            s < end and start < e for s, e in (self._items[i] for i in self.near(start, end))
+        )
+
+
+# Neighbour items of an enumeration are at most this far apart (brackets included).
+_ENUMERATION_GAP = 60
+
+
+def _in_enumeration(text: str, m: dict, places: list[dict], index: _Spans | None = None) -> bool:
     """m is an item of an enumeration that has a confirmed place as a neighbour item:
     "Diama, Djoudj et Gandiole", "Masaka, Uganda", or one name a line in a list of
-    place lines."""
+    place lines. `index` holds the spans of `places` in the same order, sorted by start
+    (built here when not given)."""
     joiner = _patterns()["joiner"]
-    for p in places:
+    if index is None:
+        places = sorted(places, key=lambda p: (p["start"], p["end"]))
+        index = _Spans((p["start"], p["end"]) for p in places)
+    for p in (places[i] for i in index.near(m["start"], m["end"], _ENUMERATION_GAP)):
         if p is m:
             continue
         if p["end"] <= m["start"]:
@@ -517,7 +553,7 @@ def _in_enumeration(text: str, m: dict, places: list[dict]) -> bool:
             continue
         # "Lesvos (since July 2019), Samos": a bracket between two items is skipped
         if len(gap) > 12:
-            if len(gap) > 60:
+            if len(gap) > _ENUMERATION_GAP:
                 continue
             gap = _BRACKETED.sub("", gap)
         if len(gap) > 12:
@@ -839,10 +875,17 @@ def _enumerate(text: str, decisions: list[_Decision], places: list[dict], langua
     changed = True
     while changed:
         changed = False
-        confirmed = places + [d.mention for d in decisions if d.keep]
+        confirmed = sorted(
+            places + [d.mention for d in decisions if d.keep], key=lambda p: (p["start"], p["end"])
+        )
+        index = _Spans((p["start"], p["end"]) for p in confirmed)
         for d in decisions:
             m = d.mention
-            if d.keep is not None or m["label"] == "ORG" or not _in_enumeration(text, m, confirmed):
+            if (
+                d.keep is not None
+                or m["label"] == "ORG"
+                or not _in_enumeration(text, m, confirmed, index)
+            ):
                 continue
             lang = m.get("language") or language
             if names_people(m["text"], lang) or not_a_place_shape(m["text"]):
@@ -861,18 +904,18 @@ def _places_in_text(
     """Places no mention covers: known names (sure ones anywhere, others after a
     preposition of place), any name after a kind-of-place noun, and names enumerated
     with a place."""
-    taken = [(m["start"], m["end"]) for m in names]
+    taken = _Spans((m["start"], m["end"]) for m in names)
     added: list[dict] = []
 
     def free(s: int, e: int) -> bool:
-        return not any(ts < e and s < te for ts, te in taken)
+        return not taken.overlaps(s, e)
 
     def _usable(s: int, e: int) -> bool:
         return _plain_name(text[s:e], language) and not inside_organisation(text, s, e, org_spans)
 
     def add(s: int, e: int, rule: str) -> None:
         added.append(new_mention(s, e, rule))
-        taken.append((s, e))
+        taken.add(s, e)
 
     for s, e in scan(text):
         if not free(s, e) or inside_organisation(text, s, e, org_spans):
