@@ -611,11 +611,7 @@ def _many_documents(sample_run: Path, out: Path, copies: int) -> tuple[Path, Pat
     for name, schema in PROCESSED_TABLES.items():
         table = reports.load_table(name, folder=sample_run / "processed")
         table = pa.Table.from_pandas(table, schema=schema, preserve_index=False)
-<<<<<<< HEAD
         per_document = "doc_id" in table.column_names  # not organisation_index nor corrections
-=======
-        per_document = "doc_id" in table.column_names and name != "organisation_index"
->>>>>>> port
         pq.write_table(copied(table) if per_document else table,
                        processed / f"{name}.parquet")  # fmt: skip
     texts = reports.load_table("documents", interim=True, folder=sample_run / "interim")
@@ -625,19 +621,14 @@ def _many_documents(sample_run: Path, out: Path, copies: int) -> tuple[Path, Pat
 
 
 def test_a_large_corpus_gives_a_bounded_report(sample_run: Path, tmp_path: Path) -> None:
-<<<<<<< HEAD
     """3,000 documents: the charts and tables show the largest part and say what was left out,
     in the explore report and on the page of an organisation named in all of them."""
-=======
-    """600 copies of the sample corpus: the charts and tables show the largest part and say what was left out."""
->>>>>>> port
     processed, interim = _many_documents(sample_run, tmp_path, copies=600)
     report = reports.run_notebook("01-explore", processed, interim, tmp_path / "reports")
     assert report.ok, report.error
     html = _check_report(report.html, min_pictures=5)
     assert len(html) < 4_000_000
     assert max(height for _, height in _png_sizes(html)) <= 2500  # was 360,000 for 5,000
-<<<<<<< HEAD
     documents = len(reports.load_table("documents", folder=sample_run / "processed")) * 600
     assert f"{documents} documents" in text_of(html)  # 3,600 for the six sample pages
     assert text_of(html).count("left out") >= 4  # per-document chart, time line, figures ×2
@@ -650,11 +641,6 @@ def test_a_large_corpus_gives_a_bounded_report(sample_run: Path, tmp_path: Path)
     shown = text_of(html)
     assert "documents not listed here" in shown
     assert shown.count("left out here") >= 3  # places, dates, figures
-=======
-    sample_documents = len(reports.load_table("documents", folder=sample_run / "processed"))
-    assert f"{600 * sample_documents} documents" in text_of(html)
-    assert text_of(html).count("left out") >= 3  # per-document chart, time line, figures
->>>>>>> port
 
 
 def test_a_long_document_gives_a_bounded_report(sample_run: Path, tmp_path: Path) -> None:
