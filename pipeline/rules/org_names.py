@@ -214,9 +214,11 @@ def find_label_values(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Possessive quantifiers (*+, ++) and a name that starts on a non-blank: an indented
+# line is read in linear time (nested blanks made the engine try every split of them).
 _NAME_URL = re.compile(
-    r"(?m)^[ \t]*(?:[-•*–·][ \t]+)?(?P<name>[^\n:]{2,160}?)[ \t]*[:–—-][ \t]*"
-    r"(?:https?://|www\.)[^\s]+[ \t]*$"
+    r"(?m)^[ \t]*+(?:[-•*–·][ \t]++)?(?P<name>[^\s:][^\n:]{1,159}?)[ \t]*+[:–—-][ \t]*+"
+    r"(?:https?://|www\.)[^\s]++[ \t]*+$"
 )
 _BRACKETED_END = re.compile(r"\s*\([^()]*\)$")
 
