@@ -20,6 +20,7 @@ EXPORTS ?= exports
 CORRECTIONS ?= corrections.csv
 WORKERS ?=
 EXECUTOR ?= local
+ORGANISATION ?=
 ARGS = --raw "$(RAW)" --interim "$(INTERIM)" --processed "$(PROCESSED)" --corrections "$(CORRECTIONS)"
 RUN_ARGS = $(ARGS) --executor $(EXECUTOR) $(if $(WORKERS),--workers $(WORKERS))
 
@@ -31,7 +32,7 @@ all: $(STAMP) ## Set up (first time) and run every stage on raw/, then print a s
 	$(PY) -m pipeline run $(RUN_ARGS)
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_ -]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+	@awk -F ':.*## ' '/^[a-zA-Z_ -]+:.*## / { printf "%-14s%s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 install: $(STAMP) ## Create .venv and install the pinned dependencies and models (hash-checked)
 
@@ -82,8 +83,9 @@ bench: $(STAMP) ## Throughput, memory and re-run figures on a generated corpus (
 bench-html: $(STAMP) ## Main-text extraction on the external HTML benchmark
 	$(PY) -m pipeline.bench_html
 
-notebooks: all ## Run the notebooks on processed/ into reports/*.html (offline HTML)
-	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)"
+notebooks: all ## Run the notebooks on processed/ into reports/*.html (offline HTML; ORGANISATION=name or org_id for 03-organisation)
+	$(PY) -m pipeline.reports --processed "$(PROCESSED)" --interim "$(INTERIM)" --out "$(REPORTS)" \
+		$(if $(ORGANISATION),--organisation "$(ORGANISATION)")
 
 LAB_STAMP := $(VENV)/.lab-installed
 $(LAB_STAMP): requirements-lab.lock | $(STAMP)

@@ -19,13 +19,17 @@ import argparse
 import json
 import logging
 import os
-import resource
 import sys
 import time
 import unicodedata
 from pathlib import Path
 
 from .config import ROOT, Paths
+
+try:
+    import resource
+except ImportError:  # Windows: no peak memory figure in the run log
+    resource = None
 
 log = logging.getLogger("pipeline")
 
@@ -88,6 +92,14 @@ def _scheduler_address(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def peak_memory_mb() -> float | None:
+    """Peak memory of this process so far, in MB; None where the system does not give it."""
+    if resource is None:
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (2**20 if sys.platform == "darwin" else 2**10), 1)  # bytes on macOS
+
+
 def _log_stage(paths: Paths, report) -> None:
     """Append the stage's figures to interim/runs.jsonl (read by status and the benchmark)."""
     entry = {
@@ -100,8 +112,8 @@ def _log_stage(paths: Paths, report) -> None:
         "skipped": report.plan.skipped,
         "rows": report.rows,
         "errors": len(report.errors),
-        # peak memory of this process so far (kB on Linux): which stage raised it
-        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        # peak memory of this process so far: which stage raised it
+        "max_rss_mb": peak_memory_mb(),
         # sections timed for the benchmark (pipeline.timing), summed over workers
         **{name: round(seconds, 3) for name, seconds in report.timings.items()},
     }
@@ -506,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 130
+    except OSError as exc:  # the machine's: a full disk, a file held open (Windows)
+        log.debug("the run stopped", exc_info=True)
+        raise SystemExit(
+            f"pipeline: {exc}; the work committed so far is kept and processed/ is as it "
+            "was: fix this and run again (--verbose shows where it happened)"
+        ) from None
 
 
 def _main(argv: list[str] | None = None) -> int:

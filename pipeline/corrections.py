@@ -123,8 +123,11 @@ def _names(row: dict) -> set[str]:
 
 def _pattern(name: str) -> re.Pattern:
     """The name as written, with any run of spaces and either apostrophe."""
-    words = [re.escape(w) for w in name.split()]
-    body = r"\s+".join(words).replace("'", "['’]").replace("’", "['’]")
+
+    def word(w: str) -> str:
+        return "".join("['’]" if c in "'’" else re.escape(c) for c in w)
+
+    body = r"\s+".join(word(w) for w in name.split())
     return re.compile(rf"(?<!\w){body}(?!\w)", re.I)
 
 

@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -44,6 +45,13 @@ class LocalExecutor:
         pass
 
 
+# How worker processes start: fork on Linux (the loaded code is shared, models load lazily in
+# each worker); spawn elsewhere, as Python does by default on macOS (where fork is unsafe with
+# the system's libraries) and on Windows (which has no fork). The stage functions and their
+# chunks are plain picklable values, so both give the same tables (tests/test_portability.py).
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
+
+
 class PoolExecutor:
     """A pool of worker processes; results come back in order, as they are ready."""
 
@@ -59,9 +67,8 @@ class PoolExecutor:
         if first is None:
             return
         if self._pool is None:
-            # Started on the first chunk, so that a run with nothing to do starts no
-            # process; fork shares the loaded code, models load lazily in each worker.
-            context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+            # Started on the first chunk, so that a run with nothing to do starts no process.
+            context = multiprocessing.get_context(START_METHOD)
             self._pool = context.Pool(self.workers, initializer=_ignore_interrupt)
         yield from self._pool.imap(fn, itertools.chain([first], chunks))
 

@@ -4,7 +4,8 @@ The notebooks are the user's view of the tables; running them here, against what
 `processed/` holds, turns that view into files that open anywhere without a Jupyter server:
 
     python -m pipeline.reports [--processed DIR] [--interim DIR] [--out reports]
-                               [--document NAME] [--pictures docs]
+                               [--document NAME] [--organisation NAME_OR_ID]
+                               [--pictures docs] [NOTEBOOK ...]
 
 Why it is built the way it is:
 
@@ -48,7 +49,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-NOTEBOOK_NAMES = ("01-explore", "02-document")
+NOTEBOOK_NAMES = ("01-explore", "02-document", "03-organisation")
 
 # Cell tags the notebooks use: the parameter cell (papermill's convention) and the cell
 # whose picture goes into the README (`--pictures`).
@@ -210,6 +211,197 @@ def highlighted_html(text: str, spans: Iterable[tuple[int, int, str]], title: st
     )
 
 
+def table_html(frame, classes: Sequence[str] = ()) -> str:
+    """A table as HTML with every cell escaped (names and sentences come from pages).
+
+    Lists become comma-separated text and floats lose trailing zeros; the index is left out.
+    """
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].map(lambda v: isinstance(v, (list, tuple)) or hasattr(v, "tolist")).any():
+            shown[column] = shown[column].map(lambda v: ", ".join(list(v)) if v is not None else "")
+    return shown.to_html(
+        escape=True,
+        index=False,
+        na_rep="",
+        border=0,
+        classes=["pipeline-table", *classes],
+        float_format="{:,.10g}".format,
+    )
+
+
+# Tables of sentences read better left-aligned and top-aligned; shown once per report.
+TABLE_STYLE = """<style>
+  .pipeline-table td, .pipeline-table th { text-align: left !important; vertical-align: top;
+                                           padding: 2px 6px; }
+  .pipeline-table td:last-child { min-width: 28em; }
+</style>"""
+
+
+# --- relations -------------------------------------------------------------------------------
+
+# The link a text states, as opposed to `mentioned_with` (named together, no verb between).
+UNLABELLED = "mentioned_with"
+# Figures that answer "with how much": money, and people helped.
+FIGURE_RELATIONS = ("amount", "beneficiaries")
+
+
+def evidence_shown(evidence: object, target: object = "", limit: int = 320) -> str:
+    """The evidence on one line, at most `limit` characters, cut around `target` if needed.
+
+    Evidence is a sentence, a table row or a list item; a table row can run to a thousand
+    characters, of which the reader needs the part around the place or figure.
+    """
+    text = " ".join(str(evidence or "").split())
+    if len(text) <= limit:
+        return text
+    where = text.find(str(target or "")) if target else -1
+    start, end = (where, where + len(str(target))) if where >= 0 else (0, 0)
+    return sentence_around(text, start, end, limit) if where >= 0 else text[:limit] + "…"
+
+
+def _best_first(relations):
+    """Rows with a stated relation first, then by score, then in reading order."""
+    return relations.assign(_labelled=relations["relation"] != UNLABELLED).sort_values(
+        ["_labelled", "score", "doc_id", "evidence_start"],
+        ascending=[False, False, True, True],
+        kind="stable",
+    )
+
+
+def _rounded(scores):
+    """Scores as shown: two decimals (they are stored as float32, 0.7 reads 0.6999999881)."""
+    return scores.astype(float).round(2)
+
+
+def _labels(values) -> str:
+    """The stated relations of a group, `mentioned_with` only when it states none."""
+    stated = sorted({v for v in values if v != UNLABELLED})
+    return ", ".join(stated) if stated else UNLABELLED
+
+
+def organisation_places(relations):
+    """Which organisations work where: one row per organisation and place, best evidence first.
+
+    `relation` lists what the texts state (`based_in`, `works_in`), `documents` and
+    `evidence` count the documents and the pieces of evidence that link the two, `sentence`
+    is the strongest piece (a stated relation before a mere co-occurrence, then the score).
+    Rows with a stated relation come first, then the pairs found in the most documents.
+    """
+    import pandas as pd
+
+    places = relations[relations["kind"] == "place"]
+    columns = ["organisation", "place", "relation", "documents", "evidence", "score", "sentence"]
+    if places.empty:
+        return pd.DataFrame(columns=[*columns, "org_id", "place_id"])
+    places = _best_first(places).assign(
+        place_id=lambda d: d["target_id"].fillna(d["target"]), score=_rounded(places["score"])
+    )
+    keys = ["org_id", "place_id"]
+    pairs = places.groupby(keys, sort=False).agg(
+        organisation=("organisation", "first"),
+        place=("target", "first"),
+        relation=("relation", _labels),
+        documents=("doc_id", "nunique"),
+        evidence=("evidence_start", "size"),
+        score=("score", "max"),
+        sentence=("evidence", "first"),
+        target=("target", "first"),
+    )
+    pairs["sentence"] = [
+        evidence_shown(e, t) for e, t in zip(pairs["sentence"], pairs["target"], strict=True)
+    ]
+    pairs = pairs.reset_index().assign(_labelled=lambda d: d["relation"] != UNLABELLED)
+    pairs = pairs.sort_values(
+        ["_labelled", "documents", "evidence", "score", "organisation", "place"],
+        ascending=[False, False, False, False, True, True],
+        kind="stable",
+    )
+    return pairs[[*columns, "org_id", "place_id"]].reset_index(drop=True)
+
+
+def organisation_figures(relations, names: dict | None = None):
+    """Figures per organisation that answer "how much": amounts and beneficiaries, with evidence.
+
+    One row per organisation, figure and piece of evidence; `document` is the short name in
+    `names` (doc_id → name) when given. Ordered by organisation, relation, largest value.
+    """
+    figures = relations[
+        (relations["kind"] == "figure") & relations["relation"].isin(FIGURE_RELATIONS)
+    ].drop_duplicates(["doc_id", "org_id", "target", "relation", "evidence_start"])
+    figures = figures.assign(
+        figure=figures["target"],
+        document=figures["doc_id"].map(names or {}).fillna(figures["doc_id"]),
+        sentence=[
+            evidence_shown(e, t)
+            for e, t in zip(figures["evidence"], figures["target"], strict=True)
+        ],
+    ).sort_values(
+        ["organisation", "relation", "unit", "value"],
+        ascending=[True, True, True, False],
+        na_position="last",
+        kind="stable",
+    )
+    columns = ["organisation", "figure", "value", "unit", "relation", "document", "sentence"]
+    return figures[[*columns, "org_id"]].reset_index(drop=True)
+
+
+def pick_organisation(index, relations, wanted: str | None) -> str | None:
+    """The org_id of `wanted` (an org_id, a name, an alias or an acronym), or, when nothing
+    is asked, of the organisation with the most relations.
+
+    Names are compared folded (case, accents, punctuation, a leading article) and without
+    spaces, so "MDM", "M.d.M." and "M. D. M." are one.
+
+    A name that matches nothing is a ValueError that lists the organisations with the most
+    relations, so the user can pick one.
+    """
+    from pipeline.rules.organisations import fold
+
+    def folded(name: str) -> str:
+        return fold(name).replace(" ", "")
+
+    counts = relations["org_id"].value_counts()
+    if not wanted:
+        if len(counts):
+            return str(counts.index[0])
+        ranked = index.sort_values(["n_documents", "n_mentions"], ascending=False)
+        return None if ranked.empty else str(ranked["org_id"].iloc[0])
+    if wanted in set(index["org_id"]) or wanted in counts.index:
+        return wanted
+    key = folded(wanted)
+    for row in index.itertuples():
+        forms = [row.name, row.acronym, *(list(row.aliases) if row.aliases is not None else [])]
+        if key and key in {folded(f) for f in forms if isinstance(f, str)}:
+            return str(row.org_id)
+    named = relations.drop_duplicates("org_id").set_index("org_id")["organisation"]
+    if key and key in {folded(n) for n in named}:
+        return str(next(i for i, n in named.items() if folded(n) == key))
+    names = [f"{named.get(i, i)} ({i})" for i in counts.index[:20]]
+    more = f" and {len(counts) - 20} more" if len(counts) > 20 else ""
+    raise ValueError(
+        f"no organisation {wanted!r}; those with the most relations: {', '.join(names)}{more}"
+    )
+
+
+def of_organisation(relations, org_id: str):
+    """The organisation's relations: its own rows, and those of other organisations that
+    name it (kind `organisation`, this one as target: "X partner_of <it>").
+
+    Duplicate rows (same organisations, document, target, relation and evidence) are kept
+    once; stated relations come first, then by score and reading order.
+    """
+    rows = relations[
+        (relations["org_id"] == org_id)
+        | ((relations["kind"] == "organisation") & (relations["target_id"] == org_id))
+    ]
+    rows = rows.drop_duplicates(
+        ["doc_id", "org_id", "kind", "target", "relation", "evidence_start"]
+    )
+    rows = _best_first(rows).drop(columns="_labelled").reset_index(drop=True)
+    return rows.assign(score=_rounded(rows["score"]))
+
+
 # --- world outlines --------------------------------------------------------------------------
 
 
@@ -268,6 +460,19 @@ def world_outlines(resolution: str = "c") -> Outlines | None:
     lakes = [a for kind, a in shore if kind in (2, 4)]
     borders = [a for _, a in _read_boundaries(folder, "countries", resolution)]
     return Outlines(land=land, lakes=lakes, borders=borders)
+
+
+def map_bounds(longitudes, latitudes) -> tuple[float, float, float, float] | None:
+    """(west, east, south, north) around the points with a margin, never narrower than
+    40° x 25° (a single city still shows its country and neighbours); None without points."""
+    if len(longitudes) == 0:
+        return None
+    west, east = float(min(longitudes)), float(max(longitudes))
+    south, north = float(min(latitudes)), float(max(latitudes))
+    pad_x = max(8.0, (40 - (east - west)) / 2)
+    pad_y = max(5.0, (25 - (north - south)) / 2)
+    return (max(-180, west - pad_x), min(180, east + pad_x), max(-90, south - pad_y),
+            min(90, north + pad_y))  # fmt: skip
 
 
 def draw_world(ax, bounds: Sequence[float] | None = None, resolution: str = "c") -> bool:
@@ -514,6 +719,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="02-document: a source file name or doc_id (default: the first document)",
     )
     parser.add_argument(
+        "--organisation",
+        default=None,
+        help="03-organisation: an org_id, name, alias or acronym "
+        "(default: the organisation with the most relations)",
+    )
+    parser.add_argument(
         "--pictures",
         type=Path,
         default=None,
@@ -532,7 +743,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     failed = 0
     for name in args.notebooks:
-        parameters = {"DOCUMENT": args.document} if args.document and name == "02-document" else {}
+        parameters = {
+            parameter: value
+            for parameter, value, notebook in (
+                ("DOCUMENT", args.document, "02-document"),
+                ("ORGANISATION", args.organisation, "03-organisation"),
+            )
+            if value and name == notebook
+        }
         report = run_notebook(
             name,
             args.processed,

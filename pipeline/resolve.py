@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .language import Segment, document_languages
-from .rules import org_junk, org_names, org_products
+from .rules import org_context, org_junk, org_names, org_products
 from .rules import organisations as org_rules
 from .rules import places as place_rules
 from .runner import DocResult, one_by_one_on_failure
@@ -35,6 +35,7 @@ LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
 ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
 APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
 JUNK_RULE = f"rule:organisations.junk@{org_junk.JUNK_VERSION}"
+CARD_RULE = f"rule:organisations.card@{org_context.CONTEXT_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
 # to the next ("COPERMA NGO", "COPERMA"): ignored when grouping names.
 _GENERIC_AFFIX = re.compile(
@@ -224,12 +225,14 @@ def resolve_labels(
         and not (m["label"] != "LOC" and org_rules.is_cited_author(text, m["end"]))
     ]
 
+    # a name a rule found as an organisation is one everywhere in the document
+    rule_orgs = org_names.organisation_evidence([r["text"] for r in rules.mentions], names, text)
+    names = _card_organisations(names, rules, rule_orgs, text, is_place, add)
+
     # 4. One label per name: votes, with organisation nouns and the gazetteer as evidence.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in names:
         votes[org_rules.fold(m["text"])][m["label"]] += 1
-    # a name a rule found as an organisation is one everywhere in the document
-    rule_orgs = org_names.organisation_evidence([r["text"] for r in rules.mentions], names, text)
     for m in names:
         if org_rules.has_org_cue(m["text"]) or org_rules.fold(m["text"]) in rule_orgs:
             label = "ORG"
@@ -258,6 +261,51 @@ def resolve_labels(
     )
     out.sort(key=lambda m: (m["start"], m["end"]))
     return out
+
+
+def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dict]:
+    """Titles of cards whose siblings are organisations, and the owner named by the
+    copyright notice, become organisations, and so does every other place the page
+    writes them (org_context); `evidence` gains them."""
+    org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
+    org_spans += [(r["start"], r["end"]) for r in rules.mentions]
+    org_folds = {org_rules.fold(text[s:e]) for s, e in org_spans} | evidence
+
+    def is_organisation(start: int, end: int) -> bool:
+        name = text[start:end]
+        return (
+            org_context.covers(org_spans, start, end)
+            or org_rules.fold(name) in org_folds
+            or org_rules.has_org_cue(name)
+        )
+
+    def refused(name: str) -> bool:
+        return (
+            is_place(name)
+            or org_rules.is_junk(name)
+            or org_junk.junk_reason(name) not in (None, "topic")
+        )
+
+    found = org_context.card_organisations(text, is_organisation, refused)
+    owners = org_context.owner_names(text, refused)
+    if not found and not owners:
+        return names
+    taken = [(r["start"], r["end"]) for r in rules.mentions]
+    found += org_context.repeated_mentions(
+        text, [text[s:e] for s, e in found] + owners, taken + found
+    )
+    kept = []
+    for m in names:
+        inside = [(s, e) for s, e in found if s < m["end"] and m["start"] < e]
+        same = (m["start"], m["end"]) in inside and m["label"] == "ORG"
+        if inside and not same and all(s <= m["start"] and m["end"] <= e for s, e in inside):
+            continue  # the model's other label or piece of it ("Up" of "Banlieue Up") gives way
+        kept.append(m)
+    for s, e in found:
+        if not any(m["start"] < e and s < m["end"] for m in kept):
+            add(s, e, CARD_RULE)
+        evidence.add(org_rules.fold(text[s:e]))
+    return kept
 
 
 def _rule_mention(doc_id, segments, start, end, text, label, extractor, short=None) -> dict:
@@ -351,7 +399,8 @@ def local_place_name(text: str) -> str:
 
     "quartier de Kapata" and "communauté Kapata" are both Kapata.
     """
-    stripped = _LOCAL_HEAD.sub("", text.strip())
+    text = " ".join(text.split())  # a name wrapped at a line end ("Northern\nGreece")
+    stripped = _LOCAL_HEAD.sub("", text)
     stripped = re.sub(
         r"\s+(?:city|town|village|district|territory|province)$", "", stripped, flags=re.I
     )

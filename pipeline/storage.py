@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import json
 import os
 import secrets
@@ -30,6 +29,15 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .schemas import STAGE_STATE
+
+try:  # POSIX: the run lock is an flock
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+try:  # Windows: the run lock is a byte-range lock
+    import msvcrt
+except ImportError:
+    msvcrt = None
 
 # A row group is the unit a streaming reader holds in memory: bounded in rows
 # and in bytes, so that a table of long texts streams as well as one of numbers.
@@ -185,15 +193,49 @@ class DamagedTable(RuntimeError):
 
 _HELD: set[str] = set()
 
+# Where the Windows lock is taken: a byte past the holder's pid, because a byte-range lock
+# there also keeps other processes from reading the bytes it covers.
+_LOCKED_BYTE = 1 << 20
+
+
+def _try_lock(fh) -> bool:
+    """Take the lock on the open file `fh` without waiting; False if another process has it.
+
+    An flock where the system has one (Linux, macOS, the BSDs), else a one-byte
+    `msvcrt.locking` (Windows). The system releases either when its holder dies.
+    """
+    if fcntl is not None:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    fh.seek(_LOCKED_BYTE)
+    try:
+        msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    finally:
+        fh.seek(0)
+    return True
+
+
+def _unlock(fh) -> None:
+    """Release the lock before the file is closed (Windows asks for it; an flock goes with the file)."""
+    if fcntl is None:
+        fh.seek(_LOCKED_BYTE)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+
 
 @contextlib.contextmanager
 def run_lock(interim: Path) -> Iterator[None]:
     """Hold `interim/.lock` for the duration of a stage.
 
     A second run started while one is going exits at once with the holder's pid
-    instead of interleaving writes. The lock is an flock, so a killed run never
-    leaves it held. Worker processes forked while it is held share it, so they
-    are joined before it is released. Re-entrant within a process.
+    instead of interleaving writes. The lock is the system's (`_try_lock`), so a
+    killed run never leaves it held. Worker processes forked while it is held
+    share an flock, so they are joined before it is released. Re-entrant within
+    a process.
     """
     interim.mkdir(parents=True, exist_ok=True)
     path = interim / ".lock"
@@ -201,26 +243,25 @@ def run_lock(interim: Path) -> Iterator[None]:
     if key in _HELD:  # already ours: `pipeline run` holds it across its stages
         yield
         return
-    fh = open(path, "a+")  # noqa: SIM115 - held for the whole block
+    fh = open(path, "a+b")  # noqa: SIM115 - held for the whole block
     try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _try_lock(fh):
             fh.seek(0)
-            holder = fh.read().strip() or "unknown"
+            holder = fh.read(64).decode("ascii", "replace").strip() or "unknown"
             raise RunLocked(
                 f"another pipeline run (pid {holder}) is using {interim}; "
                 "wait for it to finish or stop it"
-            ) from None
+            )
         fh.seek(0)
         fh.truncate()
-        fh.write(str(os.getpid()))
+        fh.write(str(os.getpid()).encode("ascii"))
         fh.flush()
         _HELD.add(key)
         try:
             yield
         finally:
             _HELD.discard(key)
+            _unlock(fh)
     finally:
         fh.close()
 
@@ -479,7 +520,12 @@ class StreamWriter:
         os.replace(self._tmp, self.path)
 
     def abort(self) -> None:
-        self._writer.close()
+        """Drop the file being written. A writer whose writes failed (a full disk) fails to
+        close as well: it is marked closed, or it would try again, and print the error,
+        when it is collected."""
+        with contextlib.suppress(OSError, pa.ArrowException):
+            self._writer.close()
+        self._writer.is_open = False
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self._tmp)
 

@@ -30,7 +30,10 @@ has its columns, and a column's type never depends on the data. Every extracted
 row traces back to its document (`doc_id`), its character offsets into the
 document's text (`interim/documents.parquet`, column `text`) and its
 `extractor`: `spacy:<model>==<version>` for the model, `rule:<rule>@<version>`
-for a rule, the version being a hash of the rule's code and data.
+for a rule (for date, figure and relation rules the version is a hash of the
+rule's code and data; organisation and place rules carry a label written in
+their module), joined by `+` when a rule changed what the model found, and
+`correction:line N` for a mention that a line of `corrections.csv` added.
 
 `processed/` holds single Parquet files (one `pd.read_parquet` each);
 `interim/` holds Parquet datasets (a folder of parts and a `_manifest.json`,
@@ -69,7 +72,7 @@ COMMON: dict[str, str] = {
     "error": "one line a person understands, for `error` and `duplicate` rows",
     "text": "the text as written in the document",
     "language": "`fr`, `en` or `und`",
-    "extractor": "`spacy:<model>==<version>` or `rule:<rule>@<version>`",
+    "extractor": "`spacy:<model>==<version>`, `rule:<rule>@<version>`, both joined by `+`, or `correction:line N`",
     "start_offset": "character offset of the start in the document's text",
     "end_offset": "character offset of the end (exclusive)",
     "name": "canonical name, without leading article",

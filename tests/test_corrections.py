@@ -266,3 +266,12 @@ def test_editing_corrections_changes_every_table_and_reruns_no_model_stage(sampl
     )
     assert "corrections: 6 lines, 5 applied, 0 match nothing, 1 error" in status.stdout
     assert "line 7: unknown action 'oops'" in status.stdout
+
+
+def test_a_name_with_an_apostrophe_is_found_with_either_apostrophe():
+    good, _ = parse("add,organisation,L'Arche de Kigali,\n")
+    text = "L’Arche de Kigali accueille 40 enfants. L'Arche de Kigali recrute."
+    e = Entities([], [], [])
+    hits = apply("d", text, [{"segment": 0, "start": 0, "end": len(text)}], e, good, _ids)
+    assert hits == Counter({1: 2})
+    assert [m["text"] for m in e.mentions] == ["L’Arche de Kigali", "L'Arche de Kigali"]

@@ -573,3 +573,44 @@ def test_shared_month_range_must_go_forward() -> None:
 def test_hyphenated_modifier_makes_a_year() -> None:
     assert values("The mid-2019 models run hot.", "en") == ["2019"]
     assert texts("Les résultats de mi-2016 sont là.", "fr") == ["mi-2016"]
+
+
+SHORT_RANGE_CASES = [
+    ("en", "We raised funds throughout 2020/21 for the clinic.", "2020/2021"),
+    ("en", "The accelerator in 2018/19 helped us.", "2018/2019"),
+    ("fr", "L'exercice 2019-20 est clos.", "2019/2020"),
+    ("fr", "Pendant la période 2011-13, le centre a grandi.", "2011/2013"),
+    ("en", "Records from 1999-00 were lost.", "1999/2000"),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "value"), SHORT_RANGE_CASES)
+def test_year_ranges_with_a_two_digit_end(lang: str, sentence: str, value: str) -> None:
+    assert values(sentence, lang) == [value]
+
+
+def test_two_digit_ends_that_are_not_ranges() -> None:
+    # a slash joins consecutive years only; a reference after its cue is no date
+    assert values("Les promotions 2010/15 et le décret 2019-20.", "fr") == []
+    assert values("Phone: 2019-20 or fax 2019-21.", "en") == []
+
+
+def test_planned_years() -> None:
+    assert values("La construction est prévue pour 2016, dit-il.", "fr") == ["2016"]
+    assert values("The new wing is scheduled for 2027.", "en") == ["2027"]
+    assert values("Une salle prévue pour 2000 personnes.", "fr") == []
+
+
+def test_year_after_a_definite_noun_and_de() -> None:
+    assert values("Depuis l'assemblée générale de 2008, rien n'a changé.", "fr") == ["2008"]
+    assert values("Since the elections of 2016 the board has met twice.", "en") == ["2016"]
+    # an indefinite noun with "de" is followed by a quantity
+    assert values("Une campagne de 2000 affiches, un rapport de 2019 pages.", "fr") == []
+
+
+def test_years_as_headings_of_their_line() -> None:
+    timeline = "Nos camps\nTogo — 2015\nBénin — 2013, 2014\n\n2016\nUn nouveau camp."
+    assert values(timeline, "fr") == ["2015", "2013", "2014", "2016"]
+    assert {m.rule for m in find_dates(timeline, "fr")} == {"dates.year_heading", "dates.year_list"}
+    # a count alone on its line after a sentence, or a dash inside a sentence
+    assert values("Participants — 2000 personnes.", "fr") == []

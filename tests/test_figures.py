@@ -143,7 +143,7 @@ def test_number_words(run, lang, text, value, unit):
         ("en", "One of the volunteers wrote a report."),
         ("en", "It is one thing to promise and another to deliver."),
         ("en", "The second phase starts soon."),
-        ("en", "Two-thirds of the budget went to salaries."),
+        ("en", "The third of the schools opened."),
     ],
 )
 def test_articles_ordinals_and_idioms_are_not_figures(run, lang, text):
@@ -364,3 +364,226 @@ def test_precheck_returns_nothing_without_numbers(run):
 def test_unknown_language_reads_english(nlp_en):
     doc = nlp_en("They planted 90 trees.")
     assert [f.value for f in find_figures(doc, "de")] == [90.0]
+
+
+# --------------------------------------------------------------------------- number formats
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # units glued to the number
+        ("fr", "Le terrain fait 250m2 environ.", [(250.0, "m2")]),
+        ("fr", "Il faut marcher 5km pour trouver l'eau.", [(5.0, "km")]),
+        ("fr", "Nous transportons nos 250L d'eau potable.", [(250.0, "l")]),
+        ("fr", "Deux salles de 45 m² chacune.", [(2.0, "salle"), (45.0, "m2")]),
+        ("en", "Each family gets 10kg of rice.", [(10.0, "kg")]),
+        ("en", "The region gets 600mm of rainfall a year.", [(600.0, "mm")]),
+        ("en", "She left a 16GB USB drive.", [(16.0, "GB")]),
+        # magnitude suffixes, glued or abbreviated, with or without a currency
+        ("en", "Operational costs were 1.6billion shillings.", [(1.6e9, "shilling")]),
+        ("en", "Capital expenditure reached 130Million.", [(1.3e8, None)]),
+        ("en", "A grant of 20M came from the foundation.", [(2e7, None)]),
+        ("en", "They raised 15k for the school.", [(15000.0, None)]),
+        ("fr", "Un budget de 2,5 Mds d'euros.", [(2.5e9, "EUR")]),
+        ("fr", "Nous aidons 200K+ bénéficiaires.", [(2e5, "bénéficiaire")]),
+        # misspelt scale words
+        ("fr", "Un investissement d'un milliars de francs.", [(1e9, "franc")]),
+        ("fr", "Deux milions d'euros ont été versés.", [(2e6, "EUR")]),
+        ("en", "They spent three bilion dollars.", [(3e9, "USD")]),
+        # decimal commas and spaces in thousands
+        (
+            "fr",
+            "Report à nouveau 3 680,41 et dépenses 9069,62.",
+            [(3680.41, None), (9069.62, None)],
+        ),
+        ("fr", "Nous avons fait 1\u202f155 consultations.", [(1155.0, "consultation")]),
+        ("en", "We reached 1\u00a0250 people.", [(1250.0, "person")]),
+        ("en", "We reached 5 000 people.", [(5000.0, "person")]),
+        # an amount marked by "/-" (South Asian and East African usage) is no year
+        ("en", "Beds at 2000/- each.", [(2000.0, None)]),
+    ],
+)
+def test_number_formats(run, lang, text, expected):
+    assert [(f.value, f.unit) for f in run(lang, text)] == expected
+
+
+def test_plain_spaces_in_english_separate_cells(run):
+    # English groups thousands with commas: blanks between bare numbers separate table cells
+    found = run("en", "Surgery 387 415 107%")
+    assert [(f.value, f.unit) for f in found] == [(387.0, None), (415.0, None), (107.0, "percent")]
+    found = run("en", "Out Patients 7682 8190 107%")
+    assert [f.value for f in found] == [7682.0, 8190.0, 107.0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Le réseau 5G et un 4x4 en 3D."),
+        ("en", "The A320 fleet and the H1N1 virus."),
+        ("fr", "Il est arrivé 2e et elle 1re."),
+    ],
+)
+def test_glued_letters_that_are_not_units(run, lang, text):
+    assert run(lang, text) == []
+
+
+# --------------------------------------------------------------------------- fractions
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "unit"),
+    [
+        ("en", "The training lasted two and a half years.", 2.5, "year"),
+        ("fr", "La formation a duré deux ans et demi.", 2.5, "an"),
+        ("fr", "Trois quarts des habitants ont voté.", 75.0, "percent"),
+        ("fr", "Un tiers des enfants va à l'école.", 100 / 3, "percent"),
+        ("fr", "La moitié des familles a répondu.", 50.0, "percent"),
+        ("en", "Half of the children attend school.", 50.0, "percent"),
+        ("en", "Two-thirds of the budget went to salaries.", 200 / 3, "percent"),
+        ("en", "We spent 1/3 of the grant on seeds.", 100 / 3, "percent"),
+        ("fr", "Il a attendu trois quarts d'heure.", 0.75, "heure"),
+        ("en", "Wait a quarter of an hour.", 0.25, "hour"),
+        ("en", "Half a million people fled.", 5e5, "person"),
+        ("fr", "Un demi-million d'habitants.", 5e5, "habitant"),
+    ],
+)
+def test_fractions(run, lang, text, value, unit):
+    found = run(lang, text)
+    assert [(f.value, f.unit) for f in found] == [(pytest.approx(value), unit)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Ils ont perdu en quart de finale."),
+        ("en", "In the second half the team scored."),
+        ("fr", "Le score était de 1/3 à la pause."),
+    ],
+)
+def test_fraction_words_that_are_not_figures(run, lang, text):
+    assert run(lang, text) == []
+
+
+# --------------------------------------------------------------------------- approximations
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "value", "unit"),
+    [
+        ("fr", "Une trentaine de bénévoles ont participé.", 30.0, "bénévole"),
+        ("fr", "Parmi les malades, une trentaine ont guéri.", 30.0, None),
+        ("fr", "Plusieurs centaines de personnes sont venues.", 100.0, "personne"),
+        ("en", "A dozen volunteers came.", 12.0, "volunteer"),
+        ("en", "Several hundred people came.", 100.0, "person"),
+    ],
+)
+def test_more_approximations(run, lang, text, value, unit):
+    found = run(lang, text)
+    assert [(f.value, f.unit, f.approximate) for f in found] == [(value, unit, True)]
+
+
+def test_one_counts_a_singular_noun_in_english(run):
+    assert _summary(run("en", "We chose one targeted vulnerable neighborhood.")) == [
+        (1.0, None, "neighborhood", False)
+    ]
+    assert [f.value for f in run("en", "Each bag feeds one family for a week.")] == [1.0]
+    # pronoun, partitive and idioms
+    for text in (
+        "No one came, and they helped one another.",
+        "On the one hand, it rained; one day it will stop.",
+        "It was a one time donation.",
+    ):
+        assert run("en", text) == [], text
+
+
+# --------------------------------------------------------------------------- not figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # list numbering in running text and at the start of a line
+        ("fr", "Nos objectifs : 1) former les jeunes, 2) équiper les écoles."),
+        ("en", "The steps: 1) register, 2) pay, 3) attend."),
+        ("fr", "1- Actions menées cette année"),
+        ("fr", "2 - Effectifs à la rentrée"),
+        ("en", "3 Karma Tseatn Teacher"),
+        ("fr", "3.Charlotte Dupont (Lyon)"),
+        ("en", "7 Dave Brown (Bristol)"),
+        # legal references, settings, bank and registration numbers, paths
+        ("en", "We are a 501(c)(3) organisation."),
+        ("en", "vim:tw=78:ts=8:noet:ft=help"),
+        ("fr", "Faites un don sur le compte BE52 6528 3497 8409 de l'association."),
+        ("en", "Read example.org/projects/2019/water-42 for more."),
+        ("fr", "Voir le site asso-quartier.fr/actions/2023 et le dossier docs/2021/bilan."),
+        ("fr", "Le fichier rapport_2019_v3.pdf est en ligne."),
+        # versions and names with a number
+        ("en", "It plays HTML 5 videos; pupils in CP 1 and DPT 3 doses."),
+        ("en", "For Vim version 9.0 under CC BY-SA 2.0."),
+        ("en", "Our Boeing 737 aircraft."),
+        # foreign addresses
+        ("en", "Overschiesestraat 62, 3112 HH Schiedam"),
+        ("fr", "Hauptstraße 12, 10115 Berlin"),
+    ],
+)
+def test_more_not_figures(run, lang, text):
+    assert run(lang, text) == []
+
+
+def test_amounts_after_a_name_in_a_table_row(run):
+    # a grouped amount or a row of cells is no number inside a name
+    assert [f.value for f in run("en", "inclusive of GST 133,000")] == [133000.0]
+    assert [f.value for f in run("fr", "Equipement école et PSP 3 400,00")] == [3400.0]
+
+
+def test_range_without_unit(run):
+    found = run("en", "A competition for girls ages 10 to 18 – with coaching.")
+    assert [(f.value, f.upper) for f in found] == [(10.0, 18.0)]
+
+
+def test_magnitude_after_a_name_is_an_amount(run):
+    found = run("en", "Funded by CHERA 588Million, Baylor Uganda 64.2Million and others.")
+    assert [f.value for f in found] == [5.88e8, 6.42e7]
+
+
+def test_a_plus_sign_means_that_many_or_more(run):
+    assert _summary(run("en", "We helped 2000+ members of the community.")) == [
+        (2000.0, None, "member", True)
+    ]
+    assert _summary(run("fr", "Nous comptons 460+ employés.")) == [(460.0, None, "employé", True)]
+
+
+def test_statistics_on_two_lines(run):
+    # a figure alone on its line, its label on the next: a count, not a page number
+    found = run("fr", "Bilan\n800+\nbénéficiaires\n17\nséances")
+    assert [(f.value, f.unit) for f in found] == [(800.0, "bénéficiaire"), (17.0, "séance")]
+
+
+def test_row_numbers_before_a_capitalised_name(run):
+    assert [f.value for f in run("en", "8 Tsering Penpa Teacher")] == []
+    assert run("en", "We teamed up as one organisation.") == []
+    assert [f.value for f in run("en", "Data of one targeted vulnerable neighborhood.")] == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # letters that are no magnitude: a screen resolution, a model number
+        ("en", "A 4K screen and the Radeon Pro 5300M chip."),
+        # "one" in a compound, a phone number, page ranges, a shouted heading
+        ("en", "A one-stop shop."),
+        ("en", "Contact: 624-6456 or 08007 834 524."),
+    ],
+)
+def test_letters_and_hyphens_that_make_no_figure(run, lang, text):
+    assert run(lang, text) == []
+
+
+def test_page_ranges_are_no_figures(run):
+    assert 339.0 not in [f.value for f in run("en", "Medical Physics. 37: 339-351.")]
+
+
+def test_shouted_text_and_headlines_keep_their_counts(run):
+    assert [f.value for f in run("en", "I AM OVER 18 YEARS OF AGE")] == [18.0]
+    assert [f.value for f in run("en", "9 Pickle Jokes to Make Them Giggle")] == [9.0]

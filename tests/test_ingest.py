@@ -314,8 +314,12 @@ def test_fifo_in_raw_is_an_error_row_and_does_not_block(raw, tmp_path, alarm):
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
-def test_file_swapped_for_a_fifo_after_the_scan_is_not_read(raw, alarm):
-    """The scan saw a file; by the read it is a FIFO: open does not block, fstat refuses it."""
+@pytest.mark.parametrize("portable", [False, True], ids=["nofollow", "portable-fallback"])
+def test_file_swapped_for_a_fifo_after_the_scan_is_not_read(raw, alarm, monkeypatch, portable):
+    """The scan saw a file; by the read it is a FIFO: open does not block, fstat refuses it
+    (the fallback's lstat refuses it before any open)."""
+    if portable:
+        monkeypatch.setattr(ingest, "_OPEN_BENEATH", False)
     (raw / "swap.txt").write_text(GOOD + " bientôt un tube", encoding="utf-8")
     found = {f.source: f for f in ingest.scan(raw)}
     (raw / "swap.txt").unlink()
@@ -325,10 +329,13 @@ def test_file_swapped_for_a_fifo_after_the_scan_is_not_read(raw, alarm):
     assert "FIFO" in row["error"] and "not a regular file" in row["error"]
 
 
-def test_a_device_is_not_read_without_end(monkeypatch):
+@pytest.mark.parametrize("portable", [False, True], ids=["nofollow", "portable-fallback"])
+def test_a_device_is_not_read_without_end(monkeypatch, portable):
     """A character device (here /dev/zero, as if it were under raw/) is refused after fstat."""
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero")
+    if portable:
+        monkeypatch.setattr(ingest, "_OPEN_BENEATH", False)
     monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 1 << 20)  # bounded even if fstat let it by
     zero = ingest.RawFile("zero", Path("/dev/zero"), 0, 0)
     row = ingest.read_document(zero, Path("/dev"), "v")

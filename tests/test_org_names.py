@@ -218,3 +218,26 @@ def test_a_place_tail_stays_when_the_page_acronym_spells_it():
     names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
     kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
     assert [m["text"] for m in kept] == ["Friends of Education Trust in Kenya"]
+
+
+def test_a_capitalised_administrative_noun_names_the_institution():
+    from pipeline.rules.org_names import find_institution_names
+
+    fr = "Avec le soutien de la VILLE DE NANTES et de la Commune d’Ixelles ; la ville de Lyon est belle."
+    assert _texts(fr, find_institution_names(fr)) == ["VILLE DE NANTES", "Commune d’Ixelles"]
+    en = "A grant from the Municipality of Gulu; the municipality of Lira is small."
+    assert _texts(en, find_institution_names(en)) == ["Municipality of Gulu"]
+    assert "Commune d’Ixelles" in _texts(fr, find_names(fr, [], lambda n: False))
+
+
+def test_a_verb_after_a_clitic_pronoun_is_cut_off_organisation_mentions():
+    from pipeline.rules.org_junk import drop_junk_organisations
+
+    text = "La Fondation Kalao nous a aidés. Le Réseau Tilé s'est engagé. Amani Trust helped us."
+    names = [
+        _m(text, "Fondation Kalao nous a aidés", "ORG"),
+        _m(text, "Réseau Tilé s'est engagé", "ORG"),
+        _m(text, "Amani Trust", "ORG"),
+    ]
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    assert [m["text"] for m in kept] == ["Fondation Kalao", "Réseau Tilé", "Amani Trust"]

@@ -199,3 +199,19 @@ def test_a_list_item_is_a_name_only_where_the_model_saw_one_start():
         (text.index("Friends"), text.index("Friends") + 18),
     ]
     assert [text[s:e] for s, e in find_list_item_names(text, tagged)] == ["Friends of Kasese"]
+
+
+def test_acronyms_glossed_in_lower_case_or_labelling_a_code_are_terms():
+    from pipeline.rules.organisations import find_term_acronyms
+
+    en = "Our SHS (secondary school) students met UNICEF (Geneva). IBAN: GB29 NWBK 6016 1331 92"
+    assert find_term_acronyms(en) == {"SHS", "IBAN"}
+    fr = "Le BTS (brevet de technicien supérieur) ; SIRET : 812 345 678 00019 ; UNESCO : 2018-2020."
+    assert find_term_acronyms(fr) == {"BTS", "SIRET"}
+
+
+def test_term_acronyms_take_linear_time_on_an_unclosed_bracket():
+    from pipeline.rules.organisations import find_term_acronyms
+
+    # a long word after an acronym's open bracket once backtracked for minutes
+    assert find_term_acronyms("ABC (" + "a" * 5000 + " ") == set()

@@ -66,6 +66,100 @@ def test_document_report_highlights_entities_beside_tables(sample_reports: Path)
         assert title in html
 
 
+def _table_rows(html: str, css_class: str) -> list[dict[str, str]]:
+    """The cells of every row of the tables with this class, as a reader sees them."""
+    from bs4 import BeautifulSoup
+
+    rows = []
+    for table in BeautifulSoup(html, "html.parser").find_all("table", class_=css_class):
+        header = [th.get_text(strip=True) for th in table.find("thead").find_all("th")]
+        for tr in table.find("tbody").find_all("tr"):
+            cells = [td.get_text(strip=True) for td in tr.find_all("td")]
+            rows.append(dict(zip(header, cells, strict=True)))
+    return rows
+
+
+AFA_SENTENCE = "Alternatives for Actions (A.F.A.) est une organisation non gouvernementale"
+AFA_SAVINGS = "près de 5000 bénéficiaires avec plus de 981.528 USD comme épargnes mobilisées"
+
+
+def test_explore_report_shows_relations_tables(sample_reports: Path) -> None:
+    """Which organisations work where, and how much, from relations.parquet with evidence."""
+    html = _check_report(sample_reports / "01-explore.html", min_pictures=5)
+    assert "Which organisations work where" in html and "How much, per organisation" in html
+    where = _table_rows(html, "places")
+    lubumbashi = [r for r in where if r["organisation"] == "Alternatives for Actions"
+                  and r["place"] == "Lubumbashi"]  # fmt: skip
+    assert len(lubumbashi) == 1
+    assert lubumbashi[0]["relation"] == "works_in"
+    assert AFA_SENTENCE in lubumbashi[0]["sentence"]
+    stated = [r["relation"] != "mentioned_with" for r in where]
+    assert stated == sorted(stated, reverse=True)  # stated relations first
+    how_much = _table_rows(html, "figures")
+    amount = [r for r in how_much if r["organisation"] == "Alternatives for Actions"
+              and r["relation"] == "amount"]  # fmt: skip
+    assert [(r["value"], r["unit"]) for r in amount] == [("981,528", "USD")]
+    assert AFA_SAVINGS in amount[0]["sentence"]
+    assert {r["relation"] for r in how_much} == {"amount", "beneficiaries"}
+    assert "paragraphs" not in text_of(html)  # the old co-occurrence join is gone
+
+
+def test_organisation_report_shows_places_dates_and_figures_with_evidence(
+    sample_run: Path, tmp_path: Path
+) -> None:
+    """The partner page (raw/001): one partner's places, founding date and money, with the
+    sentences that say so, chosen by name or by org_id."""
+    index = reports.load_table("organisation_index", folder=sample_run / "processed")
+    org_id = index.loc[index["name"] == "Alternatives for Actions", "org_id"].iloc[0]
+    for wanted, out in (("alternatives for actions", tmp_path / "name"), (org_id, tmp_path / "id")):
+        assert reports.main(["--processed", str(sample_run / "processed"),
+                             "--interim", str(sample_run / "interim"), "--out", str(out),
+                             "--organisation", wanted, "03-organisation"]) == 0  # fmt: skip
+        html = _check_report(out / "03-organisation.html", min_pictures=1)
+        assert org_id in text_of(html)
+        places: dict[str, dict] = {}
+        for row in _table_rows(html, "place"):  # the first row of a place is its strongest
+            places.setdefault(row["place"], row)
+        assert places["Lubumbashi"]["relation"] == "works_in"
+        assert AFA_SENTENCE in places["Lubumbashi"]["evidence"]
+        assert places["Democratic Republic of the Congo"]["relation"] == "based_in"
+        dates = _table_rows(html, "date")
+        founded = [r for r in dates if r["relation"] == "founded"]
+        assert [(r["date"], r["start"], r["end"]) for r in founded] == [
+            ("2013", "2013-01-01", "2013-12-31")
+        ]
+        assert AFA_SENTENCE in founded[0]["evidence"]
+        figures: dict[str, dict] = {}
+        for row in _table_rows(html, "figure"):
+            figures.setdefault(row["relation"], row)
+        assert (figures["amount"]["value"], figures["amount"]["unit"]) == ("981,528", "USD")
+        assert AFA_SAVINGS in figures["amount"]["evidence"]
+        assert figures["beneficiaries"]["value"] == "5,000"
+        # another partner's site on the same page is not this partner's
+        assert "Kamilombe" not in places
+
+
+def test_organisation_report_defaults_to_the_most_related(sample_reports: Path) -> None:
+    import pandas as pd
+
+    relations = pd.read_parquet(sample_reports.parent / "processed" / "relations.parquet")
+    most = relations["org_id"].value_counts().index[0]
+    html = _check_report(sample_reports / "03-organisation.html", min_pictures=1)
+    assert most in text_of(html)
+    assert (sample_reports / "pictures" / "organisation.png").exists()
+
+
+def test_an_unknown_organisation_fails_the_command_and_lists_some(
+    sample_run: Path, tmp_path: Path
+) -> None:
+    code = reports.main(["--processed", str(sample_run / "processed"),
+                         "--interim", str(sample_run / "interim"), "--out", str(tmp_path),
+                         "--organisation", "No Such Charity", "03-organisation"])  # fmt: skip
+    assert code == 1
+    shown = text_of((tmp_path / "03-organisation.html").read_text(encoding="utf-8"))
+    assert "No Such Charity" in shown and "Alternatives for Actions" in shown
+
+
 def test_readme_picture_is_saved(sample_reports: Path) -> None:
     picture = sample_reports / "pictures" / "explore.png"
     assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -211,11 +305,132 @@ def test_data_dirs_follow_the_environment(monkeypatch, tmp_path: Path) -> None:
     assert interim == reports.ROOT / "interim"
 
 
+def _relations(*rows: dict):
+    """A relations frame with the table's columns; each row names what differs from a
+    default French sentence linking org-a to a place."""
+    import pandas as pd
+
+    from pipeline.schemas import RELATIONS
+
+    default = {
+        "doc_id": "d1", "org_id": "org-a", "organisation": "Amis de Kawa", "kind": "place",
+        "target": "Butare", "target_id": "place-butare", "relation": "mentioned_with",
+        "evidence_start": 0, "evidence_end": 40, "evidence": "Amis de Kawa et Butare.",
+        "method": "sentence", "score": 0.5, "extractor": "rule:relations.sentence@test",
+    }  # fmt: skip
+    frame = pd.DataFrame([{**default, **row} for row in rows])
+    return frame.reindex(columns=RELATIONS.names)
+
+
+def test_organisation_places_counts_documents_and_puts_stated_relations_first() -> None:
+    relations = _relations(
+        {"doc_id": "d1", "target": "Huye", "target_id": "place-huye"},
+        {"doc_id": "d2", "target": "Huye", "target_id": "place-huye"},
+        {"doc_id": "d2", "target": "Huye", "target_id": "place-huye", "evidence_start": 90},
+        {"relation": "works_in", "score": 0.7, "evidence": "Amis de Kawa travaille à Butare."},
+        {"doc_id": "d3", "score": 0.4},
+        {"kind": "figure", "target": "12 000 EUR", "target_id": None, "relation": "amount"},
+    )
+    table = reports.organisation_places(relations)
+    assert table[["place", "relation", "documents", "evidence"]].values.tolist() == [
+        ["Butare", "works_in", 2, 2],  # stated, though found in fewer documents than Huye
+        ["Huye", "mentioned_with", 2, 3],
+    ]
+    assert table["sentence"].iloc[0] == "Amis de Kawa travaille à Butare."  # the stated one
+    assert table["score"].iloc[0] == 0.7
+    assert reports.organisation_places(relations.head(0)).empty
+
+
+def test_organisation_figures_keeps_amounts_and_beneficiaries() -> None:
+    relations = _relations(
+        {"kind": "figure", "target": "300 familles", "value": 300.0, "unit": "famille",
+         "relation": "beneficiaries", "target_id": None},
+        {"kind": "figure", "target": "12 000 EUR", "value": 12000.0, "unit": "EUR",
+         "relation": "amount", "target_id": None},
+        {"kind": "figure", "target": "12 000 EUR", "value": 12000.0, "unit": "EUR",
+         "relation": "amount", "target_id": None},  # the same row twice
+        {"kind": "figure", "target": "3 ans", "value": 3.0, "unit": "an", "target_id": None},
+    )  # fmt: skip
+    table = reports.organisation_figures(relations, {"d1": "kawa.html"})
+    assert table[["figure", "relation", "document"]].values.tolist() == [
+        ["12 000 EUR", "amount", "kawa.html"],
+        ["300 familles", "beneficiaries", "kawa.html"],
+    ]
+
+
+def test_pick_organisation_by_id_name_alias_or_acronym() -> None:
+    import pandas as pd
+
+    index = pd.DataFrame(
+        {
+            "org_id": ["org-a", "org-b"],
+            "name": ["Amis de Kawa", "Médecins du Monde"],
+            "aliases": [["Friends of Kawa"], []],
+            "acronym": [None, "MdM"],
+            "n_documents": [1, 3],
+            "n_mentions": [2, 9],
+        }
+    )
+    relations = _relations({}, {}, {"org_id": "org-b", "organisation": "Médecins du Monde"})
+    assert reports.pick_organisation(index, relations, None) == "org-a"  # the most relations
+    assert reports.pick_organisation(index, relations.head(0), None) == "org-b"  # most documents
+    assert reports.pick_organisation(index, relations, "org-b") == "org-b"
+    assert reports.pick_organisation(index, relations, "medecins du monde") == "org-b"
+    assert reports.pick_organisation(index, relations, "FRIENDS OF KAWA") == "org-a"
+    assert reports.pick_organisation(index, relations, "M.d.M.") == "org-b"
+    with pytest.raises(ValueError, match=r"no organisation 'Oxfam'.*Amis de Kawa \(org-a\)"):
+        reports.pick_organisation(index, relations, "Oxfam")
+    assert reports.pick_organisation(index.head(0), relations.head(0), None) is None
+
+
+def test_of_organisation_includes_the_organisations_that_name_it() -> None:
+    relations = _relations(
+        {},
+        {},  # the same link twice: kept once
+        {"org_id": "org-b", "organisation": "Fonds Vert", "kind": "organisation",
+         "target": "Amis de Kawa", "target_id": "org-a", "relation": "partner_of", "score": 0.8},
+        {"org_id": "org-b", "organisation": "Fonds Vert", "target": "Kigali"},
+    )  # fmt: skip
+    rows = reports.of_organisation(relations, "org-a")
+    assert rows[["organisation", "relation", "target"]].values.tolist() == [
+        ["Fonds Vert", "partner_of", "Amis de Kawa"],
+        ["Amis de Kawa", "mentioned_with", "Butare"],
+    ]
+
+
+def test_evidence_shown_cuts_a_long_row_around_its_target() -> None:
+    row = " | ".join(f"cellule {i}" for i in range(100)) + " | Kolwezi | " + "x " * 200
+    shown = reports.evidence_shown(row, "Kolwezi", limit=80)
+    assert "Kolwezi" in shown and len(shown) <= 82 and shown.startswith("…")
+    assert reports.evidence_shown("Une\nphrase   courte.", "phrase") == "Une phrase courte."
+    assert reports.evidence_shown("y" * 400, "absent", limit=50) == "y" * 50 + "…"
+
+
+def test_table_html_escapes_every_cell() -> None:
+    import pandas as pd
+
+    frame = pd.DataFrame({"name": ["<script>alert(1)</script>"], "aliases": [["<b onclick=x>"]]})
+    html = reports.table_html(frame, ["places"])
+    assert reports.active_content(html) == []
+    assert "&lt;script&gt;" in html and "&lt;b onclick=x&gt;" in html
+    assert 'class="dataframe pipeline-table places"' in html
+
+
 # --- text from a page is data, never markup ---------------------------------------------------
 
 HOSTILE_TITLE = "<script>alert('title')</script> [clic](javascript:alert('link'))"
 HOSTILE_SENTENCE = "<img src=x onerror=alert('sentence')>"
 HOSTILE_NAME = "p`</code><img src=x onerror=alert('name')>.txt"  # a folder "p`<" + a file
+# An organisation named with markup (the user's correction makes it one) and evidence with more.
+HOSTILE_ORG = "<script>alert(document.domain)</script> Trust"
+HOSTILE_EVIDENCE = "<img src=x onerror=alert(document.cookie)>"
+HOSTILE_PARTNER = f"""Partenaires
+
+{HOSTILE_ORG}
+
+L'organisation {HOSTILE_ORG} est basée à Lubumbashi depuis 2015. Elle a mobilisé 12 000 USD \
+{HOSTILE_EVIDENCE} pour 300 familles à Kolwezi.
+"""
 HOSTILE_PAGE = f"""<!doctype html><html lang="fr"><head>
 <title>{HOSTILE_TITLE.replace("<", "&lt;").replace(">", "&gt;")}</title></head><body><article>
 <h1>Rapport annuel</h1>
@@ -230,7 +445,8 @@ HOSTILE_PAGE = f"""<!doctype html><html lang="fr"><head>
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory) -> Path:
-    """A page whose title, sentences and file name are markup, through all four stages."""
+    """Pages whose title, sentences, file name and an organisation's name are markup, through
+    all four stages."""
     base = tmp_path_factory.mktemp("hostile")
     raw = base / "raw"
     (raw / HOSTILE_NAME).parent.mkdir(parents=True)
@@ -238,7 +454,10 @@ def hostile_run(tmp_path_factory) -> Path:
     (raw / HOSTILE_NAME).write_text(
         "Le Secours populaire a distribué 300 repas à Marseille en 2020.\n", encoding="utf-8"
     )
-    result = run_cli("run", *folders(base))
+    (raw / "partner.txt").write_text(HOSTILE_PARTNER, encoding="utf-8")
+    corrections = base / "corrections.csv"
+    corrections.write_text(f"action,kind,name,target\nadd,organisation,{HOSTILE_ORG},\n")
+    result = run_cli("run", *folders(base), "--corrections", str(corrections))
     assert result.returncode == 0, result.stderr
     return base
 
@@ -252,6 +471,14 @@ def test_markup_from_pages_is_inert_in_the_reports(hostile_run: Path) -> None:
     explore = (out / "01-explore.html").read_text(encoding="utf-8")
     assert live_markup(explore) == []
     assert HOSTILE_SENTENCE in text_of(explore)  # the figure's sentence, shown as text
+    # the organisation–place and how-much tables: the name and the evidence, as text
+    where = {
+        r["place"]: r for r in _table_rows(explore, "places") if r["organisation"] == HOSTILE_ORG
+    }
+    assert HOSTILE_ORG in where["Lubumbashi"]["sentence"]
+    assert HOSTILE_EVIDENCE in where["Kolwezi"]["sentence"]
+    amount = [r for r in _table_rows(explore, "figures") if r["organisation"] == HOSTILE_ORG]
+    assert any(r["unit"] == "USD" and HOSTILE_EVIDENCE in r["sentence"] for r in amount)
     for source in ("page.html", HOSTILE_NAME):
         report = reports.run_notebook(
             "02-document", processed, interim, out / source.replace("/", "_"),
@@ -264,6 +491,22 @@ def test_markup_from_pages_is_inert_in_the_reports(hostile_run: Path) -> None:
     page = (out / "page.html" / "02-document.html").read_text(encoding="utf-8")
     assert HOSTILE_TITLE in text_of(page)
     assert HOSTILE_SENTENCE in text_of(page)
+
+
+def test_an_organisation_named_with_markup_is_shown_as_text(hostile_run: Path) -> None:
+    """Its page: name in the header, places, figures and evidence, all as text."""
+    out = hostile_run / "organisation"
+    assert reports.main(["--processed", str(hostile_run / "processed"),
+                         "--interim", str(hostile_run / "interim"), "--out", str(out),
+                         "--organisation", HOSTILE_ORG, "03-organisation"]) == 0  # fmt: skip
+    html = (out / "03-organisation.html").read_text(encoding="utf-8")
+    assert live_markup(html) == []
+    assert reports.active_content(html) == []
+    shown = text_of(html)
+    assert HOSTILE_ORG in shown and HOSTILE_EVIDENCE in shown
+    assert {r["place"] for r in _table_rows(html, "place")} >= {"Lubumbashi"}
+    figures = _table_rows(html, "figure")
+    assert any(r["unit"] == "USD" and HOSTILE_EVIDENCE in r["evidence"] for r in figures)
 
 
 def test_highlighted_html_shows_markup_in_text_and_title_as_text() -> None:
@@ -368,7 +611,8 @@ def _many_documents(sample_run: Path, out: Path, copies: int) -> tuple[Path, Pat
     for name, schema in PROCESSED_TABLES.items():
         table = reports.load_table(name, folder=sample_run / "processed")
         table = pa.Table.from_pandas(table, schema=schema, preserve_index=False)
-        pq.write_table(table if name == "organisation_index" else copied(table),
+        per_document = "doc_id" in table.column_names  # not organisation_index nor corrections
+        pq.write_table(copied(table) if per_document else table,
                        processed / f"{name}.parquet")  # fmt: skip
     texts = reports.load_table("documents", interim=True, folder=sample_run / "interim")
     texts = pa.Table.from_pandas(texts, schema=DOCUMENTS_RAW, preserve_index=False)
@@ -377,15 +621,26 @@ def _many_documents(sample_run: Path, out: Path, copies: int) -> tuple[Path, Pat
 
 
 def test_a_large_corpus_gives_a_bounded_report(sample_run: Path, tmp_path: Path) -> None:
-    """3,000 documents: the charts and tables show the largest part and say what was left out."""
+    """3,000 documents: the charts and tables show the largest part and say what was left out,
+    in the explore report and on the page of an organisation named in all of them."""
     processed, interim = _many_documents(sample_run, tmp_path, copies=600)
     report = reports.run_notebook("01-explore", processed, interim, tmp_path / "reports")
     assert report.ok, report.error
     html = _check_report(report.html, min_pictures=5)
     assert len(html) < 4_000_000
     assert max(height for _, height in _png_sizes(html)) <= 2500  # was 360,000 for 5,000
-    assert "3000 documents" in text_of(html)
-    assert text_of(html).count("left out") >= 3  # per-document chart, time line, figures
+    documents = len(reports.load_table("documents", folder=sample_run / "processed")) * 600
+    assert f"{documents} documents" in text_of(html)  # 3,600 for the six sample pages
+    assert text_of(html).count("left out") >= 4  # per-document chart, time line, figures ×2
+    # One organisation over 3,000 documents: each table its first rows, the list of documents
+    # its first 30, each with a note.
+    page = reports.run_notebook("03-organisation", processed, interim, tmp_path / "reports")
+    assert page.ok, page.error
+    html = _check_report(page.html, min_pictures=1)
+    assert len(html) < 2_000_000
+    shown = text_of(html)
+    assert "documents not listed here" in shown
+    assert shown.count("left out here") >= 3  # places, dates, figures
 
 
 def test_a_long_document_gives_a_bounded_report(sample_run: Path, tmp_path: Path) -> None:

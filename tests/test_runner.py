@@ -6,9 +6,11 @@ on another's order.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import json
 import os
+import resource
 import shutil
 import signal
 import stat
@@ -68,18 +70,18 @@ def _wait_for(path: Path, proc: subprocess.Popen) -> None:
     assert proc.poll() is None, "the run finished before it could be stopped"
 
 
-def _make(*targets: str, base: Path) -> subprocess.CompletedProcess:
+def _make_command(*targets: str, base: Path) -> list[str]:
     """make in the project, on `base`'s folders; the installed environment is taken as it is."""
+    return [
+        *("make", "-s", "-o", ".venv/.installed", *targets, f"PY={sys.executable}"),
+        *(f"{name.upper()}={base / name}" for name in ("raw", "interim", "processed")),
+        "WORKERS=1",
+    ]
+
+
+def _make(*targets: str, base: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            *("make", "-s", "-o", ".venv/.installed", *targets, f"PY={sys.executable}"),
-            *(f"{name.upper()}={base / name}" for name in ("raw", "interim", "processed")),
-            "WORKERS=1",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
+        _make_command(*targets, base=base), cwd=ROOT, capture_output=True, text=True, timeout=900
     )
 
 
@@ -87,20 +89,30 @@ def _make(*targets: str, base: Path) -> subprocess.CompletedProcess:
 
 
 def test_make_after_an_interrupted_stage_finishes_the_work(tmp_path):
-    """Issue 16 (2): extract killed half-way, then `make`: every document ends in the
-    tables; `status` says the work is incomplete before and complete after. The
-    folder's name has a space, which make's file targets could not hold."""
+    """Issue 16 (2): `make` killed during extract (make and the pipeline under it, as a
+    terminal's Ctrl-\\ or a closed session would), then `make` again: every document ends
+    in the tables; `status` says the work is incomplete before and complete after. Make's
+    file targets used to be the interim folders, which each commit touched, so the second
+    make skipped the stage. The folder's name has a space, which those targets could not hold."""
     base = tmp_path / "a folder"
     paragraph_corpus(base / "raw", 24)
-    assert run_cli("language", *folders(base)).returncode == 0
-    proc = _start(
-        ["extract", "--workers", "1", *folders(base)],
-        {"PIPELINE_FLUSH_DOCS": "4"},
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    proc = subprocess.Popen(
+        _make_command(base=base),
+        cwd=ROOT,
+        env={**os.environ, "PIPELINE_FLUSH_DOCS": "4"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
-    _wait_for(base / "interim" / "mentions.parquet" / "_manifest.json", proc)
-    proc.kill()
-    proc.wait(timeout=60)
+    try:
+        _wait_for(base / "interim" / "mentions.parquet" / "_manifest.json", proc)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+    with pytest.raises(ProcessLookupError):  # nothing of the first make goes on
+        for _ in range(50):
+            os.killpg(proc.pid, 0)
+            time.sleep(0.1)
 
     status = run_cli("status", *folders(base))
     assert status.returncode == 0, status.stderr
@@ -203,6 +215,20 @@ def test_a_damaged_table_is_a_message_and_is_redone(sample_run, tmp_path, damage
     assert "incomplete" not in run_cli("status", *folders(tmp_path)).stdout
 
 
+def test_a_damaged_processed_manifest_is_a_message_and_is_remade(sample_run, tmp_path):
+    """Issue 16 (10): a truncated processed/_manifest.json (the state of link)."""
+    paths = _copy_run(sample_run, tmp_path)
+    (paths.processed / "_manifest.json").write_text('{"stage": "link", "tab', encoding="utf-8")
+    status = run_cli("status", *folders(tmp_path))
+    assert status.returncode == 0 and "Traceback" not in status.stderr, status.stderr
+    assert "incomplete" in status.stdout
+    result = run_cli("run", *folders(tmp_path))
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert "no readable _manifest.json: its tables are remade" in result.stdout
+    _same_processed(paths.processed, sample_run / "processed")
+    assert "incomplete" not in run_cli("status", *folders(tmp_path)).stdout
+
+
 def test_a_damaged_processed_table_is_remade(sample_run, tmp_path):
     paths = _copy_run(sample_run, tmp_path)
     (paths.processed / "places.parquet").write_bytes(b"garbage")
@@ -240,6 +266,26 @@ def test_processed_changes_together_or_not_at_all(sample_run, tmp_path, monkeypa
     assert not storage.staging_folder(paths.processed).exists()
     manifest = json.loads((paths.processed / "_manifest.json").read_text())
     assert manifest["tables"]["documents.parquet"] == 6
+
+
+def test_a_full_disk_is_a_message_and_processed_stays(sample_run, tmp_path):
+    """Issue 16 (10): writes fail (here: a file size limit, as a full disk would) while link
+    writes its tables: one line that says what to do, no traceback, processed/ unchanged."""
+    paths = _copy_run(sample_run, tmp_path)
+    before = {n: _sorted_rows(paths.processed / f"{n}.parquet") for n in PROCESSED_TABLES}
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "link", "--force", "link", *folders(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        # Python ignores SIGXFSZ: a write past the limit fails with EFBIG instead
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096)),
+    )
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert "File too large" in result.stderr and "run again" in result.stderr
+    after = {n: _sorted_rows(paths.processed / f"{n}.parquet") for n in PROCESSED_TABLES}
+    assert after == before
 
 
 def test_a_publication_cut_short_is_finished_by_the_next_run(tmp_path):
@@ -324,19 +370,45 @@ def test_a_processed_folder_that_cannot_be_written_fails_before_any_stage(tmp_pa
     assert not (tmp_path / "interim" / "documents.parquet").exists()
 
 
-def test_a_read_only_processed_folder_fails_before_any_stage(tmp_path):
+def _as_a_user() -> None:
+    """preexec_fn: drop the capabilities that let root write and search any folder
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so that the permissions of a folder hold
+    for the run as they would for a user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+@pytest.mark.parametrize("read_only", ["processed", "its parent"])
+def test_a_read_only_processed_folder_fails_before_any_stage(tmp_path, read_only):
+    """Issue 16 (10): the run failed only at the end, with a traceback, after every other
+    stage ran. Run as root (as in CI containers), the run first drops root's right to
+    write anywhere. Publishing replaces processed/ as a whole: its parent is written too."""
     (tmp_path / "raw").mkdir()
     shutil.copy(SAMPLE[0], tmp_path / "raw")
-    locked = tmp_path / "locked"
-    (locked / "processed").mkdir(parents=True)
+    (tmp_path / "parent" / "processed").mkdir(parents=True)
+    locked = tmp_path / "parent" / "processed" if read_only == "processed" else tmp_path / "parent"
     locked.chmod(0o555)
-    try:
-        if os.access(locked, os.W_OK):
+    as_a_user = None
+    if os.access(locked, os.W_OK):
+        if sys.platform != "linux":
             pytest.skip("this user writes read-only folders (root): nothing to check")
-        result = run_cli("run", *folders(tmp_path)[:4], "--processed", str(locked / "processed"))
+        as_a_user = _as_a_user
+    command = [sys.executable, "-m", "pipeline", "run", *folders(tmp_path)[:4]]
+    try:
+        result = subprocess.run(
+            [*command, "--processed", str(tmp_path / "parent" / "processed")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            preexec_fn=as_a_user,
+        )
     finally:
         locked.chmod(0o755)
-    assert result.returncode != 0 and "cannot be written" in result.stderr
+    assert result.returncode != 0 and "cannot be written" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "interim" / "documents.parquet").exists()
 
 

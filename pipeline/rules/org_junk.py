@@ -27,11 +27,13 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..config import code_version
 from .org_products import product_names
 from .organisations import fold, has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
-JUNK_VERSION = "org-junk-1"
+# the hash of this module (and its data): the extractor column changes with the code
+JUNK_VERSION = code_version(Path(__file__), DATA)
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w.,])")
@@ -249,6 +251,8 @@ _LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
 _YEAR_TAIL = re.compile(r"\s+(?:1[89]|20)\d\d$")
+# "L'Agence des micro-projets nous ont soutenus": a clitic pronoun starts the verb
+_CLITIC_TAIL = re.compile(r"\s+(?:nous|vous|se|s['’]|leur|lui)(?:\s+|(?<=['’]))[a-zà-ÿ].*$", re.S)
 
 
 @cache
@@ -266,7 +270,8 @@ def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text
     """ "Secours Populaire à Paris": a name followed by where it is ends before the
     preposition, when the gazetteer knows the place and the page's acronym for the name
     does not spell it; a possessive 's is no part of it,
-    nor is a year ("Camp Kivu 2014" is the 2014 edition of Camp Kivu) or a noun for
+    nor is a year ("Camp Kivu 2014" is the 2014 edition of Camp Kivu), a verb run
+    into the name after a clitic pronoun ("… micro-projets nous ont soutenus") or a noun for
     the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
     m = _LOCATIVE.search(name)
     # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
@@ -276,6 +281,7 @@ def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text
         name = name[: m.start()]
     name = _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
     name = _YEAR_TAIL.sub("", name)
+    name = _CLITIC_TAIL.sub("", name)
     words = name.split()
     if len(words) >= 3 and fold(words[-1]) in _people_nouns():
         name = name[: name.rstrip().rfind(" ")]

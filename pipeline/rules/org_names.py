@@ -29,11 +29,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..config import code_version
+from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
-from .organisations import _lists, fold, has_org_cue, legal_forms
 
 DATA = Path(_ORG_DATA)
-NAMES_VERSION = "org-names-1"
+# the hash of this module (and its data): the extractor column changes with the code
+NAMES_VERSION = code_version(Path(__file__), DATA)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"
@@ -212,9 +214,11 @@ def find_label_values(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Possessive quantifiers (*+, ++) and a name that starts on a non-blank: an indented
+# line is read in linear time (nested blanks made the engine try every split of them).
 _NAME_URL = re.compile(
-    r"(?m)^[ \t]*(?:[-•*–·][ \t]+)?(?P<name>[^\n:]{2,160}?)[ \t]*[:–—-][ \t]*"
-    r"(?:https?://|www\.)[^\s]+[ \t]*$"
+    r"(?m)^[ \t]*+(?:[-•*–·][ \t]++)?(?P<name>[^\s:][^\n:]{1,159}?)[ \t]*+[:–—-][ \t]*+"
+    r"(?:https?://|www\.)[^\s]++[ \t]*+$"
 )
 _BRACKETED_END = re.compile(r"\s*\([^()]*\)$")
 
@@ -244,6 +248,30 @@ def find_name_url_lines(text: str) -> list[tuple[int, int]]:
         # a name, not a sentence: a head noun, or a few words
         if name[:1].isupper() and (has_org_cue(name) or len(name.split()) <= 5):
             spans.append((start, end))
+    return spans
+
+
+_INSTITUTION = re.compile(
+    r"(?<![\w-])(?P<head>[A-ZÀ-Ý][\w]+)[ \t]+(?i:de[ \t]+la|de[ \t]+l['’]|des|du|de|d['’]|of)[ \t]*"
+    rf"(?P<name>{_NAME})"
+)
+
+
+def find_institution_names(text: str) -> list[tuple[int, int]]:
+    """ "la Ville de Lyon", "VILLE DE STRASBOURG", "Commune d'Argenteuil", "City of
+    Kampala": a capitalised administrative noun names the institution, not the place
+    (a lower-case "ville de Lyon" is the place)."""
+    institutions = _lists()[1]
+    spans = []
+    m = _INSTITUTION.search(text)
+    while m:
+        pos = m.start("name")  # "Maison de la Ville de …": look again inside the name
+        if fold(m.group("head")) in institutions:
+            # "… de Nantes et de la Commune d'Ixelles": two institutions
+            name = re.split(r"[ \t]+(?:et|and|&)[ \t]+", m.group("name"))[0]
+            pos = m.start("name") + len(name)
+            spans.append((m.start(), pos))
+        m = _INSTITUTION.search(text, pos)
     return spans
 
 
@@ -288,6 +316,8 @@ def find_names(
             keep(start, end, "label")
     for start, end in find_name_url_lines(text):
         keep(start, end, "name_url")
+    for start, end in find_institution_names(text):
+        keep(start, end, "institution")
     for start, end in find_head_names(text):
         trimmed = _without_place_tail(
             text[start:end], lambda n: "place" if is_place(n) else None, text

@@ -23,10 +23,13 @@ import json
 import re
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
+from ..config import code_version
 from .organisations import DATA, find_acronym_definitions, fold, has_org_cue
 
-PRODUCTS_VERSION = "org-products-1"
+# the hash of this module (and its data): the extractor column changes with the code
+PRODUCTS_VERSION = code_version(Path(__file__), DATA)
 
 
 @cache

@@ -27,8 +27,11 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..config import code_version
+
 DATA = Path(__file__).parent / "data" / "organisations"
-RULES_VERSION = "organisations-1"
+# the hash of this module (and its data): the extractor column changes with the code
+RULES_VERSION = code_version(Path(__file__), DATA)
 
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
 _FOLD_ARTICLES = ("the ", "le ", "la ", "les ", "l ", "l'")
@@ -348,13 +351,27 @@ def _apposition_words() -> tuple[str, ...]:
     return tuple(cues["apposition"]["words"])
 
 
+# "SHS (secondary school)", "le BTS (brevet de technicien supérieur)": glossed in lower case
+_GLOSSED = re.compile(
+    r"(?<![\w-])([A-Z][A-Z0-9&.]{1,9})[ \t]*\([^\W\d_A-Z][\w'’-]*(?:[ \t]+[^\W\d_A-Z][\w'’-]*){0,5}[ \t]*\)"
+)
+# "IBAN : BE52 6528 3497", "SIRET: 123 456 789 00012": the label of an identifier
+_CODE_LABEL = re.compile(
+    r"(?<![\w-])([A-Z][A-Z0-9&.]{1,9})[ \t]*:[ \t]*(?!(?:19|20)\d\d\b)(?=(?:[A-Z \t.-]*\d){6})[A-Z]{0,4}\d"
+)
+
+
 def find_term_acronyms(text: str) -> set[str]:
-    """Acronyms that gloss a common noun phrase: terms, not organisations.
+    """Acronyms that gloss a common noun phrase, or label a code: terms, not organisations.
 
     "les organisations à base communautaire (CBO)", "gross domestic product
-    (GDP)": the words before the brackets are in lower case.
+    (GDP)": the words before the brackets are in lower case; "female SHS
+    (secondary school) students": the words in them are; "IBAN : BE52 6528 3497
+    8409": the acronym labels an identifier.
     """
-    terms = set()
+    terms = {m.group(1) for m in _GLOSSED.finditer(text)} | {
+        m.group(1) for m in _CODE_LABEL.finditer(text)
+    }
     for m in _PARENS.finditer(text):
         inside = m.group(1).strip()
         if not is_acronym(inside):

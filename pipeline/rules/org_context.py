@@ -1,0 +1,149 @@
+"""Organisations from the page's layout and from the rest of the document.
+
+A name the model does not know ("Royukaay", "Teranga Lab") is often written
+where the page's layout says what it is:
+
+* **Cards.** A page that lists its members, partners or sponsors gives each
+  one a paragraph whose first line is the name and whose next lines describe
+  it ("Feed the Children / has worked with us for ten years …"). The titles of
+  a run of such paragraphs are names of one kind: when enough of them are
+  organisations by other evidence, the others are organisations too, unless
+  they are a person or a place.
+* **Repeated names.** A name that is an organisation once is one wherever the
+  page writes it again, including where the model tagged nothing.
+
+Functions return (start, end) spans into the text; the caller decides what
+they override.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import code_version
+from .org_junk import is_role
+
+# the hash of this module (and its data): the extractor column changes with the code
+CONTEXT_VERSION = code_version(Path(__file__))
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t]*[^\s][^\n]*)*")
+_TITLE_END = re.compile(r"[.!?:;,]\s*$")
+_BULLET = re.compile(r"^\s*[-•*–·>]")
+_MAX_TITLE_WORDS = 8
+_PROSE_WORDS = 6  # a line of at least this many words is a description, not a menu
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """The title line of a card: a paragraph whose first line is a name."""
+
+    start: int
+    end: int
+    continues: bool  # the next line goes on in lower case: the title is a sentence's subject
+
+
+def _card(text: str, start: int, end: int) -> Card | None:
+    lines = text[start:end].split("\n")
+    title = lines[0].strip()
+    if len(lines) < 2 or not title or _BULLET.match(title) or _TITLE_END.search(title):
+        return None
+    if len(title.split()) > _MAX_TITLE_WORDS or not (title[0].isupper() or title[0].isdigit()):
+        return None
+    if not any(len(line.split()) >= _PROSE_WORDS for line in lines[1:]):
+        return None  # a menu or a list of short lines, not a description
+    if is_role(lines[1].strip()):
+        return None  # "Jane Doe / Directrice des Programmes": a person's card
+    t0 = start + lines[0].index(title)
+    return Card(t0, t0 + len(title), lines[1].lstrip()[:1].islower())
+
+
+def card_runs(text: str) -> list[list[Card]]:
+    """Runs of consecutive cards (paragraphs separated by blank lines), three at least."""
+    runs: list[list[Card]] = [[]]
+    for p in _PARAGRAPH.finditer(text):
+        card = _card(text, p.start(), p.end())
+        if card is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(card)
+    return [run for run in runs if len(run) >= 3]
+
+
+# Share of a run's titles that must be organisations by other evidence: a third,
+# two at least. Titles that go on as the subject of a sentence ("X / is a charity")
+# need a quarter.
+_SHARE = 1 / 3
+_SHARE_SUBJECT = 1 / 4
+
+
+def card_organisations(
+    text: str,
+    is_organisation: Callable[[int, int], bool],
+    refused: Callable[[str], bool],
+) -> list[tuple[int, int]]:
+    """Titles of cards that are organisations because their siblings are.
+
+    `is_organisation(start, end)` says whether other evidence makes a title an
+    organisation; `refused(name)` whether the title cannot be one (a person, a
+    place, page furniture). Titles that are organisations by other evidence are
+    returned too: the layout vouches for them against the junk filter ("Corps
+    Africa" is made of common words).
+    """
+    out = []
+    for run in card_runs(text):
+        n = sum(is_organisation(c.start, c.end) for c in run)
+        if n < 2:
+            continue
+        for card in run:
+            share = _SHARE_SUBJECT if card.continues else _SHARE
+            if n >= share * len(run) and not refused(text[card.start : card.end]):
+                out.append((card.start, card.end))
+    return out
+
+
+def covers(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
+    """Some span covers most of the letters of text[start:end] (half at least)."""
+    return any(min(end, e) - max(start, s) >= (end - start) / 2 for s, e in spans)
+
+
+def repeated_mentions(
+    text: str, names: Iterable[str], taken: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Other places where the page writes one of `names` as it is (same case, whole
+    words), outside the spans in `taken`: the model's misses of a name it knows."""
+    out: list[tuple[int, int]] = []
+    for name in sorted({n.strip() for n in names if len(n.strip()) >= 3}, key=len, reverse=True):
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            span = (m.start(), m.end())
+            if not any(s < span[1] and span[0] < e for s, e in taken + out):
+                out.append(span)
+    return out
+
+
+# "© 2021 Kivu Relief. All rights reserved", "Copyright © 2019-2024 Les Amis du Lac |
+# Mentions légales", "© ONG Terre Verte 2016": the name runs to a full stop, a bar, a
+# spaced dash or the rights statement; a year on either side is left off.
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|\bcopyright\b)(?:\s*©)?\s*(?:(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d)?)?[\s,]*"
+    r"(?P<name>[^\n|.]+?)"
+    r"\s*(?:[.|\n]|\s[-–—]\s|,|\btous droits\b|\ball rights\b|(?:19|20)\d\d|$)",
+    re.I,
+)
+
+
+def owner_names(text: str, refused: Callable[[str], bool]) -> list[str]:
+    """The page owner's name from its copyright notice, when the page writes it again
+    elsewhere: "Copyright © 2025 Amani Wells" and "Amani Wells volunteers went …"."""
+    out = []
+    for m in _COPYRIGHT.finditer(text):
+        name = m.group("name").strip()
+        words = name.split()
+        if not 1 <= len(words) <= _MAX_TITLE_WORDS or not name[:1].isupper() or refused(name):
+            continue
+        if len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) >= 2:
+            out.append(name)
+    return out

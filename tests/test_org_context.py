@@ -1,0 +1,142 @@
+"""Organisations from the page's layout and from the rest of the document, on pages of our own."""
+
+from __future__ import annotations
+
+from test_resolve import SEGMENTS, _mention
+
+from pipeline.resolve import resolve_labels
+from pipeline.rules.org_context import card_organisations, card_runs, repeated_mentions
+
+MEMBERS_FR = """Nos membres
+
+Fondation Kalao
+Santé · Éducation
+La fondation soutient les centres de santé de la région depuis 2004.
+
+Jigiya
+Agriculture · Environnement
+Jigiya accompagne les groupements de maraîchères dans leurs projets.
+
+Sahel Horizons
+Éducation
+Un collectif de jeunes qui ouvre des bibliothèques dans les villages.
+
+Association Tilé
+Culture
+L'association organise chaque année un festival de contes pour enfants.
+"""
+
+THANKS_EN = """We would like to thank:
+
+Green Pastures Trust
+funds our school meals programme in the two districts every year.
+
+Bright Wells
+has drilled eleven boreholes with us since the project began in 2015.
+
+Paper Kites
+are a small charity who send books and pencils to our schools.
+
+Martha Kellow
+(photography) has given us her pictures of the project for free.
+"""
+
+
+def _orgs(text, mentions):
+    names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
+    return {m["text"] for m in names if m["label"] == "ORG"}
+
+
+def test_card_titles_are_found_in_runs_of_paragraphs():
+    runs = card_runs(MEMBERS_FR)
+    assert [[MEMBERS_FR[c.start : c.end] for c in run] for run in runs] == [
+        ["Fondation Kalao", "Jigiya", "Sahel Horizons", "Association Tilé"]
+    ]
+    en = card_runs(THANKS_EN)[0]
+    assert [THANKS_EN[c.start : c.end] for c in en][:2] == ["Green Pastures Trust", "Bright Wells"]
+    assert all(c.continues for c in en[:3])  # "has drilled …": the title is the subject
+
+
+def test_card_titles_whose_siblings_are_organisations_become_organisations_in_french():
+    mentions = [
+        _mention(MEMBERS_FR, "Jigiya", "LOC"),
+        _mention(MEMBERS_FR, "Jigiya", "PER", 1),
+        _mention(MEMBERS_FR, "Horizons", "MISC"),
+    ]
+    orgs = _orgs(MEMBERS_FR, mentions)
+    assert {"Fondation Kalao", "Jigiya", "Sahel Horizons", "Association Tilé"} <= orgs
+    names = resolve_labels("d", mentions, MEMBERS_FR, SEGMENTS, "fr")
+    # the second mention of Jigiya, in the card's body, is the organisation too
+    assert sum(1 for m in names if m["text"] == "Jigiya" and m["label"] == "ORG") == 2
+
+
+def test_card_titles_that_go_on_as_a_subject_in_english_but_not_people():
+    mentions = [
+        _mention(THANKS_EN, "Green Pastures Trust", "ORG"),
+        _mention(THANKS_EN, "Bright Wells", "LOC"),
+        _mention(THANKS_EN, "Paper Kites", "ORG"),
+        _mention(THANKS_EN, "Martha Kellow", "PER"),
+    ]
+    orgs = _orgs(THANKS_EN, mentions)
+    assert {"Green Pastures Trust", "Bright Wells", "Paper Kites"} <= orgs
+    assert "Martha Kellow" not in orgs
+
+
+def test_no_organisation_from_cards_without_organisations_among_them():
+    news = """Nouvelles du chantier
+
+La saison des pluies
+Les travaux ont pris du retard à cause des pluies de juillet et août.
+
+Une nouvelle classe
+La troisième classe de l'école a ouvert ses portes en octobre dernier.
+
+Merci aux donateurs
+Grâce à vous, nous avons acheté les tables et les bancs de la classe.
+"""
+    assert card_organisations(news, lambda s, e: False, lambda n: False) == []
+    assert _orgs(news, []) == set()
+
+
+def test_a_team_page_is_not_a_list_of_organisations():
+    team = """Notre équipe
+
+Fatoumata Keïta
+Présidente
+Ancienne institutrice, elle a fondé l'association avec des parents d'élèves.
+
+Issa Traoré
+Directeur des Programmes
+Ingénieur agronome, il suit les projets agricoles depuis dix ans déjà.
+
+Amadou Diallo
+Trésorier
+Comptable de métier, il tient les comptes de l'association depuis 2012.
+"""
+    assert card_runs(team) == []
+
+
+def test_repeated_mentions_are_whole_words_outside_taken_spans():
+    text = "Bright Wells drilled. Bright Wellsprings is another. Ask Bright Wells."
+    spans = repeated_mentions(text, ["Bright Wells"], [(0, 12)])
+    assert [text[s:e] for s, e in spans] == ["Bright Wells"]
+    assert spans[0][0] == text.rindex("Bright Wells")
+
+
+def test_the_owner_named_by_the_copyright_notice_is_an_organisation():
+    en = (
+        "Amani Wells\n\nAmani Wells volunteers drilled two boreholes in 2019.\n\n"
+        "Copyright © 2025 Amani Wells\n"
+    )
+    mentions = [_mention(en, "Amani Wells", "PER", 1), _mention(en, "Amani Wells", "MISC", 2)]
+    assert _orgs(en, mentions) == {"Amani Wells"}
+    fr = "Les Amis du Lac ont planté 300 arbres.\n© 2016-2024 Les Amis du Lac | Mentions légales\n"
+    assert _orgs(fr, []) == {"Les Amis du Lac"}
+
+
+def test_no_owner_from_a_copyright_notice_named_once_or_a_person():
+    from pipeline.rules.org_context import owner_names
+
+    assert owner_names("Photos © 2023 Sunrise Studio.", lambda n: False) == []
+    text = "Photos de Martha Kellow.\n© Martha Kellow 2023"
+    assert "Martha Kellow" not in _orgs(text, [_mention(text, "Martha Kellow", "PER")])
