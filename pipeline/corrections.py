@@ -332,7 +332,7 @@ def apply_tables(processed: Path, interim: Path, corrections: list[Correction], 
     import pyarrow.parquet as pq
 
     from .schemas import DOCUMENTS_RAW, MENTIONS, ORGANISATIONS, PLACES, SEGMENTS
-    from .storage import Dataset, StreamWriter
+    from .storage import Dataset, stream_writers
     from .tables import ByDoc
 
     schemas = {"organisations": ORGANISATIONS, "places": PLACES, "mentions": MENTIONS}
@@ -343,13 +343,10 @@ def apply_tables(processed: Path, interim: Path, corrections: list[Correction], 
         )
     )
     needs_text = any(c.action in ("add", "alias") for c in corrections)
-    writers = {
-        name: StreamWriter(processed / f"{name}.parquet", schema)
-        for name, schema in schemas.items()
-    }
     hits: Counter = Counter()
     seen: set[str] = set()
-    try:
+    tables_out = {name: (processed / f"{name}.parquet", schema) for name, schema in schemas.items()}
+    with stream_writers(tables_out) as writers:
         documents = Dataset(interim / "documents.parquet", DOCUMENTS_RAW, key="doc_id")
         columns = ["doc_id", "status", *(["text"] if needs_text else [])]
         for batch in documents.iter_batches(columns):
@@ -370,12 +367,6 @@ def apply_tables(processed: Path, interim: Path, corrections: list[Correction], 
                 writers["organisations"].write_rows(entities.organisations)
                 writers["places"].write_rows(entities.places)
                 writers["mentions"].write_rows(entities.mentions)
-        for writer in writers.values():
-            writer.close()
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
     return hits
 
 

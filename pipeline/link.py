@@ -48,7 +48,7 @@ from .schemas import (
     PROCESSED_TABLES,
     RELATIONS,
 )
-from .storage import StreamWriter, read_state, write_rows
+from .storage import StreamWriter, read_state, stream_writers, write_rows
 from .tables import documents_dataset, resolved_datasets
 
 log = logging.getLogger(__name__)
@@ -245,12 +245,11 @@ def build(paths: Paths, out: Path) -> tuple[int, int]:
     per_doc = {r["doc_id"]: r for r in resolved["documents"].read().to_pylist()}
     acronyms = corpus_acronyms(per_doc.values())
     errors = stage_errors(paths)
-    writers: dict[str, StreamWriter] = {}
-    try:
-        writers = {
-            name: StreamWriter(out / f"{name}.parquet", PROCESSED_TABLES[name])
-            for name in (*ENTITY_TABLES, "documents")
-        }
+    tables = {
+        name: (out / f"{name}.parquet", PROCESSED_TABLES[name])
+        for name in (*ENTITY_TABLES, "documents")
+    }
+    with stream_writers(tables) as writers:
         for batch in documents_dataset(paths).iter_batches(DOCUMENT_COLUMNS):
             writers["documents"].write_rows(
                 [
@@ -277,12 +276,6 @@ def build(paths: Paths, out: Path) -> tuple[int, int]:
         for name in ("places", "dates", "figures"):
             for batch in resolved[name].iter_batches():
                 writers[name].write(batch)
-        for writer in writers.values():
-            writer.close()
-    except BaseException:
-        for writer in writers.values():
-            writer.abort()
-        raise
     apply_corrections(paths, out)
     columns = ["org_id", "doc_id", "name", "aliases", "acronym", "n_mentions"]
     write_rows(

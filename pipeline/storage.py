@@ -540,6 +540,17 @@ class StreamWriter:
             self.abort()
 
 
+@contextlib.contextmanager
+def stream_writers(tables: dict[str, tuple[Path, pa.Schema]]) -> Iterator[dict[str, StreamWriter]]:
+    """Several StreamWriters that are all closed when the block ends, or all aborted when
+    it (or opening one of them) raises: no table is published without the others."""
+    with contextlib.ExitStack() as stack:
+        yield {
+            name: stack.enter_context(StreamWriter(path, schema))
+            for name, (path, schema) in tables.items()
+        }
+
+
 # --- a folder of tables published at once ---------------------------------------
 
 COMPLETE = "_manifest.json"  # written last into a staging folder: the set is complete
