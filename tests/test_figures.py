@@ -588,3 +588,133 @@ def test_page_ranges_are_no_figures(run):
 def test_shouted_text_and_headlines_keep_their_counts(run):
     assert [f.value for f in run("en", "I AM OVER 18 YEARS OF AGE")] == [18.0]
     assert [f.value for f in run("en", "9 Pickle Jokes to Make Them Giggle")] == [9.0]
+
+
+# ------------------------------------------------------ classes seen on pages nobody annotated
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # a street word in lower case after a number is no address in English
+        ("en", "The new line will cross 46 road junctions.", [46.0]),
+        ("en", "The reserve covers 2.4 million square kilometres of forest.", [2.4e6]),
+        # hours beyond a day are a duration, not a time of day
+        ("fr", "La durée légale correspond à 1 607 heures de travail par an.", [1607.0]),
+        ("fr", "Le temps travaillé passe à 1 456 heures annuelles.", [1456.0]),
+        ("en", "Volunteering rose to 1,200 hours by the end of the year.", [1200.0]),
+        # a scale word joined by hyphens: "13.8-billion-year"
+        ("en", "The model covers a 13.8-billion-year period.", [1.38e10]),
+    ],
+)
+def test_counts_that_looked_like_addresses_or_times(run, lang, text, expected):
+    assert [f.value for f in run(lang, text)] == expected
+
+
+def test_hours_of_the_day_stay_times(run):
+    assert run("fr", "La réunion commence à 14 heures.") == []
+    assert run("en", "The shop closes at 18 hrs.") == []
+    assert run("en", "Their office is at 149 Main Street.") == []
+
+
+def test_scale_word_after_a_hyphen_keeps_the_counted_noun(run):
+    (f,) = run("en", "over a 13.8-billion-year period")
+    assert (f.value, f.unit) == (1.38e10, "year")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # footnote calls in brackets or glued to a percent sign
+        ("fr", "Comme le montre l'étude [3], 120 familles ont été aidées.", [120.0]),
+        ("fr", "La part atteint 35 %2 selon l'enquête.", [35.0]),
+        ("en", "The survey [12] covered 450 households.", [450.0]),
+        ("en", "Coverage reached 62%3 last year.", [62.0]),
+        # numbering labels, also with the number in quotes, and numbered references
+        ("fr", "Épisode 13 : la rentrée de 40 élèves", [40.0]),
+        ("fr", "La section « 37 » a retenu 705 revues.", [705.0]),
+        ("fr", "Les revues de rang 1 publient 12 numéros.", [12.0]),
+        ("en", "Season 2 follows 6 families.", [6.0]),
+        ("fr", "Le décret n°2019-1130 concerne 11 établissements.", [11.0]),
+        ("en", "Resolution No. 2019-114 covers 9 districts.", [9.0]),
+    ],
+)
+def test_footnotes_labels_and_references(run, lang, text, expected):
+    assert [f.value for f in run(lang, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # versions and model numbers after a product name, and the numbers listed with them
+        ("en", "It runs on macOS 10.15 and iOS 13."),
+        ("en", "Works with Windows 10, 8.1, and 7."),
+        ("en", "Supported: Red Hat Linux 7 and 6, FreeBSD 12 and 11."),
+        ("en", "The RTX 3080 and 3090 sold out."),
+        ("fr", "Compatible avec Windows 10, 8.1 et 7."),
+        ("fr", "La carte RTX 3070 est épuisée, comme l'openBSD 6."),
+        # a day of the week with its day number is a date
+        ("fr", "Grève les vendredi 20 et samedi 21 septembre."),
+        ("fr", "Rendez-vous le samedi 21 au matin."),
+        ("en", "See you on Friday 20 and Saturday 21."),
+        # a French département number after a town, in brackets
+        ("fr", "lycée Mozart (Blanc-Mesnil, 93) et lycée Balzac (Mitry-Mory, 77)"),
+        ("en", "the Lycée Utrillo (Stains, 93) is on strike"),
+        # minutes of a match
+        ("fr", "But de Dupont (65') puis de Martin (89’)."),
+        ("en", "Goal by Smith (23') and Jones (78’)."),
+        # list numbering glued to the first word
+        ("fr", "1-prendre en considération le travail non rémunéré"),
+        ("fr", "2-faire bénéficier les femmes des garanties"),
+        ("en", "1-Train the local committees"),
+    ],
+)
+def test_names_dates_and_numbering_that_are_no_figures(run, lang, text):
+    assert run(lang, text) == []
+
+
+def test_counts_near_product_names_and_weekdays_stay(run):
+    assert [f.value for f in run("en", "We gave 30 laptops running Windows 10 to 4 schools.")] == [
+        30.0,
+        4.0,
+    ]
+    assert [f.value for f in run("fr", "Samedi 12 bénévoles sont venus.")] == [12.0]
+    assert [f.value for f in run("en", "- 3-week courses are offered")] == [3.0]
+    assert [(f.value, f.unit) for f in run("en", "We raised USD 500 in May.")] == [(500.0, "USD")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # a fraction written with digits before what it measures
+        ("en", "Add 1/2 teaspoon of salt and 1/4 cup sugar.", [(0.5, "teaspoon"), (0.25, "cup")]),
+        (
+            "fr",
+            "Ajoutez 1/2 cuillère de sel et 3/4 litre d'eau.",
+            [(0.5, "cuillère"), (0.75, "litre")],
+        ),
+        ("en", "Mix 1 1/2 cups of flour.", [(1.5, "cup")]),
+        # a fraction of a whole after a possessive
+        ("fr", "Il n'a effectué que la moitié de sa peine.", [(50.0, "percent")]),
+        ("en", "Rent takes a quarter of her income.", [(25.0, "percent")]),
+    ],
+)
+def test_fractions_before_a_unit_or_a_possessive(run, lang, text, expected):
+    assert [(f.value, f.unit) for f in run(lang, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "Un espace de 15/20 lignes par ouvrage."),
+        ("fr", "Le conseil (23/43 membres) a voté."),
+        ("en", "The board (23/43 members) voted."),
+    ],
+)
+def test_ratios_written_with_a_slash_are_no_fractions(run, lang, text):
+    assert [f.rule for f in run(lang, text)] == []
+
+
+def test_cells_after_a_name_are_not_a_list_of_versions(run):
+    # a row of a table: blanks alone between the numbers, only the first is in the name
+    assert [f.value for f in run("en", "4 Dorjee Rinchen PRT 2 1 2")] == [1.0, 2.0]

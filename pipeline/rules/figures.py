@@ -115,8 +115,14 @@ _HYPHEN_WORDS = re.compile(r"(?:[-‐‑]" + _LETTER + r"+)+")
 _DIGIT_BEFORE = re.compile(r"\d" + _SP + r"*\Z")
 _WORDLIKE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _DIGIT_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\d/])")
+# "1/16 inch": a larger denominator is a score or a share ("23/43 membres")
+_MAX_DENOMINATOR = 16
+# the whole number of "1 1/2 cups"
+_WHOLE_BEFORE = re.compile(r"(?<![\w.,/])(\d{1,3})[ \u00a0]\Z")
 _ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
 _FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
+# The rejections that say a number belongs to a name; the numbers listed after it do too.
+_NAME_REJECTIONS = frozenset({"figures.reject.in_name", "figures.reject.acronym_label"})
 
 
 # --------------------------------------------------------------------------- matching
@@ -360,7 +366,8 @@ class _Matcher:
             )
             s, e = m.span()
             out.append(_Cand(s, e, s, e, 0.5 * factor, "figures.fraction", multiplier=factor))
-        found = []
+        # start, end, share, written in digits, the whole number before ("1 1/2")
+        found: list[tuple[int, int, float, bool, re.Match[str] | None]] = []
         for m in L.fraction.finditer(text):
             s, e = m.span()
             share = L.fraction_values[m.group().lower()]
@@ -370,13 +377,14 @@ class _Matcher:
                     share *= float(text2num(num.group().strip(" -\t\n").lower(), L.code))
             elif self.before(s, 12).rstrip()[-1:].isalpha():
                 continue  # "the second half", "en quart de finale": an ordinal, a word
-            found.append((s, e, share))
+            found.append((s, e, share, False, None))
         if "/" in text:
             for m in _DIGIT_FRACTION.finditer(text):
                 share = int(m.group(1)) / int(m.group(2))
-                if 0 < share < 1:
-                    found.append((m.start(), m.end(), share))
-        for s, e, share in found:
+                if 0 < share < 1 and int(m.group(2)) <= _MAX_DENOMINATOR:
+                    whole = _WHOLE_BEFORE.search(text, max(0, m.start() - 5), m.start())
+                    found.append((m.start(), m.end(), share, True, whole))
+        for s, e, share, digits, whole in found:
             if self.blocked_at(s, e):
                 continue
             if lk := L.fraction_article_link.match(text, e):
@@ -384,6 +392,18 @@ class _Matcher:
             elif lk := L.fraction_unit_link.match(text, e):
                 unit = _singularise(lk.group("unit").lower(), L.code)
                 cand = _Cand(s, lk.end(), s, lk.end(), share, "figures.fraction", unit=unit)
+            elif (
+                digits
+                and text[e : e + 1].isspace()
+                and (tok := self.noun_after(e)) is not None
+                and (whole is not None or "Plur" not in tok.morph.get("Number"))
+            ):
+                # digits before what they measure: "1/2 teaspoon", "1 1/2 cups", "3/4 litre";
+                # before a plural "15/20 lignes", "23/43 membres" are a range, a share
+                if whole is not None:
+                    s, share = whole.start(), share + int(whole.group(1))
+                end = tok.idx + len(tok.text)
+                cand = _Cand(s, end, s, end, share, "figures.fraction", unit=self.unit_lemma(tok))
             else:
                 continue
             cand.unit_kind = "implied"
@@ -471,7 +491,7 @@ class _Matcher:
             c.unit, c.unit_kind = self.currency_code(m.group()), "currency"
             c.start -= len(m.group())
             return
-        if L.street_after.match(text, c.end):
+        if c.multiplier is None and L.street_after.match(text, c.end):
             c.unit_kind = "street"
             return
         tok = self.noun_after(pos)
@@ -613,6 +633,17 @@ class _Matcher:
             parts=[a, b],
         )
 
+    def listed_with_name(self, c: _Cand, name_end: int) -> bool:
+        """Whether `c` continues a list of numbers that started inside a name: only a comma,
+        "and"/"et"/"or"/"ou" between, and nothing counted after it."""
+        return (
+            c.rule == "figures.digits"
+            and c.multiplier is None
+            and not c.grouped
+            and (c.unit is None or (c.unit_kind == "noun" and not c.plural_noun))
+            and self.L.name_list_gap.fullmatch(self.text, name_end, c.core_start) is not None
+        )
+
     # ---- cues around the figure
     def extend_cues(self, c: _Cand, min_start: int) -> None:
         m = self.L.approx_before.search(self.before(c.start, 40))
@@ -648,10 +679,14 @@ class _Matcher:
         cands = self.merge_ranges(kept)
         out: list[FigureMatch] = []
         last_end = 0
+        name_end = -1  # end of the last number read as part of a name ("Windows 10")
         for c in cands:
             if c.start < last_end:
                 continue  # e.g. "cent" already read as the unit of "20 pour cent"
             reason = rejection(self, c)
+            if reason is None and name_end >= 0 and self.listed_with_name(c, name_end):
+                reason = "figures.reject.in_name"  # "Windows 10, 8.1 and 7", "Linux 7 et 6"
+            name_end = c.core_end if reason in _NAME_REJECTIONS else -1
             if reason is not None:
                 if self.debug:
                     log.debug("%s rejected: %r", reason, self.text[c.start : c.end])

@@ -28,12 +28,13 @@ _BULLETS = "•·▪►○◦‣∙*-–—>"
 # a paragraph that has what it cannot match without (a digit, an "@", a URL's start).
 _NEEDS_DIGIT = re.compile(
     # what every branch starts with, tested first: a third less time on a paragraph
-    r"(?=[+0(\d]|(?i:t[ée]l|phone|fax|gsm|mobile|cell|isbn|issn|doi))(?:"
+    r"(?=[+0(\[\d]|(?i:t[ée]l|phone|fax|gsm|mobile|cell|isbn|issn|doi))(?:"
     r"(?P<phone>(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international
     r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,4}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national
     r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
     r"\+?\d[\d() .\-/]{7,}\d)"
     r"|(?P<enumeration>\(\s*\d{1,3}\s*\))"  # "(2)": enumeration in running text
+    r"|(?P<footnote>\[\s*\d{1,3}\s*\])"  # "[3]": a footnote call
     r"|(?P<reference>(?<![\w.,])\d+(?:[-‐‑/]\d+){2,}(?!\w))"  # references, ISBN parts, dates
     # 1.2.3, 20.04.2018
     r"|(?P<version>(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\w))"
@@ -111,6 +112,15 @@ _HOURS_BEFORE = re.compile(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z")
 _NUMBER_NEXT = re.compile(r"[ \t\u00a0\u202f]+\d")
 _ACRONYM_BEFORE = re.compile(r"(?<![\w.-])[A-Z]{2,6}[ \u00a0]\Z")
 _CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
+# "n°2019-1130", "No. 2019-114": the second part of a numbered reference
+_REFERENCE_HEAD = re.compile(r"\d+[-‐‑/]\Z")
+# "(Saint-Denis, 93)": a French département number after a town, in brackets
+_TOWN_IN_BRACKETS = re.compile(r"\([^\W\d_][^()\n,]{0,40},[ \u00a0]*\Z")
+_CLOSING_BRACKET = re.compile(r"[ \u00a0]*\)")
+# "65'", "(89’)": the minute of a match (a figure is read only with what follows)
+_MINUTE_MARK = re.compile(r"['’](?![^\W\d_])")
+# "1-prendre ...", "1-Train ...": numbering glued to the first word of a list item
+_HYPHEN_WORD_AFTER = re.compile(r"[-–]([^\W\d_])")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]\s*|[«“\"(]\s*)\Z")
 
 
@@ -146,6 +156,14 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
     if at_line_start and c.rule != "figures.words":
         if _LIST_MARK.match(after):
             return "figures.reject.list_numbering"
+        if (
+            digits
+            and c.plain_int
+            and len(core) <= 2
+            and (hw := _HYPHEN_WORD_AFTER.match(after))
+            and (hw.group(1).isupper() or L.list_hyphen_lowercase)
+        ):
+            return "figures.reject.list_numbering"  # "1-former les jeunes", "2-Train staff"
         alone = text[line_start:line_end].strip(" \t\u00a0" + _BULLETS + "|") == core.strip()
         if alone and not c.plural_noun:
             # a page number; a plural noun on the next line makes a count ("17\nséances")
@@ -168,6 +186,12 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
     label = L.labels_before.search(before)
     if label and not _label_is_verb(matcher, c.core_start - len(label.group())):
         return "figures.reject.label"
+    if (
+        digits
+        and (head := _REFERENCE_HEAD.search(before))
+        and L.labels_before.search(before, 0, head.start())
+    ):
+        return "figures.reject.label"  # "n°2019-1130", "No. 2019-114": a numbered reference
     wide = matcher.before(c.core_start, 80)
     if c.unit is None and "(" in wide and _CITATION.search(wide):
         return "figures.reject.citation_page"  # "(Dupont, 2010, 12)"
@@ -177,11 +201,21 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
         return "figures.reject.date_part"  # "13 octobre": a date
     if c.unit is None and matcher.is_month(prv):
         return "figures.reject.date_part"  # "April 20"
-    if L.time_after.match(text, c.core_end) and c.unit_kind not in ("currency", "percent"):
+    if c.unit is None and prv is not None and prv.text.lower() in L.weekdays:
+        return "figures.reject.date_part"  # "samedi 21 au matin", "Friday 20"
+    if digits and c.unit is None and _MINUTE_MARK.match(text, c.core_end):
+        return "figures.reject.minute_mark"  # "(65')": the minute of a match
+    # a time of day has at most two digits: "à 1 607 heures" is a duration
+    clock = c.plain_int and len(core) <= 2 and c.value <= 24
+    if (
+        clock
+        and L.time_after.match(text, c.core_end)
+        and c.unit_kind not in ("currency", "percent")
+    ):
         return "figures.reject.time"  # "14 h 30", "3 pm"
     if _HOURS_BEFORE.search(before):
         return "figures.reject.time"  # the minutes of "14 h 30"
-    if L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
+    if clock and L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
         return "figures.reject.time"  # "à 14 heures"
     if _is_year_like(matcher, c):
         if c.unit_kind in ("currency", "percent"):
@@ -201,6 +235,12 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
             return "figures.reject.postal_code"  # before a town: "4000 Liège"
         if len(core) == 4 and _POSTCODE_LETTERS.match(after):
             return "figures.reject.postal_code"  # "3112 HH Schiedam"
+        if (
+            len(core) in (2, 3)
+            and _TOWN_IN_BRACKETS.search(before)
+            and _CLOSING_BRACKET.match(text, c.core_end)
+        ):
+            return "figures.reject.postal_code"  # "(Blanc-Mesnil, 93)": a département
     if (
         at_line_start
         and digits
@@ -217,11 +257,12 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
     if (
         digits
         and c.plain_int
-        and len(core) <= 2
+        and (len(core) <= 2 or (len(core) <= 4 and not _NUMBER_NEXT.match(after)))
+        and c.unit_kind not in ("currency", "percent", "measure")
         and _acronym_before(matcher, c.core_start)
         and not (nxt is not None and nxt.is_upper and len(nxt) > 1)
     ):
-        return "figures.reject.acronym_label"  # "HTML 5", "CP 1", "DPT 3", "COP 21"
+        return "figures.reject.acronym_label"  # "HTML 5", "CP 1", "COP 21", "RTX 3080"
     # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
     # currency after it still makes a count ("Kinshasa 250 élèves"), and so do an amount
     # with thousands groups ("GST 133,000") and the first cell of a row of numbers
@@ -252,6 +293,9 @@ def _label_is_verb(matcher: _Matcher, pos: int) -> bool:
 def _name_like(matcher: _Matcher, prv: Token | None) -> bool:
     if prv is None or not prv.is_alpha:
         return False
+    word = prv.text
+    if not word.isupper() and word[1:] != word[1:].lower():
+        return True  # a brand's mixed case: "macOS 10.15", "openBSD 6", "DirectX 11"
     if not (prv.is_title or (prv.is_upper and len(prv) > 1)):
         return False
     return not _SENTENCE_END.search(matcher.before(prv.idx, 10))

@@ -26,8 +26,8 @@ _BLANKS = " \t\u00a0\u202f\u2009"
 # A number must not continue a word, a code or another number: not glued after a letter
 # (footnote markers "étude2", "G7"), after letter+hyphen ("COVID-19"), after a decimal
 # separator, a slash, a colon or "@#°" (dates, times, ratios, references, "n°12"), nor after
-# letter+punctuation with no space ("durable.3", footnote calls).
-_NUM_BEFORE = r"(?<![\w@#/:°.,])(?<!\d[.,])(?<!" + _LETTER + r"-)(?<!" + _LETTER + r"[.;:»”’)])"
+# letter+punctuation with no space ("durable.3", footnote calls) or a percent sign ("40 %1").
+_NUM_BEFORE = r"(?<![\w@#/:°.,%‰])(?<!\d[.,])(?<!" + _LETTER + r"-)(?<!" + _LETTER + r"[.;:»”’)])"
 _DIGIT = re.compile(r"\d")
 _WORD_RUN = re.compile(r"\w+")
 
@@ -74,19 +74,31 @@ def _alt(phrases: Sequence[str]) -> str:
     return branch(trie)
 
 
-def _cue_before(phrases: Sequence[str]) -> re.Pattern[str]:
-    """End-anchored pattern: one of the phrases right before the number (then blanks)."""
+def _cue_before(phrases: Sequence[str], quoted: bool = False) -> re.Pattern[str]:
+    """End-anchored pattern: one of the phrases right before the number (then blanks); with
+    `quoted`, an opening quote may stand between them ("la section « 37 »")."""
     parts = []
     for p in sorted(set(phrases), key=len, reverse=True):
         tail = r"\s*" if not p[-1].isalnum() else r"\s+"
         head = r"(?<!\w)" if p[0].isalnum() else ""
         parts.append(head + _phrase(p) + tail)
-    return re.compile("(?:" + "|".join(parts) + r")\Z", re.IGNORECASE)
+    quote = r"(?:[«\"“‘]\s*)?" if quoted else ""
+    return re.compile("(?:" + "|".join(parts) + r")" + quote + r"\Z", re.IGNORECASE)
 
 
 def _cue_after(phrases: Sequence[str]) -> re.Pattern[str]:
     """Start-anchored pattern: blanks then one of the phrases right after the number."""
     return re.compile(r"\s+(?:" + _alt(phrases) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _street_words(data: dict) -> str:
+    """The street words after a house number. Where the data says so (English), only
+    capitalised: "149 Main Street" is an address, "46 road junctions" and "2 million square
+    kilometres" are counts."""
+    words = data["street_words_after"]
+    if not data.get("street_words_capitalised"):
+        return r"(?i:" + _alt(words) + r")"
+    return r"(?:" + _alt([w[:1].upper() + w[1:] for w in words] + [w.upper() for w in words]) + r")"
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,9 @@ class _Lang:
     temporal_before: re.Pattern[str]
     months: frozenset[str]
     months_title_only: bool
+    weekdays: frozenset[str]
+    name_list_gap: re.Pattern[str]  # ", ", " and ", ", et ": between numbers of one list
+    list_hyphen_lowercase: bool  # "1-former ...": a lower-case word after the hyphen too
     time_after: re.Pattern[str]
     time_words_after: re.Pattern[str]
     time_before: re.Pattern[str]
@@ -274,7 +289,9 @@ def _lang(code: str) -> _Lang:
     ]
     mults = []
     for m in sorted(all_mults, key=lambda m: len(m["surface"]), reverse=True):
-        pat = _SP + r"?" + re.escape(m["surface"]) + r"(?![^\W_])"
+        # a scale word may be joined by a hyphen ("13.8-billion-year"), a letter may not
+        gap = _SP + r"?" if m.get("case") else r"(?:" + _SP + r"|-)?"
+        pat = gap + re.escape(m["surface"]) + r"(?![^\W_])"
         flags = 0 if m.get("case") else re.IGNORECASE
         mults.append(
             _Multiplier(
@@ -354,15 +371,19 @@ def _lang(code: str) -> _Lang:
         approx_after=_cue_after(data["approx_after"]),
         range_mid=range_mid,
         range_pairs=pairs,
-        labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"]),
+        labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"], quoted=True),
         street_after=re.compile(  # "12 rue ...", "12, avenue ...", "149 Main Street"
-            r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*(?i:"
-            + _alt(data["street_words_after"])
-            + r")(?![^\W_])"
+            r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*" + _street_words(data) + r"(?![^\W_])"
         ),
         temporal_before=_cue_before(data["temporal_before"] + data["months"]),
         months=frozenset(data["months"]),
         months_title_only=bool(data.get("months_title_case_only")),
+        weekdays=frozenset(data["weekdays"]),
+        name_list_gap=re.compile(  # a comma, a joiner or both: blanks alone separate cells
+            r"[ \u00a0]*(?:,[ \u00a0]*(?:(?:" + _alt(data["list_joiners"]) + r")[ \u00a0]+)?"
+            r"|(?:" + _alt(data["list_joiners"]) + r")[ \u00a0]+)"
+        ),
+        list_hyphen_lowercase=bool(data.get("list_hyphen_lowercase")),
         time_after=re.compile(
             _SP + r"?(?:h(?:" + _SP + r"?\d{2})?|H|a\.?m\.?|p\.?m\.?|o['’]clock)(?![^\W_])"
         ),
