@@ -615,3 +615,24 @@ def test_years_as_headings_of_their_line() -> None:
     assert {m.rule for m in find_dates(timeline, "fr")} == {"dates.year_heading", "dates.year_list"}
     # a count alone on its line after a sentence, or a dash inside a sentence
     assert values("Participants — 2000 personnes.", "fr") == []
+
+
+def test_year_after_an_event_noun_and_de() -> None:
+    # an event named by its year, whatever the determiner: the next word shows it is no count
+    assert values("Depuis la crise financière de 2008, le chômage a doublé.", "fr") == ["2008"]
+    assert values("Selon une enquête de 2018, la moitié des familles.", "fr") == ["2018"]
+    assert values("Les grandes grèves de 1995 furent un tournant.", "fr") == ["1995"]
+    assert values("After the Egyptian revolution of 2011, the network grew.", "en") == ["2011"]
+    assert values("We were closed for nine months of 2020.", "en") == ["2020"]
+    # the same shapes with a count after the number
+    assert values("Une grève de 2000 salariés et une enquête de 1500 ménages.", "fr") == []
+    assert values("A strike of 2000 workers and a war of 1914 words.", "en") == []
+
+
+def test_possessive_year_names_the_year() -> None:
+    assert values("The film was 2016’s surprise and 2009's Star Trek a hit.", "en") == [
+        "2016",
+        "2009",
+    ]
+    # a decade in the possessive form stays a decade
+    assert values("Music of the 1990's was louder.", "en") == ["1990/1999"]

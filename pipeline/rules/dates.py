@@ -59,8 +59,11 @@ order ("May 25, 2013") is English only; English month names count only capitalis
 "march" are verbs) and French abbreviations only with their full stop ("sept" is seven).
 
 Known limits: weak cues ("de 2006", "of 2019") are not cues, since "de 2000 personnes" has the
-same shape; a year after a noun that the data does not list ("la fête 2019"), or before a noun
+same shape, except after a noun that names an event or a study ("la crise financière de 2008",
+"une enquête de 2018", "the revolution of 2011": ``year_event_heads``) when the next word shows
+no count; a year after a noun that the data does not list ("la fête 2019"), or before a noun
 in French, is not taken; programme names with a year (Horizon 2020, Agenda 2030) are not dates.
+A year in the possessive ("2016's film") is a year; "the 1990's" stays a decade.
 
 dateparser is not used: all the spans are found and parsed by the patterns below, which is
 faster and never fills missing parts from the clock.
@@ -117,6 +120,9 @@ _DIGIT_START_RE = re.compile(r"(?<!\d)\d")
 _LINE_START_RE = re.compile(r"(?:^|\n)[^\S\n]*(?:[-\u2022*\u2013][^\S\n]*)?\Z")
 _HEADING_TAIL_RE = re.compile(rf"{_SP}*(?::|{_DASH}{_SP})")
 _LINE_END_RE = re.compile(rf"{_SP}*(?:\n|\Z)")
+# "2016's film": a year in the possessive ("the 1990's" is a decade)
+_POSSESSIVE_RE = re.compile(r"['\u2019]s(?=[ \t\u00a0]+[^\W\d_])")
+_DECADE_DET_RE = re.compile(r"(?<!\w)the[ \t\u00a0]+\Z", re.IGNORECASE)
 _DASH_BEFORE_RE = re.compile(rf"[^\W\d_]{_SP}+[\u2013\u2014]{_SP}+\Z")
 _YEARS_TO_EOL_RE = re.compile(rf"(?:{_SP}*,{_SP}*(?:1[89]\d\d|20\d\d))*{_SP}*(?:\n|\Z)")
 _CITATION_TAIL_RE = re.compile(r"(?:[)\],;:]|(?:et|and|&|p\.|pp\.)(?!\w))", re.IGNORECASE)
@@ -173,6 +179,10 @@ def _year_candidates(g: _Grammar, text: str, digit_starts: list[int]) -> list[Da
             start, rule = s, "dates.year_after_noun"
         elif follows and g.year_head_of_re.search(text, max(0, s - 60), s):
             start, rule = s, "dates.year_after_noun"  # "l'assemblée générale de 2008"
+        elif follows and g.year_event_of_re.search(text, max(0, s - 60), s):
+            start, rule = s, "dates.year_after_event"  # "la crise de 2008", "the war of 1812"
+        elif _POSSESSIVE_RE.match(text, e) and not _DECADE_DET_RE.search(prev):
+            start, rule = s, "dates.year_possessive"  # "2016's Star Trek Beyond"
         elif follows and _is_citation(text, s, e, prev):
             start, rule = s, "dates.year_citation"
         elif follows and (em := g.enum_re.search(prev)) and lo + em.end(1) in accepted_ends:

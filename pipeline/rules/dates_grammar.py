@@ -129,6 +129,11 @@ class _Grammar:
             rf"(?:{_S}(?:{head_mods})){{0,3}}{_S}(?:de|of){_S}\Z",
             flags,
         )
+        self.year_event_of_re = re.compile(  # "la crise financière de 2008", "the war of 1812"
+            rf"(?<!\w)(?:{_alt(merged('year_event_heads'))})"
+            rf"(?:{_S}(?:{head_mods})){{0,3}}{_S}(?:de|of){_S}\Z",
+            flags,
+        )
         self.copyright_re = re.compile(
             rf"(?<!\w)(?:{_alt(common['copyright_cues'])}){_OS}\Z", flags
         )
