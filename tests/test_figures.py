@@ -718,3 +718,45 @@ def test_ratios_written_with_a_slash_are_no_fractions(run, lang, text):
 def test_cells_after_a_name_are_not_a_list_of_versions(run):
     # a row of a table: blanks alone between the numbers, only the first is in the name
     assert [f.value for f in run("en", "4 Dorjee Rinchen PRT 2 1 2")] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # "type 1", "option 3" are labels
+        ("en", "He has type 1 diabetes and chose option 3 for 12 weeks.", [12.0]),
+        ("fr", "Un diabète de type 2, l'option 3 et 12 semaines de soins.", [12.0]),
+        # a number word inside a name: after a brand, or in capitals before a name
+        ("en", "It runs on the Xbox One X and trades on the SIX Swiss Exchange.", []),
+        ("fr", "Le jeu sort sur Xbox One et coûte 60 euros.", [60.0]),
+        ("en", "The S&P 500 rose 2% in May.", [2.0]),
+        ("fr", "Le S&P 500 a gagné 2 % en mai.", [2.0]),
+        # capitals that only stress a count stay counts
+        ("en", "CDC names EIGHT deadly diseases.", [8.0]),
+        ("fr", "Quatre courtes pièces ont été jouées.", [4.0]),
+    ],
+)
+def test_labels_and_names_with_numbers(run, lang, text, expected):
+    assert [f.value for f in run(lang, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # South Asian amounts: rupees before, lakh and crore after
+        ("en", "He spent Rs 24 lakh and the centre Rs. 2 crore.", [(2.4e6, "INR"), (2e7, "INR")]),
+        ("fr", "Le centre a coûté 3 crores de roupies.", [(3e7, "INR")]),
+        # the won
+        ("en", "VIP tickets cost 60,000₩.", [(60000.0, "KRW")]),
+        ("fr", "Le billet coûte 50 000 ₩.", [(50000.0, "KRW")]),
+    ],
+)
+def test_more_currencies_and_scale_words(run, lang, text, expected):
+    assert [(f.value, f.unit) for f in run(lang, text)] == expected
+
+
+def test_scaled_values_carry_no_float_noise(run):
+    (f,) = run("en", "Edmunds expects 16.6 million vehicles this year.")
+    assert f.value == 16_600_000.0
+    (f,) = run("fr", "Un fonds de 4,1 millions d'euros.")
+    assert f.value == 4_100_000.0

@@ -55,6 +55,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -349,7 +350,7 @@ class _Matcher:
                 if m2 and m2.group("det") is None:
                     v2, _, _, pl2 = self.L.approx_values[m2.group("noun").lower()]
                     if pl2 and v2 >= 1000:
-                        cand.value *= v2
+                        cand.value = _scale(cand.value, v2)
                         cand.end = cand.core_end = m2.end()
             out.append(cand)
         return out
@@ -433,7 +434,7 @@ class _Matcher:
                     or self.L.currency_before.search(self.before(c.start, 8))
                 ):
                     continue
-            c.value *= mult.factor
+            c.value = _scale(c.value, mult.factor)
             c.multiplier = mult.factor
             c.approximate |= mult.approximate
             c.end = c.core_end = m.end()
@@ -612,7 +613,7 @@ class _Matcher:
             return None
         low = a.value
         if a.multiplier is None and b.multiplier is not None and low * b.multiplier <= b.value:
-            low *= b.multiplier
+            low = _scale(low, b.multiplier)
         if not low < b.value:
             return None
         if opener is not None:
@@ -708,6 +709,11 @@ class _Matcher:
                 )
             )
         return out
+
+
+def _scale(value: float, factor: float) -> float:
+    """value * factor in decimal: "16.6 million" is 16600000, not 16600000.000000002."""
+    return float(Decimal(repr(value)) * Decimal(repr(factor)))
 
 
 def _singularise(word: str, lang: str) -> str:

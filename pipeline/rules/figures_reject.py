@@ -110,7 +110,7 @@ _ROW_REST = re.compile(
 _LIST_MARK = re.compile(r"(?:[.)/]|[^\S\n]?[-–])(?:\s|\Z)|[.)](?=[A-ZÀ-Ý])")
 _HOURS_BEFORE = re.compile(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z")
 _NUMBER_NEXT = re.compile(r"[ \t\u00a0\u202f]+\d")
-_ACRONYM_BEFORE = re.compile(r"(?<![\w.-])[A-Z]{2,6}[ \u00a0]\Z")
+_ACRONYM_BEFORE = re.compile(r"(?<![\w.&-])[A-Z](?:[A-Z]|&(?=[A-Z])){1,6}[ \u00a0]\Z")
 _CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
 # "n°2019-1130", "No. 2019-114": the second part of a numbered reference
 _REFERENCE_HEAD = re.compile(r"\d+[-‐‑/]\Z")
@@ -267,6 +267,8 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
     # currency after it still makes a count ("Kinshasa 250 élèves"), and so do an amount
     # with thousands groups ("GST 133,000") and the first cell of a row of numbers
     weak_unit = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
+    if c.rule == "figures.words" and weak_unit and _word_in_name(matcher, c, prv, nxt):
+        return "figures.reject.in_name"  # "Xbox One X", "the SIX Swiss Exchange"
     if (
         digits
         and weak_unit
@@ -288,6 +290,25 @@ def _acronym_before(matcher: _Matcher, pos: int) -> bool:
 def _label_is_verb(matcher: _Matcher, pos: int) -> bool:
     tok = matcher.next_token(pos)
     return tok is not None and tok.pos_ in ("VERB", "AUX") and tok.is_alpha
+
+
+def _word_in_name(matcher: _Matcher, c: _Cand, prv: Token | None, nxt: Token | None) -> bool:
+    """A number word with a capital inside a name: after a brand or a capitalised word in the
+    sentence ("Xbox One X"), or in capitals before a capitalised word ("the SIX Swiss
+    Exchange"); "EIGHT deadly diseases" only stresses a count."""
+    word = matcher.text[c.core_start : c.core_end]
+    if not word[:1].isupper():
+        return False
+    if _name_like(matcher, prv):
+        return True
+    return (
+        word.isupper()
+        and len(word) > 1
+        and nxt is not None
+        and nxt.is_title
+        and nxt.is_alpha
+        and not _SENTENCE_END.search(matcher.before(c.core_start, 10))
+    )
 
 
 def _name_like(matcher: _Matcher, prv: Token | None) -> bool:
