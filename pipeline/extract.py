@@ -27,6 +27,7 @@ from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing
 from .language import UNDETERMINED
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
+from .rules import figures_lines
 from .runner import DocResult, one_by_one_on_failure
 from .textnorm import normalise_for_model
 
@@ -238,6 +239,7 @@ def extract_documents(
 
     rows: list[list[dict]] = [[] for _ in documents]
     dates: list[list] = [[] for _ in documents]
+    languages: list[dict[int, str]] = [{} for _ in documents]  # segment -> model language
     seconds = [0.0 for _ in documents]
     # 2. One nlp.pipe per language, over all segments of these documents.
     for lang, items in jobs.items():
@@ -258,6 +260,7 @@ def extract_documents(
                 spacy_doc = next(parsed)
             doc = documents[d]
             text = doc["text"]
+            languages[d][seg["segment"]] = lang
             if seg.get("part") != "table-header":  # column labels, not names
                 rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
@@ -267,25 +270,14 @@ def extract_documents(
             exclude = [(m.start, m.end) for m in seg_dates]
             # figures too: its no-break spaces tell grouped thousands from table cells
             for f in figure_rules.find_figures(spacy_doc, lang, exclude, seg_text):
-                rows[d].append(
-                    {
-                        "doc_id": doc["doc_id"],
-                        "segment": seg["segment"],
-                        "start": seg["start"] + f.start,
-                        "end": seg["start"] + f.end,
-                        "text": text[seg["start"] + f.start : seg["start"] + f.end],
-                        "label": "FIGURE",
-                        "language": lang,
-                        "extractor": f"rule:{f.rule}@{figure_rules.RULES_VERSION}",
-                        "value": f.value,
-                        "upper": f.upper,
-                        "unit": f.unit,
-                        "approximate": f.approximate,
-                    }
-                )
+                rows[d].append(_figure_row(doc, seg["segment"], lang, f, seg["start"]))
             seconds[d] += time.perf_counter() - started
-    # 3. Document-level pass: a day and month get a year only where the document is certain.
+    # 3. Document-level pass: figures that the lines around them explain (counters, tables of
+    # contents); a day and month get a year only where the document is certain.
     for d, doc in enumerate(documents):
+        segs = segments_by_doc.get(doc["doc_id"], [])
+        if segs:
+            rows[d] = _figures_across_lines(doc, segs, languages[d], rows[d])
         found = dates[d]
         if found:
             matches = [m for m, _, _ in found]
@@ -294,6 +286,46 @@ def extract_documents(
                 rows[d].append(_date_row(m, doc["doc_id"], segment, lang))
         rows[d].sort(key=lambda r: (r["start"], r["end"], r["label"]))
         yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d])
+
+
+def _figure_row(doc: dict, segment: int, lang: str, f, offset: int = 0) -> dict:
+    """The mention row of a figure found `offset` characters into the document."""
+    start, end = offset + f.start, offset + f.end
+    return {
+        "doc_id": doc["doc_id"],
+        "segment": segment,
+        "start": start,
+        "end": end,
+        "text": doc["text"][start:end],
+        "label": "FIGURE",
+        "language": lang,
+        "extractor": f"rule:{f.rule}@{figure_rules.RULES_VERSION}",
+        "value": f.value,
+        "upper": f.upper,
+        "unit": f.unit,
+        "approximate": f.approximate,
+    }
+
+
+def _figures_across_lines(
+    doc: dict, segs: list[dict], languages: dict[int, str], rows: list[dict]
+) -> list[dict]:
+    """The document's rows once counters are added and page numbers of a table of contents
+    dropped (pipeline.rules.figures_lines)."""
+    lines = [
+        figures_lines.Line(s["start"], s["end"], languages.get(s["segment"], "en")) for s in segs
+    ]
+    found = [(r["start"], r["end"]) for r in rows if r["label"] == "FIGURE"]
+    added, pages = figures_lines.across_lines(doc["text"], lines, found)
+    if pages:
+        rows = [
+            r
+            for r in rows
+            if r["label"] != "FIGURE" or not any(r["start"] < e and s < r["end"] for s, e in pages)
+        ]
+    for i, f in added:
+        rows.append(_figure_row(doc, segs[i]["segment"], lines[i].language, f))
+    return rows
 
 
 def _main_language(segments: list[dict]) -> str:

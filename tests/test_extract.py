@@ -69,3 +69,29 @@ def test_segments_without_figures_skip_the_tagging_and_keep_their_mentions(monke
         # names come from segments with and without figures
         named = {r["doc_id"] for r in selective if r["label"] in ("ORG", "LOC", "PER")}
         assert {f"{language}0", f"{language}3"} <= named
+
+
+def test_figures_across_segments_counters_and_contents():
+    """The document-level pass adds counters read over two segments and drops the page
+    numbers of a table of contents (pipeline.rules.figures_lines)."""
+    from pipeline.extract import extract_documents
+
+    text = (
+        "Rapport annuel\nSommaire\nNotre histoire 2\nNos actions 3\nNos partenaires 5\n"
+        "Nos comptes 8\nChiffres clés\n800+\nbénéficiaires\n17\nséances\n49\nménages"
+    )
+    segments, pos = [], 0
+    for i, line in enumerate(text.split("\n")):
+        segments.append(
+            {"doc_id": "d", "segment": i, "start": pos, "end": pos + len(line)}
+            | {"language": "fr", "part": None}
+        )
+        pos += len(line) + 1
+    doc = {"doc_id": "d", "text": text, "published": None}
+    rows = next(extract_documents([doc], {"d": segments})).rows
+    figures = [(r["value"], r["unit"]) for r in rows if r["label"] == "FIGURE"]
+    assert figures == [(800.0, None), (17.0, "séance"), (49.0, "ménage")]
+    counter = next(r for r in rows if r.get("value") == 17.0)
+    assert counter["extractor"].startswith("rule:figures.counter@")
+    assert text[counter["start"] : counter["end"]] == counter["text"] == "17\nséances"
+    assert [r["start"] for r in rows] == sorted(r["start"] for r in rows)

@@ -15,7 +15,7 @@ import pytest
 import spacy
 
 from pipeline.config import code_version
-from pipeline.rules import figures
+from pipeline.rules import figures, figures_lines
 from pipeline.rules.figures import RULES_VERSION, FigureMatch, find_figures
 
 
@@ -725,6 +725,9 @@ def test_cells_after_a_name_are_not_a_list_of_versions(run):
     [
         # "type 1", "option 3" are labels
         ("en", "He has type 1 diabetes and chose option 3 for 12 weeks.", [12.0]),
+        # captions: "Picture 3:", "Photo 2 :"
+        ("en", "Picture 3: usage statistics of the 4 warehouses", [4.0]),
+        ("fr", "Photo 2 : les 4 entrepôts et la carte 5 du rapport", [4.0]),
         ("fr", "Un diabète de type 2, l'option 3 et 12 semaines de soins.", [12.0]),
         # a number word inside a name: after a brand, or in capitals before a name
         ("en", "It runs on the Xbox One X and trades on the SIX Swiss Exchange.", []),
@@ -760,3 +763,96 @@ def test_scaled_values_carry_no_float_noise(run):
     assert f.value == 16_600_000.0
     (f,) = run("fr", "Un fonds de 4,1 millions d'euros.")
     assert f.value == 4_100_000.0
+
+
+# --------------------------------------------------------------------------- across lines
+
+
+def _lines(text: str, language: str) -> list[figures_lines.Line]:
+    """One segment per line, as the segmenter cuts a page's blocks."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append(figures_lines.Line(pos, pos + len(line), language))
+        pos += len(line) + 1
+    return out
+
+
+def _spans(text: str, *parts: str) -> list[tuple[int, int]]:
+    return [(text.index(p), text.index(p) + len(p)) for p in parts]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "already", "expected"),
+    [
+        (
+            "fr",
+            "Chiffres clés\n800+\nbénéficiaires\n17\nséances\n49\nménages\nLire la suite",
+            ["800+"],
+            [(17.0, "séance"), (49.0, "ménage")],
+        ),
+        (
+            "en",
+            "Our impact\n12\nschools\n3,400\npupils\n25K+\nmeals",
+            [],
+            [(12.0, "school"), (3400.0, "pupil"), (25000.0, "meal")],
+        ),
+    ],
+)
+def test_counters_read_across_lines(lang, text, already, expected):
+    added, pages = figures_lines.across_lines(text, _lines(text, lang), _spans(text, *already))
+    assert [(f.value, f.unit) for _, f in added] == expected
+    assert pages == []
+    for i, f in added:  # the figure starts on its line and its text is the page's
+        line = _lines(text, lang)[i]
+        assert line.start <= f.start < line.end and text[f.start : f.end] == f.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # a page number before a heading, alone: no run of counters
+        ("fr", "fin de la page\n12\nIntroduction générale\nLe texte commence ici."),
+        ("en", "end of the page\n4\nAcknowledgements\nWe thank our donors."),
+        # a number and a sentence
+        ("en", "12\nschools were built.\n30\npupils each."),
+    ],
+)
+def test_no_counters_without_a_run_of_pairs(lang, text):
+    assert figures_lines.across_lines(text, _lines(text, lang), []) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "pages"),
+    [
+        (
+            "en",
+            "ANNUAL REPORT\nContents\nAbout us 2\nOur history 2\nActivities in 2020 3\n"
+            "Partner organisations 3\nTheory of change 4\nThank you 7\nAbout us\nWe started",
+            ["2\nOur", "2\nAct", "3\nPartner", "3\nTheory", "4\nThank", "7\nAbout"],
+        ),
+        (
+            "fr",
+            "Sommaire\nIntroduction ........ 3\nNos actions ........ 5\nNos partenaires ........ 8\n"
+            "Comptes ........ 12\nIntroduction\nNotre association",
+            ["3\nNos", "5\nNos", "8\nComptes", "12\nIntro"],
+        ),
+    ],
+)
+def test_contents_pages_are_dropped(lang, text, pages):
+    _, found = figures_lines.across_lines(text, _lines(text, lang), [])
+    assert found == [(text.index(p), text.index(p) + p.index("\n")) for p in pages]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # counts per place: no first page, steps too large
+        ("fr", "Élèves par ville\nKinshasa 250\nGoma 300\nBukavu 450\nUvira 500"),
+        # going down: a ranking, not pages
+        ("en", "Schools by district\nNorth 12\nSouth 9\nEast 7\nWest 3"),
+        # three lines only
+        ("en", "Contents\nAbout us 2\nHistory 3\nPartners 5\nWe started in a garage."),
+    ],
+)
+def test_lines_ending_with_numbers_that_are_no_contents(lang, text):
+    assert figures_lines.across_lines(text, _lines(text, lang), []) == ([], [])

@@ -79,11 +79,13 @@ if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run wi
     # nothing to do never needs it
     from spacy.tokens import Doc, Token
 
-# The files of the figures rule: this module, its vocabularies and rejections, and its data.
+# The files of the figures rule: this module, its vocabularies and rejections, what the lines
+# around a number show (figures_lines.py, called by the extract stage), and its data.
 SOURCES = (
     Path(__file__),
     Path(__file__).parent / "figures_vocab.py",
     Path(__file__).parent / "figures_reject.py",
+    Path(__file__).parent / "figures_lines.py",
     _DATA_DIR,
 )
 # The version in every figure mention's extractor column: a hash of the rule's code and data.
