@@ -27,13 +27,14 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import code_version
+from ..config import PACKAGE, code_version
+from ..text import fold
 from .org_products import product_names
-from .organisations import fold, has_org_cue
+from .organisations import has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module (and its data): the extractor column changes with the code
-JUNK_VERSION = code_version(Path(__file__), DATA)
+JUNK_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w.,])")

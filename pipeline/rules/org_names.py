@@ -29,13 +29,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..config import code_version
-from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
+from ..config import PACKAGE, code_version
+from ..text import blank_spans, fold, web_address_spans
+from .organisations import _NAME, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
 # the hash of this module (and its data): the extractor column changes with the code
-NAMES_VERSION = code_version(Path(__file__), DATA)
+NAMES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"
@@ -428,9 +429,6 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     return evidence
 
 
-_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
 def without_web_addresses(text: str) -> str:
     """The text with its web and e-mail addresses blanked (same length)."""
-    return _WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    return blank_spans(text, web_address_spans(text))

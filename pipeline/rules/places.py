@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import code_version
+from ..text import strip_article
 from . import gazetteer, lexicon
 from . import organisations as org_rules
 from .gazetteer import DATA_DIR, GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
@@ -69,7 +70,6 @@ from .places_evidence import (
 )
 from .places_spans import (
     _COMPASS_BEFORE,
-    _LEADING_ARTICLE,
     _WRAPPED_NAME,
     _compass_region,
     _joined_names,
@@ -373,8 +373,8 @@ def _places_in_text(
         e = _with_tail(text, s, e)
         surface = text[s:e]
         place = _lookup(surface)
-        article = _LEADING_ARTICLE.match(surface)
-        if place is not None and article and _lookup(surface[article.end() :]) == place:
+        bare = strip_article(surface)
+        if place is not None and bare != surface and _lookup(bare) == place:
             continue  # "Le Burkina Faso": the run without its article comes next
         sure = sureness(place, surface, language)
         if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):

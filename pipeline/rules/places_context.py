@@ -9,11 +9,11 @@ from __future__ import annotations
 import functools
 import re
 
+from ..text import alternation
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import Place
 from .places_evidence import (
-    _alternation,
     _common_start,
     _compass_words,
     _context,
@@ -26,13 +26,13 @@ from .places_spans import _NAME_RUN, _NAME_WORD
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     spec = _context()
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
-    strong = _alternation(spec["prepositions"])
-    weak = _alternation(spec["weak_prepositions"])
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
+    strong = alternation(spec["prepositions"])
+    weak = alternation(spec["weak_prepositions"])
     designator = _designator_words(spec)
-    after = _alternation(spec["designators_after"])
+    after = alternation(spec["designators_after"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    joiner = _alternation(spec["list_joiners"])
+    joiner = alternation(spec["list_joiners"])
     return {
         # "à ", "dans le ", "in the " right before the name
         "preposition": re.compile(
@@ -143,7 +143,7 @@ def _starts_with_designator(span: str) -> bool:
 @functools.cache
 def _designator_head() -> re.Pattern[str]:
     spec = _context()
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     designator = _designator_words(spec)
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"^(?i:{article}(?:{designator}){genitive})\s+(?=[A-ZÀ-Ý])")
@@ -189,7 +189,7 @@ def _after_designator() -> re.Pattern[str]:
     (Bwesumba"."""
     spec = _context()
     designator = _designator_words(spec)
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(
         rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
@@ -200,7 +200,7 @@ def _after_designator() -> re.Pattern[str]:
 @functools.cache
 def _settlement_pattern() -> re.Pattern[str]:
     spec = _context()
-    words = _alternation(spec["settlement_designators"])
+    words = alternation(spec["settlement_designators"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"(?<![\w-])(?:{words})\b{genitive}\s+$", re.I)
 
