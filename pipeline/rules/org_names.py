@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from ..config import PACKAGE, code_version
+from ..mentions import Mention
 from ..text import blank_spans, fold, web_address_spans
 from .organisations import _NAME, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
@@ -405,7 +406,7 @@ def bare_name(name: str) -> str:
     return bare or folded
 
 
-def organisation_evidence(found: list[str], names: list[dict], text: str) -> set[str]:
+def organisation_evidence(found: list[str], names: list[Mention], text: str) -> set[str]:
     """Folded names that are organisations in this document whatever the model said.
 
     `found` are the texts of names a rule found as organisations, `names` the
@@ -418,14 +419,14 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     """
     evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
     for m in names:
-        if has_org_cue(m["text"]):
-            evidence.add(bare_name(m["text"]))
+        if has_org_cue(m.text):
+            evidence.add(bare_name(m.text))
     domains = web_names(text)
     if domains:
         for m in names:
-            name = _POSSESSIVE.sub("", m["text"].strip())
+            name = _POSSESSIVE.sub("", m.text.strip())
             if name[:1].isupper() and _squash(name) in domains:
-                evidence.add(fold(m["text"]))
+                evidence.add(fold(m.text))
     return evidence
 
 

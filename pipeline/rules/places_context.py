@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 
+from ..mentions import Mention
 from ..text import alternation
 from . import lexicon
 from . import organisations as org_rules
@@ -214,17 +215,14 @@ _TITLE_PREPOSITION = re.compile(
 )
 
 
-def _title_word(text: str, m: dict, language: str) -> bool:
+def _title_word(text: str, m: Mention, language: str) -> bool:
     """A frequent word after a preposition in a title or a menu, not in running text:
     "A Propos" (a capitalised preposition at a line start), "Appel à Dons" (a
     capitalised frequent word before the preposition). "sur le Burkina" in a sentence
     and "Kavala in Northern Greece" are not."""
-    if (
-        not _common_start(m["text"], language)
-        or _core(m["text"]).split()[0].lower() in _compass_words()
-    ):
+    if not _common_start(m.text, language) or _core(m.text).split()[0].lower() in _compass_words():
         return False
-    before = text[max(0, m["start"] - 40) : m["start"]]
+    before = text[max(0, m.start - 40) : m.start]
     before = _LEADING_ARTICLE_BEFORE.sub("", before)
     title = _TITLE_PREPOSITION.search(before)
     return bool(title) and (
