@@ -155,6 +155,7 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "extract": (
             PACKAGE / "extract.py",
+            PACKAGE / "mentions.py",
             PACKAGE / "textnorm.py",
             *dates.SOURCES,
             *figures.SOURCES,

@@ -44,7 +44,7 @@ Martha Kellow
 
 def _orgs(text, mentions):
     names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
-    return {m["text"] for m in names if m["label"] == "ORG"}
+    return {m.text for m in names if m.label == "ORG"}
 
 
 def test_card_titles_are_found_in_runs_of_paragraphs():
@@ -67,7 +67,7 @@ def test_card_titles_whose_siblings_are_organisations_become_organisations_in_fr
     assert {"Fondation Kalao", "Jigiya", "Sahel Horizons", "Association Tilé"} <= orgs
     names = resolve_labels("d", mentions, MEMBERS_FR, SEGMENTS, "fr")
     # the second mention of Jigiya, in the card's body, is the organisation too
-    assert sum(1 for m in names if m["text"] == "Jigiya" and m["label"] == "ORG") == 2
+    assert sum(1 for m in names if m.text == "Jigiya" and m.label == "ORG") == 2
 
 
 def test_card_titles_that_go_on_as_a_subject_in_english_but_not_people():

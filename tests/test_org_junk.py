@@ -1,5 +1,6 @@
 """The organisation junk filter: topics, chrome, roles, people, money, on sentences of our own."""
 
+from pipeline.mentions import Mention
 from pipeline.rules.org_junk import (
     drop_junk_organisations,
     in_prose,
@@ -65,39 +66,27 @@ def test_a_common_phrase_inside_a_sentence_is_a_name():
     assert not in_prose(text, heading, heading + 13)
     assert in_prose(text, prose, prose + 12)
     names = [
-        {
-            "text": "Water Quality",
-            "start": heading,
-            "end": heading + 13,
-            "label": "ORG",
-            "extractor": "m",
-        },
-        {
-            "text": "Green Valley",
-            "start": prose,
-            "end": prose + 12,
-            "label": "ORG",
-            "extractor": "m",
-        },
+        Mention("d", 0, heading, heading + 13, "Water Quality", "ORG", "en", "m"),
+        Mention("d", 0, prose, prose + 12, "Green Valley", "ORG", "en", "m"),
     ]
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
-    assert [m["text"] for m in kept] == ["Green Valley"]
+    assert [m.text for m in kept] == ["Green Valley"]
 
 
 def test_places_become_places_and_evidence_wins():
     text = "Réunion à Dakar. Le Secours Populaire aussi."
     names = [
-        {"text": "Dakar", "start": 10, "end": 15, "label": "ORG", "extractor": "m"},
-        {"text": "Secours Populaire", "start": 20, "end": 37, "label": "ORG", "extractor": "m"},
+        Mention("d", 0, 10, 15, "Dakar", "ORG", "fr", "m"),
+        Mention("d", 0, 20, 37, "Secours Populaire", "ORG", "fr", "m"),
     ]
     kinds = {"Dakar": "city"}
     kept = drop_junk_organisations(names, text, set(), kinds.get, "rule:junk")
-    assert [(m["text"], m["label"]) for m in kept] == [
+    assert [(m.text, m.label) for m in kept] == [
         ("Dakar", "LOC"),
         ("Secours Populaire", "ORG"),
     ]
-    assert kept[0]["extractor"] == "m+rule:junk"
-    names = [{"text": "Voir Plus", "start": 0, "end": 9, "label": "ORG", "extractor": "m"}]
+    assert kept[0].extractor == "m+rule:junk"
+    names = [Mention("d", 0, 0, 9, "Voir Plus", "ORG", "fr", "m")]
     assert drop_junk_organisations(names, "Voir Plus", {"voir plus"}, kinds.get, "r") == names
 
 

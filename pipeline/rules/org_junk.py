@@ -27,13 +27,15 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import code_version
+from ..config import PACKAGE, code_version
+from ..mentions import Mention
+from ..text import fold
 from .org_products import product_names
-from .organisations import fold, has_org_cue
+from .organisations import has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module (and its data): the extractor column changes with the code
-JUNK_VERSION = code_version(Path(__file__), DATA)
+JUNK_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w.,])")
@@ -289,12 +291,12 @@ def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text
 
 
 def drop_junk_organisations(
-    names: list[dict],
+    names: list[Mention],
     text: str,
     evidence: set[str],
     place_kind: Callable[[str], str | None],
     rule: str,
-) -> list[dict]:
+) -> list[Mention]:
     """A document's name mentions with the junk filter applied to those labelled ORG.
 
     A name in `evidence` (folded names that a rule found as an organisation) is
@@ -307,36 +309,32 @@ def drop_junk_organisations(
     appended to the extractor of a relabelled mention.
     """
     named_in_prose = {
-        fold(_POSSESSIVE.sub("", m["text"]))
+        fold(_POSSESSIVE.sub("", m.text))
         for m in names
-        if m["label"] == "ORG"
-        and " " in m["text"].strip()
-        and "," not in m["text"]  # "Government, Academy": a list of topics
-        and in_prose(text, m["start"], m["end"])
+        if m.label == "ORG"
+        and " " in m.text.strip()
+        and "," not in m.text  # "Government, Academy": a list of topics
+        and in_prose(text, m.start, m.end)
     }
-    products = product_names(text, [m["text"] for m in names if m["label"] == "ORG"])
+    products = product_names(text, [m.text for m in names if m.label == "ORG"])
     out = []
     for m in names:
-        if m["label"] != "ORG":
+        if m.label != "ORG":
             out.append(m)
             continue
-        if fold(m["text"]) in products:  # "apps like TuxMath", "Open Data Kit"
+        if fold(m.text) in products:  # "apps like TuxMath", "Open Data Kit"
             continue
-        trimmed = _without_place_tail(m["text"], place_kind, text)
-        if trimmed and trimmed != m["text"]:
-            m["end"] = m["start"] + len(trimmed)
-            m["text"] = trimmed
-            m["extractor"] = f"{m['extractor']}+{rule}"
-        folded = fold(m["text"])
+        trimmed = _without_place_tail(m.text, place_kind, text)
+        if trimmed and trimmed != m.text:
+            m = m.respanned(text, m.start, m.start + len(trimmed), rule)
+        folded = fold(m.text)
         if folded in evidence:
             out.append(m)
             continue
-        if not has_org_cue(m["text"]) and place_kind(m["text"]) in _PLACE_KINDS:
-            m["label"] = "LOC"
-            m["extractor"] = f"{m['extractor']}+{rule}"
-            out.append(m)
+        if not has_org_cue(m.text) and place_kind(m.text) in _PLACE_KINDS:
+            out.append(m.relabelled("LOC", rule))
             continue
-        reason = junk_reason(m["text"])
+        reason = junk_reason(m.text)
         if reason is None or (reason == "topic" and folded in named_in_prose):
             out.append(m)
     return out

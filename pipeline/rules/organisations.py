@@ -21,20 +21,20 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
-from ..config import code_version
+from ..config import PACKAGE, code_version
+from ..text import fold
 
 DATA = Path(__file__).parent / "data" / "organisations"
-# the hash of this module (and its data): the extractor column changes with the code
-RULES_VERSION = code_version(Path(__file__), DATA)
+# the hash of this module, the text helpers it calls and its data: the extractor column
+# changes with the code
+RULES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
-_FOLD_ARTICLES = ("the ", "le ", "la ", "les ", "l ", "l'")
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&.\-]{1,11}$")
 # "Long Form (ACR)" or "ACR (Long Form)"; a bracket left open at the end of a
 # line (a heading cut by the PDF's layout) counts as closed
@@ -43,24 +43,6 @@ _PARENS = re.compile(r"\(([^()\n]{2,120})(?:\)|(?=[ \t]*(?:\n|$)))")
 _COLON_DEF = re.compile(
     r"(?m)(?:^|(?<=[\s(]))([A-Z][A-Z0-9&.\-]{1,11})\s*[:–—-]\s+([A-ZÀ-Ý][^\n:()]{3,120}?)(?=\s*(?:$|[.;,)\n]))"
 )
-
-
-@lru_cache(maxsize=200_000)
-def fold(name: str) -> str:
-    """Case, accents, apostrophes, punctuation and a leading article folded away.
-
-    The same folding as the reference scorer, so that names that count as one
-    there are one here.
-    """
-    # The typographic apostrophe is not ASCII: it becomes ' before accents are
-    # dropped, so that "L’Agence" loses its article like "L'Agence".
-    s = name.replace("\u2019", "'")
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    for article in _FOLD_ARTICLES:
-        if s.startswith(article):
-            s = s[len(article) :]
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    return " ".join(s.split())
 
 
 @cache
