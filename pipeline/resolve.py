@@ -105,7 +105,7 @@ def _common_noun(name: str, lower_words: set[str]) -> bool:
     habit, written in lower case elsewhere in the same document.
     `lower_words` are the words the document writes in lower case.
     """
-    if " " in name or org_rules.is_acronym(name) or not name[:1].isupper():
+    if len(name.split()) > 1 or org_rules.is_acronym(name) or not name[:1].isupper():
         return False
     lower = name.lower()
     if lower in lower_words:

@@ -169,3 +169,30 @@ def test_products_software_and_devices_are_not_organisations():
 def test_code_identifiers_are_not_names():
     assert junk_reason("MAX_USERS") == "code"
     assert junk_reason("NOM_DU_PROJET") == "code"
+
+
+def test_a_name_with_no_break_spaces_inside_a_sentence_is_kept():
+    # web pages join the words of a name with no-break spaces (U+00A0)
+    for name, sentence in [
+        (
+            "Eau\xa0Claire\xa0Partage",
+            "Depuis 2021 nous travaillons en partenariat avec {} dans les écoles du district.",
+        ),
+        (
+            "Green\xa0Valley",
+            "The clinic was built in 2019 with the help of {} and the families of the village.",
+        ),
+    ]:
+        text = "Nos actualités\n" + sentence.format(name) + "\n"
+        start = text.index(name)
+        names = [
+            {
+                "text": name,
+                "start": start,
+                "end": start + len(name),
+                "label": "ORG",
+                "extractor": "m",
+            }
+        ]
+        kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
+        assert [m["text"] for m in kept] == [name]

@@ -310,7 +310,7 @@ def drop_junk_organisations(
         fold(_POSSESSIVE.sub("", m["text"]))
         for m in names
         if m["label"] == "ORG"
-        and " " in m["text"].strip()
+        and len(m["text"].split()) > 1  # any white space: pages join names with U+00A0
         and "," not in m["text"]  # "Government, Academy": a list of topics
         and in_prose(text, m["start"], m["end"])
     }
