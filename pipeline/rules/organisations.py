@@ -92,7 +92,7 @@ def is_junk(name: str) -> bool:
 def has_org_cue(name: str) -> bool:
     """One of the name's first two words or its last is an organisation noun
     ("Haute École de Namur", "Lutheran World Foundation"), or it names an institution."""
-    org_words, institutions, _ = _lists()
+    org_words = _lists()[0]
     words = fold(name).split()
     if len(words) < 2:
         return False
@@ -103,8 +103,16 @@ def has_org_cue(name: str) -> bool:
     raw_words = _ARTICLE.sub("", name.strip()).split()
     if len(raw_words) > 2 and raw_words[1][:1].isupper() and fold(raw_words[1]) in org_words:
         return True
+    return names_institution(name)
+
+
+def names_institution(name: str) -> bool:
+    """A capitalised administrative noun and its complement: "la Ville de Liège",
+    "VILLE DE STRASBOURG", "Municipality of Gulu" name the institution; "la ville de
+    Liège" names the place."""
+    raw_words = _ARTICLE.sub("", name.strip()).split()
     first = raw_words[0] if raw_words else ""
-    return fold(first) in institutions and first[:1].isupper() and len(words) >= 3
+    return fold(first) in _lists()[1] and first[:1].isupper() and len(fold(name).split()) >= 3
 
 
 def is_generic_body(name: str) -> bool:
