@@ -196,3 +196,35 @@ def test_a_name_with_no_break_spaces_inside_a_sentence_is_kept():
         ]
         kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
         assert [m["text"] for m in kept] == [name]
+
+
+def test_acronyms_of_everyday_terms_are_not_organisations():
+    for term in ["VPN", "CE2", "B.E.P.C", "HIV", "COVID-19", "IBAN", "TVA", "STEM", "ONG"]:
+        assert junk_reason(term) == "term", term
+    # a common phrase built on a term's acronym is a topic
+    assert junk_reason("HIV Testing Days") == "topic"
+    assert junk_reason("Formation TIC") == "topic"
+    # organisations' acronyms are not terms
+    for name in ["UNICEF", "OMS", "AMREF", "MSF"]:
+        assert junk_reason(name) is None, name
+
+
+def test_an_everyday_term_in_a_sentence_is_dropped():
+    for text, term in [
+        ("Les élèves du CM1 et du CM2 ont reçu des livres neufs cette année scolaire.", "CM1"),
+        (
+            "Patients on ART receive their medicines at the clinic every month, said the nurse.",
+            "ART",
+        ),
+    ]:
+        start = text.index(term)
+        names = [
+            {
+                "text": term,
+                "start": start,
+                "end": start + len(term),
+                "label": "ORG",
+                "extractor": "m",
+            }
+        ]
+        assert drop_junk_organisations(names, text, set(), lambda n: None, "r") == []

@@ -13,6 +13,9 @@ test below rests on general knowledge, never on the words of a page:
 * **role**: a title or post ("Président", "Director of Programs").
 * **person**: a first name (the `gender-guesser` package's list of given names)
   followed by capitalised words that are not common words: "Veronica Ndagano".
+* **term**: the acronym of an everyday term ("VPN", "CE2", "HIV", "IBAN", "STEM";
+  `data/organisations/terms.json`, general vocabulary by domain); a phrase of common
+  words and such acronyms ("HIV Testing Days") is a topic.
 * **money or unit**: an ISO 4217 currency code (pycountry), a unit, or a name
   holding an amount ("INR 248,560.00") or several bare numbers (a table row).
 
@@ -104,12 +107,30 @@ def words_of(name: str) -> list[str]:
     return _WORD.findall(name)
 
 
+@cache
+def _terms() -> frozenset[str]:
+    data = json.loads((DATA / "terms.json").read_text(encoding="utf-8"))
+    return frozenset(
+        fold(w).replace(" ", "") for key, words in data.items() if key != "_doc" for w in words
+    )
+
+
+def is_term(name: str) -> bool:
+    """An acronym or short name of an everyday term ("VPN", "CE2", "B.E.P.C", "HIV",
+    "COVID-19", "IBAN"): a thing, a level or a document, not an organisation."""
+    return fold(name).replace(" ", "") in _terms()
+
+
 def _all_common(words: list[str]) -> bool:
-    """Every word is common and none is an acronym (an acronym is a coinage)."""
+    """Every word is common or a term's acronym, and no other acronym is among them
+    (an acronym is a coinage): "ART clinic services" is a common phrase."""
     return bool(words) and all(
-        not any(ch.isdigit() for ch in w)
-        and is_common_word(w)
-        and not (w.isupper() and len(w) <= 4 and len(words) > 1)
+        is_term(w)
+        or (
+            not any(ch.isdigit() for ch in w)
+            and is_common_word(w)
+            and not (w.isupper() and len(w) <= 4 and len(words) > 1)
+        )
         for w in words
     )
 
@@ -218,6 +239,8 @@ def junk_reason(name: str) -> str | None:
         return "code"
     if is_money_or_unit(name):
         return "money-or-unit"
+    if is_term(name):
+        return "term"
     if is_chrome(name):
         return "chrome"
     if is_role(name):
