@@ -287,6 +287,19 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dic
         )
 
     found = org_context.card_organisations(text, is_organisation, refused)
+    rule_spans = [(r["start"], r["end"]) for r in rules.mentions]
+
+    def named_by_rule(start: int, end: int) -> bool:
+        # stronger than the model's ORG, which also tags bridges and tools in lists
+        name = text[start:end]
+        return org_context.covers(rule_spans, start, end) or (
+            org_rules.has_org_cue(name) or org_rules.fold(name) in evidence
+        )
+
+    listed = org_context.coordinated_organisations(
+        text, named_by_rule, lambda name: refused(name) or org_junk.is_single_common_word(name)
+    )
+    found += [span for span in listed if span not in found]
     owners = org_context.owner_names(text, refused)
     if not found and not owners:
         return names

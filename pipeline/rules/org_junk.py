@@ -149,6 +149,12 @@ def is_topic(name: str) -> bool:
     return _all_common(words)
 
 
+def is_single_common_word(name: str) -> bool:
+    """One everyday word with a capital ("Urbanisme", "Education"), not in capitals."""
+    words = words_of(name)
+    return len(words) == 1 and not name.strip().isupper() and _all_common(words)
+
+
 def is_chrome(name: str) -> bool:
     """Page furniture, alone or several items of a menu run together."""
     folded = fold(name)
