@@ -214,6 +214,9 @@ def resolve_labels(
         if bare:  # "IRFAM1": a footnote marker glued to the name
             m["end"] = m["start"] + len(bare)
             m["text"] = bare
+        start, end = org_rules.whole_words(text, m["start"], m["end"])
+        if (start, end) != (m["start"], m["end"]) and rules.free(start, end):
+            m["start"], m["end"], m["text"] = start, end, text[start:end]
     names = [
         m
         for m in names

@@ -215,3 +215,24 @@ def test_term_acronyms_take_linear_time_on_an_unclosed_bracket():
 
     # a long word after an acronym's open bracket once backtracked for minutes
     assert find_term_acronyms("ABC (" + "a" * 5000 + " ") == set()
+
+
+def test_a_name_in_capitals_is_not_cut_at_an_apostrophe_inside_a_word():
+    from pipeline.rules.organisations import whole_words
+
+    def grown(text, name, nth=0):
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(name, start + 1)
+        s, e = whole_words(text, start, start + len(name))
+        return text[s:e]
+
+    fr = "Les associations KANO'BA SANTE et N’KO TEMBE travaillent avec l'ONG TILÉ."
+    assert grown(fr, "KANO") == "KANO'BA SANTE"
+    assert grown(fr, "KO TEMBE") == "N’KO TEMBE"
+    # an elided article or preposition stays outside the name
+    assert grown(fr, "ONG") == "ONG"
+    assert grown("Le rapport D'AMANI est prêt.", "AMANI") == "AMANI"
+    en = "Funding came from TOGO'S FRIENDS and from UNICEF’s regional office."
+    assert grown(en, "UNICEF") == "UNICEF"
+    assert grown(en, "TOGO") == "TOGO'S FRIENDS"

@@ -145,6 +145,29 @@ def footnote_stripped(name: str, text: str) -> str | None:
     return None
 
 
+# A name in capitals with an apostrophe inside a word ("MADA'GASY", "M'GT"): the
+# model cuts at the apostrophe as at an elision. French elides only l', d' (and
+# qu') before a name, so another capital before the apostrophe belongs to the word.
+_INNER_APOSTROPHE_AFTER = re.compile(r"['’][A-ZÀ-Ý][\w’'\-]*(?:[ \t]+[A-ZÀ-Ý]{2,}(?![\w'’]))*")
+_INNER_APOSTROPHE_BEFORE = re.compile(r"(?<![\w'’])[A-CE-KM-Z]['’]$")
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a name in capitals grown over an apostrophe inside a word:
+    "MADA" of "MADA'GASY TSARA" and "GT" of "M'GT" are cut names."""
+    name = text[start:end]
+    if name.isupper() and end < len(text) and text[end] in "'’" and not _ELISION.fullmatch(name):
+        m = _INNER_APOSTROPHE_AFTER.match(text, end)
+        if m and m.group().isupper():
+            end = m.end()
+    if name.isupper() and _INNER_APOSTROPHE_BEFORE.search(text, max(0, start - 3), start):
+        start -= 2
+    return start, end
+
+
+_ELISION = re.compile(r"(?i)[ldjmnstc]|qu|jusqu|lorsqu|puisqu")
+
+
 _CITATION_AFTER = re.compile(
     r"^(?:\s+(?:et|and|&)\s+[A-ZÀ-Ý][\w’'\-]+)?"  # a co-author
     r"\s*(?:,\s*(?:1[89]|20)\d\d\b|et al\b|\((?:1[89]|20)\d\d\)|,\s*op\. cit|,\s*ibid)"
