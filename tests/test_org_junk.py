@@ -228,3 +228,29 @@ def test_an_everyday_term_in_a_sentence_is_dropped():
             }
         ]
         assert drop_junk_organisations(names, text, set(), lambda n: None, "r") == []
+
+
+def test_a_spaced_dash_ends_a_name():
+    text = (
+        "Partenaires : Lycée Jean Moulin de Bamako - Projet Jardins\n"
+        "Press: Kigali Daily Courier – Rwanda – Article on the camp.\n"
+    )
+    names = []
+    for surface in [
+        "Lycée Jean Moulin de Bamako - Projet Jardins",
+        "Kigali Daily Courier – Rwanda – Article",
+    ]:
+        start = text.index(surface)
+        names.append(
+            {
+                "text": surface,
+                "start": start,
+                "end": start + len(surface),
+                "label": "ORG",
+                "extractor": "m",
+            }
+        )
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    assert [m["text"] for m in kept] == ["Lycée Jean Moulin de Bamako", "Kigali Daily Courier"]
+    # a hyphen inside a word is no spaced dash
+    assert junk_reason("Croix-Rouge de Goma") is None

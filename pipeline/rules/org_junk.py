@@ -279,6 +279,9 @@ _LOCATIVE = re.compile(r"\s+(?:à|au|aux|en|in|at)\s+(?P<place>\S.*)$", re.S)
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s$")
+# "The Daily Star - Article", "lycée Jean Moulin - Projet": a spaced dash ends a name
+# (headings and link texts join a name and what it is about with one)
+_SPACED_DASH = re.compile(r"(?<=\S)[ \t]+[-–—][ \t]+\S.*$", re.S)
 _YEAR_TAIL = re.compile(r"\s+(?:1[89]|20)\d\d$")
 # "L'Agence des micro-projets nous ont soutenus": a clitic pronoun starts the verb
 _CLITIC_TAIL = re.compile(r"\s+(?:nous|vous|se|s['’]|leur|lui)(?:\s+|(?<=['’]))[a-zà-ÿ].*$", re.S)
@@ -298,10 +301,11 @@ def initials(name: str) -> str:
 def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text: str = "") -> str:
     """ "Secours Populaire à Paris": a name followed by where it is ends before the
     preposition, when the gazetteer knows the place and the page's acronym for the name
-    does not spell it; a possessive 's is no part of it,
+    does not spell it; what follows a spaced dash and a possessive 's are no part of it,
     nor is a year ("Camp Kivu 2014" is the 2014 edition of Camp Kivu), a verb run
     into the name after a clitic pronoun ("… micro-projets nous ont soutenus") or a noun for
     the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
+    name = _SPACED_DASH.sub("", name)
     m = _LOCATIVE.search(name)
     # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
     short = initials(name)
