@@ -266,3 +266,26 @@ def test_people_and_places_share_one_first_names_list():
     assert junk_reason("Fatou Ndiayelle") == "person"
     # a town some parent once gave as a name is no given name
     assert not is_first_name("Dakar")
+
+
+def test_a_name_followed_by_a_post_is_a_person():
+    text = (
+        "Mot de la Présidente\n"
+        "Ousmane Ag Kiyou — Directeur des Programmes\n"
+        "Notre équipe\n\nNgozi Chukwuebuka\nHead of Finance\n"
+        "Kalao Santé — Bamako\n"
+    )
+    names = []
+    for surface in ["Ousmane Ag Kiyou", "Ngozi Chukwuebuka", "Kalao Santé"]:
+        start = text.index(surface)
+        names.append(
+            {
+                "text": surface,
+                "start": start,
+                "end": start + len(surface),
+                "label": "ORG",
+                "extractor": "m",
+            }
+        )
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    assert [m["text"] for m in kept] == ["Kalao Santé"]

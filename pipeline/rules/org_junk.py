@@ -355,10 +355,24 @@ def drop_junk_organisations(
             m["extractor"] = f"{m['extractor']}+{rule}"
             out.append(m)
             continue
-        reason = junk_reason(m["text"])
+        reason = junk_reason(m["text"]) or ("person" if titled_person(text, m["end"]) else None)
         if reason is None or (reason == "topic" and folded in named_in_prose):
             out.append(m)
     return out
+
+
+# "Awa Traoré — Directrice des Programmes", "Awa Traoré\nDirectrice des Programmes":
+# a title line after a name, on the same line after a dash or a comma, or on the next
+_TITLE_AFTER = re.compile(
+    r"[ \t]*(?:[—–\-,|][ \t]*|\n[ \t]*)(?P<title>[A-ZÀ-Ý][^\n.;:()]{2,60})[ \t]*(?:\n|$)"
+)
+
+
+def titled_person(text: str, end: int) -> bool:
+    """The name ending at `end` is a person's: a post follows it as a title, the way
+    team pages and signatures write people ("… — Director of Programs")."""
+    m = _TITLE_AFTER.match(text, end)
+    return bool(m) and len(m.group("title").split()) <= 6 and is_role(m.group("title"))
 
 
 _PLACE_KINDS = frozenset({"country", "region", "continent", "city"})
