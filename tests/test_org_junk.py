@@ -289,3 +289,30 @@ def test_a_name_followed_by_a_post_is_a_person():
         )
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
     assert [m["text"] for m in kept] == ["Kalao Santé"]
+
+
+def test_events_diplomas_and_documents_are_not_organisations():
+    # the head noun decides: first in French, last or before "of" in English
+    for thing in [
+        "Foire aux Associations",
+        "Diplôme d'Études Universitaires",
+        "Rapport d'Activité",
+        "Nairobi Schools Debating Tournament",
+        "Kenya Certificate Examination",
+        "Theory of Change",
+    ]:
+        assert junk_reason(thing) == "thing", thing
+    # an organisation noun at the head wins
+    for name in ["Association du Festival de Kaolack", "Festival Foundation", "Ministry of Health"]:
+        assert junk_reason(name) is None, name
+
+
+def test_a_head_noun_inside_an_event_is_no_evidence():
+    from pipeline.rules.org_names import organisation_evidence
+
+    text = "Pupils sat the Kenya Secondary School Examination. Le Club Jeunesse joue."
+    names = [
+        {"text": "Kenya Secondary School Examination", "label": "ORG"},
+        {"text": "Club Jeunesse", "label": "ORG"},
+    ]
+    assert organisation_evidence([], names, text) == {"club jeunesse"}

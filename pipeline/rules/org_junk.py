@@ -33,7 +33,7 @@ from pathlib import Path
 from ..config import code_version
 from . import lexicon
 from .org_products import product_names
-from .organisations import fold, has_org_cue
+from .organisations import fold, has_org_cue, org_head_nouns
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module (and its data): the extractor column changes with the code
@@ -208,6 +208,33 @@ def is_organ(name: str) -> bool:
     return fold(name).replace(" ", "") in _organs()
 
 
+_JOINING = frozenset(["de", "du", "des", "d", "la", "le", "l", "aux", "au", "of", "for", "pour"])
+
+
+@cache
+def _things() -> frozenset[str]:
+    return frozenset(fold(w) for w in _data()["things"]["words"])
+
+
+def names_a_thing(name: str) -> bool:
+    """An event, a diploma, a document or an idea: its head noun says so, whatever
+    organisation noun its complement holds ("Rentrée des Associations", "Malawi
+    School Certificate Examination", "Theory of Change")."""
+    words = fold(name).split()
+    if len(words) < 2:
+        return False
+    things, org_words = _things(), org_head_nouns()
+    if words[0] in things:
+        # "Rentrée des Associations" (French order), not "Festival Foundation"
+        return words[-1] not in org_words or any(w in _JOINING for w in words[1:])
+    if words[0] in org_words:
+        return False
+    # English order: the head stands before "of", or ends the name
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1] in things
+    return words[-1] in things and words[-1] not in org_words
+
+
 def is_list_of_topics(name: str) -> bool:
     """Common nouns run together with commas: "Government, Academy, Private Sector"
     lists kinds of actors, whatever head nouns it holds."""
@@ -227,6 +254,8 @@ def junk_reason(name: str) -> str | None:
         return "organ"
     if _TITLE.search(name):
         return "title"
+    if names_a_thing(name):
+        return "thing"
     if "_" in name:  # "MODIFIED_BY": an identifier from code
         return "code"
     if is_money_or_unit(name):

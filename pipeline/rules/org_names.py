@@ -415,9 +415,12 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     kuwasha.net, "Kids on Computers" and kidsoncomputers.org). A name is one
     organisation everywhere in its document.
     """
+    from .org_junk import names_a_thing
+
     evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
     for m in names:
-        if has_org_cue(m["text"]):
+        # "Malawi School Certificate Examination" holds a head noun but names an exam
+        if has_org_cue(m["text"]) and not names_a_thing(m["text"]):
             evidence.add(bare_name(m["text"]))
     domains = web_names(text)
     if domains:

@@ -72,6 +72,11 @@ def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return org_words, institutions, frozenset(fold(w) for w in not_names["words"])
 
 
+def org_head_nouns() -> frozenset[str]:
+    """The organisation head nouns of both languages and the legal forms, folded."""
+    return _lists()[0]
+
+
 @cache
 def legal_forms() -> frozenset[str]:
     """Legal forms and foreign head nouns ("stichting", "e.V."), folded ("e v")."""
