@@ -236,3 +236,13 @@ def test_a_name_in_capitals_is_not_cut_at_an_apostrophe_inside_a_word():
     en = "Funding came from TOGO'S FRIENDS and from UNICEF’s regional office."
     assert grown(en, "UNICEF") == "UNICEF"
     assert grown(en, "TOGO") == "TOGO'S FRIENDS"
+
+
+def test_international_ends_an_english_organisation_name():
+    from pipeline.rules.organisations import has_org_cue
+
+    assert has_org_cue("Kivu Hands International")
+    assert has_org_cue("Handicap Solidaire International")
+    # an adjective elsewhere
+    assert not has_org_cue("International Literacy Day")
+    assert not has_org_cue("Sahel international")

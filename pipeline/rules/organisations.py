@@ -78,6 +78,17 @@ def org_head_nouns() -> frozenset[str]:
 
 
 @cache
+def final_heads() -> frozenset[str]:
+    """Words that head an English name only at its end ("Rotary International"), folded."""
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in cues["final_heads"]["words"])
+
+
+def _capitalised_words(name: str) -> bool:
+    return all(w[:1].isupper() for w in _ARTICLE.sub("", name.strip()).split())
+
+
+@cache
 def legal_forms() -> frozenset[str]:
     """Legal forms and foreign head nouns ("stichting", "e.V."), folded ("e v")."""
     cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
@@ -104,6 +115,8 @@ def has_org_cue(name: str) -> bool:
     if words[0] in org_words or words[-1] in org_words:
         return True
     if " ".join(words[-2:]) in legal_forms():  # "Offene Arme e.V."
+        return True
+    if words[-1] in final_heads() and _capitalised_words(name):  # "Rotary International"
         return True
     raw_words = _ARTICLE.sub("", name.strip()).split()
     if len(raw_words) > 2 and raw_words[1][:1].isupper() and fold(raw_words[1]) in org_words:
