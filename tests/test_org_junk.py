@@ -316,3 +316,10 @@ def test_a_head_noun_inside_an_event_is_no_evidence():
         {"text": "Club Jeunesse", "label": "ORG"},
     ]
     assert organisation_evidence([], names, text) == {"club jeunesse"}
+
+
+def test_a_second_given_name_is_part_of_a_person_s_name():
+    assert junk_reason("Hans Peter Gürtnerberg") == "person"
+    assert junk_reason("Marie Claire Kabongolo") == "person"
+    # a name of common words with no given name first is no person
+    assert junk_reason("Kalao Santé") is None

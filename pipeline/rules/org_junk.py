@@ -162,7 +162,8 @@ def is_role(name: str) -> bool:
 
 def is_person(name: str) -> bool:
     """ "Firstname Lastname": a given name, then one to three capitalised words that
-    are not common words, no organisation head and no acronym."""
+    are not common words (a second given name may be one: "Hans Peter Gürtner"), no
+    organisation head and no acronym."""
     words = name.split()
     if not 2 <= len(words) <= 4 or has_org_cue(name):
         return False
@@ -170,8 +171,11 @@ def is_person(name: str) -> bool:
         return False
     rest = words[1:]
     return all(
-        w[:1].isupper() and not w.isupper() and not is_common_word(w) and "-" not in w[1:2]
-        for w in rest
+        w[:1].isupper()
+        and not w.isupper()
+        and (not is_common_word(w) or (i < len(rest) - 1 and is_first_name(w)))
+        and "-" not in w[1:2]
+        for i, w in enumerate(rest)
     )
 
 
