@@ -34,6 +34,7 @@ CUE_RULE = f"rule:organisations.consistency@{org_rules.RULES_VERSION}"
 LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
 ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
 APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
+DESCRIBED_RULE = f"rule:organisations.described@{org_rules.RULES_VERSION}"
 JUNK_RULE = f"rule:organisations.junk@{org_junk.JUNK_VERSION}"
 CARD_RULE = f"rule:organisations.card@{org_context.CONTEXT_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
@@ -203,6 +204,10 @@ def resolve_labels(
     for s, e in org_rules.find_apposition_names(text):
         if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
             add(s, e, APPOSITION_RULE)
+    for s, e in org_rules.find_described_names(text):
+        name = text[s:e]
+        if not is_place(name) and org_junk.junk_reason(name) in (None, "topic"):
+            add(s, e, DESCRIBED_RULE)
     for s, e, signal in org_names.find_names(text, tagged, is_place):
         add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
     names = [m for m in names if rules.free(m["start"], m["end"])]

@@ -246,3 +246,21 @@ def test_international_ends_an_english_organisation_name():
     # an adjective elsewhere
     assert not has_org_cue("International Literacy Day")
     assert not has_org_cue("Sahel international")
+
+
+def test_names_an_organisation_noun_describes():
+    from pipeline.rules.organisations import find_described_names
+
+    def found(text):
+        return [text[s:e] for s, e in find_described_names(text)]
+
+    fr = (
+        "Le retard vient de Jigiya Kalao (association malienne qui gère les fonds). "
+        "Notre partenaire, Tilé Santé, a aidé."
+    )
+    assert found(fr) == ["Jigiya Kalao", "Tilé Santé"]
+    en = "Amani Wells (a charity in Leeds) and students at my university, Kivu Tech. came."
+    assert found(en) == ["Amani Wells", "Kivu Tech"]
+    # brackets that gloss a place or a term, a comma after a place
+    assert found("Goma (Nord-Kivu) et le PIB (produit intérieur brut).") == []
+    assert found("In our district, Kasese, the school is new.") == []

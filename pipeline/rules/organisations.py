@@ -549,6 +549,45 @@ def find_apposition_names(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_DESCRIBING_ARTICLE = r"(?:(?:une?|an?|the|l['’]|la|le)[ \t]+|[lL]['’])?"
+_POSSESSIVE_BEFORE = r"(?:my|our|their|his|her|its|mon|ma|notre|leur|son|sa)"
+
+
+@cache
+def _described_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    heads = sorted({*_apposition_words(), *_head_words()}, key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in heads)
+    # "Teeli Mali (association burkinabè qui gère…)", "Kuwasha (a charity in Utah)"
+    bracket = re.compile(
+        rf"(?P<name>{_NAME})[ \t]*\({_DESCRIBING_ARTICLE}(?i:{alternation})(?![\w-])"
+    )
+    # "my university, Cal Tech.", "notre partenaire, Kalao Santé, …"
+    comma = re.compile(
+        rf"(?<![\w-])(?i:{_POSSESSIVE_BEFORE})[ \t]+(?:{alternation}),[ \t]+(?P<name>{_NAME})"
+        rf"(?=[ \t]*(?:[.,;:)]|\n|$))"
+    )
+    return bracket, comma
+
+
+def _head_words() -> tuple[str, ...]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return tuple(w for key in ("fr", "en") for w in cues[key] if len(w) > 3)
+
+
+def find_described_names(text: str) -> list[tuple[int, int]]:
+    """Names an organisation noun describes: in brackets after the name ("Teeli
+    Mali (association burkinabè …)", "Kuwasha (a charity …)") or after a possessive and
+    a comma ("my university, Cal Tech.", "notre partenaire, Kalao Santé,")."""
+    bracket, comma = _described_patterns()
+    spans = []
+    for pattern in (bracket, comma):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            if not is_junk(text[start:end]) and "\n" not in text[start:end]:
+                spans.append((start, end))
+    return spans
+
+
 def _list_items(inner: str) -> list[tuple[int, int]]:
     items = []
     for m in re.finditer(r"[^,;]+", inner):
