@@ -264,3 +264,15 @@ def test_names_an_organisation_noun_describes():
     # brackets that gloss a place or a term, a comma after a place
     assert found("Goma (Nord-Kivu) et le PIB (produit intérieur brut).") == []
     assert found("In our district, Kasese, the school is new.") == []
+
+
+def test_acronym_definitions_wrapped_at_a_line_end_or_after_a_dash():
+    def defs(text):
+        return [(d.long, d.short) for d in find_acronym_definitions(text)]
+
+    en = "We support two partners, Kivu Women and Children Relief\nFoundation (KWCRF), in Goma."
+    assert defs(en) == [("Kivu Women and Children Relief\nFoundation", "KWCRF")]
+    fr = "Nos partenaires :\nCentres régionaux d'appui aux femmes – CRAF, de Goma et de Bukavu.\n"
+    assert defs(fr) == [("Centres régionaux d'appui aux femmes", "CRAF")]
+    # a sentence that ended on the line before is no part of the long form
+    assert defs("Merci.\nFondation (FO) est là.") == []

@@ -45,6 +45,13 @@ _COLON_DEF = re.compile(
 )
 
 
+# "Long Form – ACR" at the start of a line or item, the acronym after a spaced dash
+_DASH_DEF = re.compile(
+    r"(?m)^[ \t]*(?:[-•*][ \t]+)?([A-ZÀ-Ý][^\n:()–—]{3,120}?)[ \t]+[–—-][ \t]+"
+    r"([A-Z][A-Z0-9&.\-]{1,11})(?=[ \t]*(?:$|[,.;:)]))"
+)
+
+
 @lru_cache(maxsize=200_000)
 def fold(name: str) -> str:
     """Case, accents, apostrophes, punctuation and a leading article folded away.
@@ -245,6 +252,8 @@ def _long_form_before(text: str, end: int, short: str) -> tuple[int, int] | None
     """The long form that ends at `end` for the acronym `short`, if one fits."""
     n = len(_letters(short))
     window_start = max(0, text.rfind("\n", 0, end) + 1)
+    if _wrapped_name(text, window_start, end, n):
+        window_start = text.rfind("\n", 0, window_start - 1) + 1
     words = list(re.finditer(r"\S+", text[window_start:end]))
     max_words = n + 5
     words = words[-max_words:]
@@ -263,6 +272,17 @@ def _long_form_before(text: str, end: int, short: str) -> tuple[int, int] | None
     if long_start >= 2 and re.match(r"[lL]['’]", text[long_start - 2 : long_start]):
         long_start -= 2  # "L’association …": the elided article carries the capital
     return _extend_head_noun(text, window_start, long_start), long_end
+
+
+def _wrapped_name(text: str, line_start: int, end: int, letters: int) -> bool:
+    """The long form may start on the line before: fewer words than letters stand
+    before the brackets on this line, and the line before ends inside a sentence
+    with a capitalised word ("… Intereuropean Human Aid / Association (IHA)")."""
+    if line_start == 0 or len(text[line_start:end].split()) >= letters:
+        return False
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].rstrip()
+    last = previous.split()[-1] if previous.split() else ""
+    return last[:1].isupper() and not previous.endswith((".", "!", "?", ":", ";"))
 
 
 def _extend_head_noun(text: str, floor: int, start: int) -> int:
@@ -290,7 +310,8 @@ def _plausible(short: str, long: str) -> bool:
     # sentence case do ("Service d'aide à l'intégration des élèves (SAIDE)")
     content = [w for w in words if len(w) >= 4]
     capitalised = sum(1 for w in content if w[:1].isupper())
-    head_first = fold(re.sub(r"^[lL]['’]\s*", "", _ARTICLE.sub("", long)).split()[0]) in _lists()[0]
+    first = fold(re.sub(r"^[lL]['’]\s*", "", _ARTICLE.sub("", long)).split()[0])
+    head_first = first in _lists()[0] or first.removesuffix("s") in _lists()[0]  # "Centres …"
     return long[:1].isupper() and (capitalised * 2 >= len(content) or head_first)
 
 
@@ -343,6 +364,14 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
                         inside_start + len(inside),
                     )
                 )
+    for m in _DASH_DEF.finditer(text):  # "Centres collégiaux de soutien – CCS, …"
+        long, short = m.group(1).strip(), m.group(2)
+        if is_acronym(short) and match_long_form(short, long) == 0 and _plausible(short, long):
+            found.append(
+                AcronymDefinition(
+                    short, long, m.start(2), m.end(2), m.start(1), m.start(1) + len(long)
+                )
+            )
     for m in _COLON_DEF.finditer(text):
         short, long = m.group(1), m.group(2).strip()
         if is_acronym(short) and match_long_form(short, long) == 0 and _plausible(short, long):
