@@ -104,8 +104,20 @@ def tokens(text: str) -> list[Token]:
             cls = "J"
         else:
             cls = "x"
+        if cls == "J" and _name_after_joining(out, m.group()):
+            cls = "C"  # "San Juan del Sur": a capitalised joining word after one is a name
         out.append(Token(m.group(), m.start(), m.end(), cls))
     return out
+
+
+def _name_after_joining(previous: list[Token], word: str) -> bool:
+    return (
+        bool(previous)
+        and word[:1].isupper()
+        and not word.isupper()
+        and previous[-1].cls == "J"
+        and previous[-1].text.islower()
+    )
 
 
 def _trimmed(toks: list[Token]) -> list[Token]:
