@@ -295,6 +295,11 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dic
         )
 
     found = org_context.card_organisations(text, is_organisation, refused)
+    found += [
+        span
+        for span in org_context.record_organisations(text, is_organisation, refused)
+        if span not in found
+    ]
     rule_spans = [(r["start"], r["end"]) for r in rules.mentions]
 
     def named_by_rule(start: int, end: int) -> bool:

@@ -168,3 +168,26 @@ def test_lists_of_places_people_or_words_make_no_organisations():
     )
     assert "Tumaini Data" not in _orgs(en, [])
     assert "Education" not in _orgs(en, [])
+
+
+def test_titles_of_records_with_one_field_label_are_one_list():
+    en = (
+        "The following organisations used our app in 2023:\n"
+        "Kivu Relief Foundation\nLocation: Goma (since May 2021)\n"
+        "Amani Wells Trust\nLocations: Bukavu, Uvira\n"
+        "Tumaini\nLocation: Kigali (since June 2022)\n"
+        "Paper Kites\nLocation: Kampala\n"
+    )
+    assert {"Tumaini", "Paper Kites"} <= _orgs(en, [])
+    fr = (
+        "Nos partenaires\nAssociation Kalao\nPays : Mali\nFondation Tilé\nPays : Niger\n"
+        "Jigiya\nPays : Burkina Faso\n"
+    )
+    assert "Jigiya" in _orgs(fr, [])
+
+
+def test_records_of_people_or_places_make_no_organisations():
+    from pipeline.rules.org_context import record_organisations
+
+    text = "Aminata Diallo\nRôle : trésorière\nMoussa Sow\nRôle : secrétaire\nKalao Santé\nRôle : partenaire\n"
+    assert record_organisations(text, lambda s, e: False, lambda n: False) == []

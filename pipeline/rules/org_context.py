@@ -13,6 +13,9 @@ where the page's layout says what it is:
   one kind: "led by the Humanitarian Team (HT), OpenData Kivu (ODK) and the
   Red Cross": when two of them at least, and a third, are organisations by
   other evidence, the others are organisations too, unless refused.
+* **Records.** A list whose items are a title line and a field line with the
+  same label ("Darbazar / Location: Rome (since 2020)") is a list of one kind,
+  decided like cards.
 * **Repeated names.** A name that is an organisation once is one wherever the
   page writes it again, including where the model tagged nothing.
 
@@ -167,6 +170,49 @@ def coordinated_organisations(
             for (s, e), k in zip(run, known, strict=True)
             if s < e and (k or not refused(text[s:e]))
         )
+    return out
+
+
+# "Location: Rome (since 2020)", "Pays : Mali": a field line of a record
+_FIELD = re.compile(r"(?m)^[ \t]*(?P<label>[A-ZÀ-Ý][\w’' ]{1,30}?)[ \t]*:[ \t]*\S")
+_MIN_RECORDS = 3
+
+
+def record_titles(text: str) -> list[list[tuple[int, int]]]:
+    """Titles of records: lists of items each written as a title line followed by
+    a field line with the same label ("Darbazar / Location: Rome"). The titles of
+    three records or more with one label are one list."""
+    by_label: dict[str, list[tuple[int, int]]] = {}
+    for m in _FIELD.finditer(text):
+        label = m.group("label").strip().lower().removesuffix("s")
+        if len(label.split()) > 3:
+            continue
+        cut = m.start()
+        # the title: the nearest non-blank line above
+        before = text[:cut].rstrip("\n \t")
+        line_start = before.rfind("\n") + 1
+        title = before[line_start:].strip()
+        if not title or _TITLE_END.search(title) or _FIELD.match(before[line_start:]):
+            continue
+        if len(title.split()) > _MAX_TITLE_WORDS or not title[:1].isupper():
+            continue
+        start = line_start + before[line_start:].index(title)
+        by_label.setdefault(label, []).append((start, start + len(title)))
+    return [titles for titles in by_label.values() if len(titles) >= _MIN_RECORDS]
+
+
+def record_organisations(
+    text: str,
+    is_organisation: Callable[[int, int], bool],
+    refused: Callable[[str], bool],
+) -> list[tuple[int, int]]:
+    """Titles of records whose siblings are organisations (see `record_titles`):
+    two at least, and a third, by other evidence."""
+    out = []
+    for titles in record_titles(text):
+        n = sum(is_organisation(s, e) for s, e in titles)
+        if n >= 2 and n >= _SHARE * len(titles):
+            out.extend((s, e) for s, e in titles if not refused(text[s:e]))
     return out
 
 
