@@ -276,3 +276,15 @@ def test_acronym_definitions_wrapped_at_a_line_end_or_after_a_dash():
     assert defs(fr) == [("Centres régionaux d'appui aux femmes", "CRAF")]
     # a sentence that ended on the line before is no part of the long form
     assert defs("Merci.\nFondation (FO) est là.") == []
+
+
+def test_a_name_in_quotation_marks_after_an_organisation_noun():
+    from pipeline.rules.organisations import find_apposition_names
+
+    def found(text):
+        return [text[s:e] for s, e in find_apposition_names(text)]
+
+    assert found("avec l’Association « LES AMIS DU LAC » de Goma, puis") == ["LES AMIS DU LAC"]
+    assert found("the charity “Hope Wells” drilled a well") == ["Hope Wells"]
+    # quotation marks after another noun name no organisation
+    assert found("le projet « Jardins Partagés » a commencé") == []

@@ -557,6 +557,17 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return apposition, enumeration
 
 
+@cache
+def _quoted_apposition() -> re.Pattern[str]:
+    """ "l'association « Les Amis du Lac »", "the charity “Hope Wells”": a name in
+    quotation marks after an organisation noun, in any case."""
+    words = sorted(_apposition_words(), key=len, reverse=True)
+    return re.compile(
+        rf"(?<!\w)(?i:{'|'.join(re.escape(w) for w in words)})[ \t]*[«“\"][ \t\xa0]*"
+        rf"(?P<name>[A-ZÀ-Ý][^»”\"\n]{{1,60}}?)[ \t\xa0]*[»”\"]"
+    )
+
+
 def find_apposition_names(text: str) -> list[tuple[int, int]]:
     """Names introduced by an organisation noun: "l'asbl Sida Sol", "the charity Oxfam",
     "une ONG locale (OM-COGIE)"."""
@@ -567,6 +578,9 @@ def find_apposition_names(text: str) -> list[tuple[int, int]]:
         if is_acronym(inside) and _after_org_noun(text[max(0, m.start() - 40) : m.start()]):
             start = m.start(1) + m.group(1).index(inside)
             spans.append((start, start + len(inside)))
+    for m in _quoted_apposition().finditer(text):
+        if not is_junk(m.group("name")):
+            spans.append(m.span("name"))
     for m in apposition.finditer(text):
         fillers = m.group(1).split()
         if fillers and fillers[-1].lower() in _PREPOSITIONS:
