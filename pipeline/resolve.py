@@ -194,9 +194,15 @@ def resolve_labels(
     tagged = [(m["start"], m["end"]) for m in names if m["label"] in ("ORG", "MISC")]
     for s, e in org_rules.find_list_item_names(text, tagged):
         add(s, e, LIST_RULE)
-    for s, e in org_rules.find_enumerated_names(text):
-        add(s, e, ENUMERATION_RULE)
     is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e in org_rules.find_enumerated_names(text):
+        name = text[s:e]
+        # "nos membres Aminata et Moussa", "partners in Mali and Niger"
+        # an acronym listed with organisations is one: "ILO" is no Ilo, a town of Peru
+        written = not org_rules.is_acronym(name)
+        place = written and is_place(name)
+        if not (place or (written and org_junk.is_first_name(name)) or org_junk.is_person(name)):
+            add(s, e, ENUMERATION_RULE)
     for s, e in org_names.find_named_after(text, is_place):
         add(s, e, f"rule:organisations.named_after@{org_names.NAMES_VERSION}")
     terms = org_rules.find_term_acronyms(text)

@@ -288,3 +288,29 @@ def test_a_name_in_quotation_marks_after_an_organisation_noun():
     assert found("the charity “Hope Wells” drilled a well") == ["Hope Wells"]
     # quotation marks after another noun name no organisation
     assert found("le projet « Jardins Partagés » a commencé") == []
+
+
+def test_names_right_after_a_plural_organisation_noun():
+    from pipeline.rules.organisations import find_enumerated_names
+
+    def found(text):
+        return [text[s:e] for s, e in find_enumerated_names(text)]
+
+    fr = "Pour cela, les associations KALAO SANTÉ et N’KO TEMBE ont uni leurs forces."
+    assert found(fr) == ["KALAO SANTÉ", "N’KO TEMBE"]
+    en = "We thank our partners Amani Wells, Tumaini Trust and Paper Kites for their help."
+    assert found(en) == ["Amani Wells", "Tumaini Trust", "Paper Kites"]
+    # one name is no list; a sentence that goes on in capitals is no list
+    assert found("Nos partenaires Kalao ont aidé.") == []
+
+
+def test_people_and_places_listed_after_a_plural_noun_are_no_organisations():
+    from test_resolve import SEGMENTS
+
+    from pipeline.resolve import resolve_labels
+
+    text = "Nos membres Aminata Koné et Veronica Ndagano, nos partenaires Jigiya et ILO (Genève)."
+    names = resolve_labels("d", [], text, SEGMENTS, "fr")
+    orgs = {m["text"] for m in names if m["label"] == "ORG"}
+    assert "Aminata Koné" not in orgs and "Veronica Ndagano" not in orgs
+    assert {"Jigiya", "ILO"} <= orgs

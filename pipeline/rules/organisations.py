@@ -642,16 +642,33 @@ def _list_items(inner: str) -> list[tuple[int, int]]:
     return items
 
 
+_NAMES_RUN = re.compile(
+    rf"[ \t]+(?P<run>{_NAME}(?:(?:[ \t]*,[ \t]*|[ \t]+(?:et|and|&)[ \t]+){_NAME})+)"
+    r"(?=[ \t]*(?:[.,;:!?()\n]|$)|[ \t]+[a-zà-ÿ])"
+)
+
+
 def find_enumerated_names(text: str) -> list[tuple[int, int]]:
     """Organisations listed after a plural category noun.
 
     "les organisations non gouvernementales (Good Shepherd, World Vision et ILO)",
-    "our partners: Oxfam, Caritas and the Red Cross". Every item must look like a
-    name (capitalised, short) or the list is not taken.
+    "our partners: Oxfam, Caritas and the Red Cross", "les associations Kalao et
+    Tilé ont …". Every item must look like a name (capitalised, short) or the list
+    is not taken.
     """
     _, enumeration = _cue_patterns()
     spans = []
     for m in enumeration.finditer(text):
+        # "les associations X et Y ont …", "partners X, Y and Z": the names follow at once
+        run = _NAMES_RUN.match(text, m.end())
+        if run:
+            inner = run.group("run")
+            items = _list_items(inner)
+            if len(items) >= 2 and all(
+                re.fullmatch(_NAME, inner[s:e]) and len(inner[s:e].split()) <= 6 for s, e in items
+            ):
+                spans.extend((run.start("run") + s, run.start("run") + e) for s, e in items)
+                continue
         window_end = min(len(text), m.end() + 60)
         for opener in re.finditer(r"[(:]", text[m.end() : window_end]):
             open_at = m.end() + opener.start()
