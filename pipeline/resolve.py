@@ -208,7 +208,10 @@ def resolve_labels(
     terms = org_rules.find_term_acronyms(text)
     lower_words = lower_case_words(text)
     for s, e in org_rules.find_apposition_names(text):
-        if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
+        name = text[s:e]
+        # "un club Madagascar": a country after the noun names the club's subject
+        known_place = _gazetteer_kind(name, language) in ("country", "region", "continent")
+        if not _common_noun(name, lower_words) and name not in terms and not known_place:
             add(s, e, APPOSITION_RULE)
     for s, e in org_rules.find_described_names(text):
         name = text[s:e]

@@ -191,3 +191,12 @@ def test_records_of_people_or_places_make_no_organisations():
 
     text = "Aminata Diallo\nRôle : trésorière\nMoussa Sow\nRôle : secrétaire\nKalao Santé\nRôle : partenaire\n"
     assert record_organisations(text, lambda s, e: False, lambda n: False) == []
+
+
+def test_a_country_after_an_organisation_noun_is_no_organisation_s_name():
+    fr = "Les élèves ont créé un club Sénégal au collège. Le club Kalaobo joue."
+    orgs = _orgs(fr, [_mention(fr, "Sénégal", "LOC")])
+    assert "Sénégal" not in orgs and "Kalaobo" in orgs
+    en = "Pupils started a club Kenya at the school and the charity Amani Wells helped."
+    orgs = _orgs(en, [_mention(en, "Kenya", "LOC", language="en")])
+    assert "Kenya" not in orgs and "Amani Wells" in orgs
