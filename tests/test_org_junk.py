@@ -323,3 +323,25 @@ def test_a_second_given_name_is_part_of_a_person_s_name():
     assert junk_reason("Marie Claire Kabongolo") == "person"
     # a name of common words with no given name first is no person
     assert junk_reason("Kalao Santé") is None
+
+
+def test_bridges_roads_and_rivers_are_places_not_organisations():
+    for place in ["Kigali Peace Bridge", "Pont des Martyrs", "Avenue de la Paix", "Lake Kivu Road"]:
+        assert junk_reason(place) == "facility", place
+    # French order: the head comes first, a river at the end is the complement
+    assert junk_reason("Médecins du Fleuve") != "facility"
+    assert junk_reason("Bridge Foundation") is None
+    text = "Trucks cross the Kigali Peace Bridge every day."
+    start = text.index("Kigali")
+    names = [
+        {
+            "text": "Kigali Peace Bridge",
+            "start": start,
+            "end": start + 19,
+            "label": "ORG",
+            "extractor": "m",
+        }
+    ]
+    assert [
+        m["label"] for m in drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    ] == ["LOC"]

@@ -212,31 +212,44 @@ def is_organ(name: str) -> bool:
     return fold(name).replace(" ", "") in _organs()
 
 
-_JOINING = frozenset(["de", "du", "des", "d", "la", "le", "l", "aux", "au", "of", "for", "pour"])
+_FRENCH_JOINING = frozenset(["de", "du", "des", "d", "la", "le", "l", "aux", "au", "pour"])
+_JOINING = _FRENCH_JOINING | {"of", "for"}
 
 
 @cache
-def _things() -> frozenset[str]:
-    return frozenset(fold(w) for w in _data()["things"]["words"])
+def _heads(kind: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in _data()[kind]["words"])
+
+
+def _headed_by(name: str, heads: frozenset[str]) -> bool:
+    """The name's head noun is one of `heads`: its first word (French order), or the
+    word before "of" or its last word (English order), unless an organisation head
+    noun comes first ("Association du Festival") or ends an English name."""
+    words = fold(name).split()
+    if len(words) < 2:
+        return False
+    org_words = org_head_nouns()
+    if words[0] in heads:
+        # "Rentrée des Associations" (French order), not "Festival Foundation"
+        return words[-1] not in org_words or any(w in _JOINING for w in words[1:])
+    if words[0] in org_words or any(w in _FRENCH_JOINING for w in words[1:]):
+        return False  # "Médecins du Fleuve": French order, the head came first
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1] in heads
+    return words[-1] in heads and words[-1] not in org_words
 
 
 def names_a_thing(name: str) -> bool:
     """An event, a diploma, a document or an idea: its head noun says so, whatever
     organisation noun its complement holds ("Rentrée des Associations", "Malawi
     School Certificate Examination", "Theory of Change")."""
-    words = fold(name).split()
-    if len(words) < 2:
-        return False
-    things, org_words = _things(), org_head_nouns()
-    if words[0] in things:
-        # "Rentrée des Associations" (French order), not "Festival Foundation"
-        return words[-1] not in org_words or any(w in _JOINING for w in words[1:])
-    if words[0] in org_words:
-        return False
-    # English order: the head stands before "of", or ends the name
-    if "of" in words[1:]:
-        return words[words.index("of", 1) - 1] in things
-    return words[-1] in things and words[-1] not in org_words
+    return _headed_by(name, _heads("things"))
+
+
+def names_a_facility(name: str) -> bool:
+    """A bridge, a road, a park, a river: a place someone built or named, not an
+    organisation ("King Fahd Bridge", "Pont des Martyrs", "Avenue de la Paix")."""
+    return _headed_by(name, _heads("facilities"))
 
 
 def is_list_of_topics(name: str) -> bool:
@@ -260,6 +273,8 @@ def junk_reason(name: str) -> str | None:
         return "title"
     if names_a_thing(name):
         return "thing"
+    if names_a_facility(name):
+        return "facility"
     if "_" in name:  # "MODIFIED_BY": an identifier from code
         return "code"
     if is_money_or_unit(name):
@@ -389,6 +404,11 @@ def drop_junk_organisations(
             out.append(m)
             continue
         reason = junk_reason(m["text"]) or ("person" if titled_person(text, m["end"]) else None)
+        if reason == "facility":  # a place: the places rules decide on it
+            m["label"] = "LOC"
+            m["extractor"] = f"{m['extractor']}+{rule}"
+            out.append(m)
+            continue
         if reason is None or (reason == "topic" and folded in named_in_prose):
             out.append(m)
     return out
