@@ -8,6 +8,23 @@ from pipeline.rules.org_junk import (
 )
 
 
+def _org_mentions(text: str, *surfaces: str) -> list[dict]:
+    """The model's ORG mentions of `surfaces` (first occurrence of each) in `text`."""
+    out = []
+    for surface in surfaces:
+        start = text.index(surface)
+        out.append(
+            {
+                "text": surface,
+                "start": start,
+                "end": start + len(surface),
+                "label": "ORG",
+                "extractor": "m",
+            }
+        )
+    return out
+
+
 def test_topics_are_phrases_of_common_words_without_an_organisation_head():
     assert junk_reason("Gestion des Déchets") == "topic"
     assert junk_reason("Droits des Femmes") == "topic"
@@ -184,16 +201,7 @@ def test_a_name_with_no_break_spaces_inside_a_sentence_is_kept():
         ),
     ]:
         text = "Nos actualités\n" + sentence.format(name) + "\n"
-        start = text.index(name)
-        names = [
-            {
-                "text": name,
-                "start": start,
-                "end": start + len(name),
-                "label": "ORG",
-                "extractor": "m",
-            }
-        ]
+        names = _org_mentions(text, name)
         kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
         assert [m["text"] for m in kept] == [name]
 
@@ -217,16 +225,7 @@ def test_an_everyday_term_in_a_sentence_is_dropped():
             "ART",
         ),
     ]:
-        start = text.index(term)
-        names = [
-            {
-                "text": term,
-                "start": start,
-                "end": start + len(term),
-                "label": "ORG",
-                "extractor": "m",
-            }
-        ]
+        names = _org_mentions(text, term)
         assert drop_junk_organisations(names, text, set(), lambda n: None, "r") == []
 
 
@@ -235,21 +234,11 @@ def test_a_spaced_dash_ends_a_name():
         "Partenaires : Lycée Jean Moulin de Bamako - Projet Jardins\n"
         "Press: Kigali Daily Courier – Rwanda – Article on the camp.\n"
     )
-    names = []
-    for surface in [
+    names = _org_mentions(
+        text,
         "Lycée Jean Moulin de Bamako - Projet Jardins",
         "Kigali Daily Courier – Rwanda – Article",
-    ]:
-        start = text.index(surface)
-        names.append(
-            {
-                "text": surface,
-                "start": start,
-                "end": start + len(surface),
-                "label": "ORG",
-                "extractor": "m",
-            }
-        )
+    )
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
     assert [m["text"] for m in kept] == ["Lycée Jean Moulin de Bamako", "Kigali Daily Courier"]
     # a hyphen inside a word is no spaced dash
@@ -275,18 +264,7 @@ def test_a_name_followed_by_a_post_is_a_person():
         "Notre équipe\n\nNgozi Chukwuebuka\nHead of Finance\n"
         "Kalao Santé — Bamako\n"
     )
-    names = []
-    for surface in ["Ousmane Ag Kiyou", "Ngozi Chukwuebuka", "Kalao Santé"]:
-        start = text.index(surface)
-        names.append(
-            {
-                "text": surface,
-                "start": start,
-                "end": start + len(surface),
-                "label": "ORG",
-                "extractor": "m",
-            }
-        )
+    names = _org_mentions(text, "Ousmane Ag Kiyou", "Ngozi Chukwuebuka", "Kalao Santé")
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
     assert [m["text"] for m in kept] == ["Kalao Santé"]
 
@@ -332,16 +310,7 @@ def test_bridges_roads_and_rivers_are_places_not_organisations():
     assert junk_reason("Médecins du Fleuve") != "facility"
     assert junk_reason("Bridge Foundation") is None
     text = "Trucks cross the Kigali Peace Bridge every day."
-    start = text.index("Kigali")
-    names = [
-        {
-            "text": "Kigali Peace Bridge",
-            "start": start,
-            "end": start + 19,
-            "label": "ORG",
-            "extractor": "m",
-        }
-    ]
+    names = _org_mentions(text, "Kigali Peace Bridge")
     assert [
         m["label"] for m in drop_junk_organisations(names, text, set(), lambda n: None, "r")
     ] == ["LOC"]
