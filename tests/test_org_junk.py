@@ -289,6 +289,6 @@ def test_bridges_roads_and_rivers_are_places_not_organisations():
     assert junk_reason("Bridge Foundation") is None
     text = "Trucks cross the Kigali Peace Bridge every day."
     names = _org_mentions(text, "Kigali Peace Bridge")
-    assert [
-        m.label for m in drop_junk_organisations(names, text, set(), lambda n: None, "r")
-    ] == ["LOC"]
+    assert [m.label for m in drop_junk_organisations(names, text, set(), lambda n: None, "r")] == [
+        "LOC"
+    ]
