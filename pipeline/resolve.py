@@ -35,6 +35,7 @@ CUE_RULE = f"rule:organisations.consistency@{org_rules.RULES_VERSION}"
 LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
 ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
 APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
+DESCRIBED_RULE = f"rule:organisations.described@{org_rules.RULES_VERSION}"
 JUNK_RULE = f"rule:organisations.junk@{org_junk.JUNK_VERSION}"
 CARD_RULE = f"rule:organisations.card@{org_context.CONTEXT_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
@@ -106,7 +107,7 @@ def _common_noun(name: str, lower_words: set[str]) -> bool:
     habit, written in lower case elsewhere in the same document.
     `lower_words` are the words the document writes in lower case.
     """
-    if " " in name or org_rules.is_acronym(name) or not name[:1].isupper():
+    if len(name.split()) > 1 or org_rules.is_acronym(name) or not name[:1].isupper():
         return False
     lower = name.lower()
     if lower in lower_words:
@@ -192,16 +193,29 @@ def resolve_labels(
     tagged = [(m.start, m.end) for m in names if m.label in ("ORG", "MISC")]
     for s, e in org_rules.find_list_item_names(text, tagged):
         add(s, e, LIST_RULE)
-    for s, e in org_rules.find_enumerated_names(text):
-        add(s, e, ENUMERATION_RULE)
     is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e in org_rules.find_enumerated_names(text):
+        name = text[s:e]
+        # "nos membres Aminata et Moussa", "partners in Mali and Niger"
+        # an acronym listed with organisations is one: "ILO" is no Ilo, a town of Peru
+        written = not org_rules.is_acronym(name)
+        place = written and is_place(name)
+        if not (place or (written and org_junk.is_first_name(name)) or org_junk.is_person(name)):
+            add(s, e, ENUMERATION_RULE)
     for s, e in org_names.find_named_after(text, is_place):
         add(s, e, f"rule:organisations.named_after@{org_names.NAMES_VERSION}")
     terms = org_rules.find_term_acronyms(text)
     lower_words = lower_case_words(text)
     for s, e in org_rules.find_apposition_names(text):
-        if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
+        name = text[s:e]
+        # "un club Madagascar": a country after the noun names the club's subject
+        known_place = _gazetteer_kind(name, language) in ("country", "region", "continent")
+        if not _common_noun(name, lower_words) and name not in terms and not known_place:
             add(s, e, APPOSITION_RULE)
+    for s, e in org_rules.find_described_names(text):
+        name = text[s:e]
+        if not is_place(name) and org_junk.junk_reason(name) in (None, "topic"):
+            add(s, e, DESCRIBED_RULE)
     for s, e, signal in org_names.find_names(text, tagged, is_place):
         add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
     names = [m for m in names if rules.free(m.start, m.end)]
@@ -209,6 +223,10 @@ def resolve_labels(
     # 3. Junk out: function words, page furniture, common nouns with a capital,
     # acronyms of terms.
     names = [_without_footnote(m, text) for m in names]
+    for i, m in enumerate(names):
+        start, end = org_rules.whole_words(text, m.start, m.end)
+        if (start, end) != (m.start, m.end) and rules.free(start, end):
+            names[i] = m.respanned(text, start, end)
     names = [
         m
         for m in names
@@ -297,6 +315,24 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[Men
         )
 
     found = org_context.card_organisations(text, is_organisation, refused)
+    found += [
+        span
+        for span in org_context.record_organisations(text, is_organisation, refused)
+        if span not in found
+    ]
+    rule_spans = [(r.start, r.end) for r in rules.mentions]
+
+    def named_by_rule(start: int, end: int) -> bool:
+        # stronger than the model's ORG, which also tags bridges and tools in lists
+        name = text[start:end]
+        return org_context.covers(rule_spans, start, end) or (
+            org_rules.has_org_cue(name) or org_rules.fold(name) in evidence
+        )
+
+    listed = org_context.coordinated_organisations(
+        text, named_by_rule, lambda name: refused(name) or org_junk.is_single_common_word(name)
+    )
+    found += [span for span in listed if span not in found]
     owners = org_context.owner_names(text, refused)
     if not found and not owners:
         return names

@@ -167,10 +167,10 @@ def test_legal_forms_of_other_languages_make_a_name_in_any_case():
 def test_years_and_people_nouns_are_cut_off_organisation_mentions():
     from pipeline.rules.org_junk import drop_junk_organisations
 
-    text = "Le Festival Kora Jazz 2019 a réuni les Bénévoles. Five Amani Corps Volunteers came."
-    names = [_m(text, "Festival Kora Jazz 2019", "ORG"), _m(text, "Amani Corps Volunteers", "ORG")]
+    text = "La Chorale Kora Jazz 2019 a réuni les Bénévoles. Five Amani Corps Volunteers came."
+    names = [_m(text, "Chorale Kora Jazz 2019", "ORG"), _m(text, "Amani Corps Volunteers", "ORG")]
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
-    assert [m.text for m in kept] == ["Festival Kora Jazz", "Amani Corps"]
+    assert [m.text for m in kept] == ["Chorale Kora Jazz", "Amani Corps"]
     text = "Nos bénévoles rejoignent Amis de Kindu Membres."
     kept = drop_junk_organisations(
         [_m(text, "Amis de Kindu Membres", "ORG")], text, set(), lambda n: None, "r"
@@ -236,3 +236,23 @@ def test_a_verb_after_a_clitic_pronoun_is_cut_off_organisation_mentions():
     ]
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
     assert [m.text for m in kept] == ["Fondation Kalao", "Réseau Tilé", "Amani Trust"]
+
+
+def test_libraries_and_a_capitalised_joining_word_after_one():
+    fr = "La Bibliothèque de San Pedro del Norte nous a aidés."
+    assert "Bibliothèque de San Pedro del Norte" in _texts(
+        fr, [(s, e) for s, e, _ in find_names(fr, [], lambda n: False)]
+    )
+    en = "We thank the Public Library of Puerto del Rosario for the books."
+    assert "Public Library of Puerto del Rosario" in _texts(
+        en, [(s, e) for s, e, _ in find_names(en, [], lambda n: False)]
+    )
+
+
+def test_troupes_choirs_and_companies_named_after_their_noun():
+    from pipeline.rules.organisations import find_apposition_names
+
+    fr = "Cette année la troupe Les Baladins du Lac a joué, avec la chorale Voix Libres."
+    assert _texts(fr, find_apposition_names(fr)) == ["Les Baladins du Lac", "Voix Libres"]
+    en = "The choir Hope Singers and the orchestra Kivu Strings played."
+    assert _texts(en, find_apposition_names(en)) == ["Hope Singers", "Kivu Strings"]

@@ -574,3 +574,12 @@ def test_two_names_of_one_place_make_one_place_row_with_both(
     shown = {places[0]["name"], *aliases_of(places[0]["name"], places[0]["forms"])}
     folded = {fold_word(n) for n in shown}
     assert all(fold_word(f.replace("village de ", "")) in folded for f in forms)
+
+
+def test_an_institution_named_by_its_capitalised_noun_is_no_place() -> None:
+    # the organisation rules made "Ville de Nantes" an institution; its noun is no designator
+    fr = "Nous remercions la VILLE DE NANTES et la Ville de Lyon ; la ville de Lille est loin."
+    tagged = [("VILLE DE NANTES", "ORG"), ("Ville de Lyon", "ORG"), ("Lille", "LOC")]
+    assert _places(fr, tagged, "fr") == ["Lille"]
+    en = "A grant from the Municipality of Kampala helped the school in Jinja."
+    assert _places(en, [("Municipality of Kampala", "ORG"), ("Jinja", "LOC")], "en") == ["Jinja"]

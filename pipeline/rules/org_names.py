@@ -106,8 +106,20 @@ def tokens(text: str) -> list[Token]:
             cls = "J"
         else:
             cls = "x"
+        if cls == "J" and _name_after_joining(out, m.group()):
+            cls = "C"  # "San Juan del Sur": a capitalised joining word after one is a name
         out.append(Token(m.group(), m.start(), m.end(), cls))
     return out
+
+
+def _name_after_joining(previous: list[Token], word: str) -> bool:
+    return (
+        bool(previous)
+        and word[:1].isupper()
+        and not word.isupper()
+        and previous[-1].cls == "J"
+        and previous[-1].text.islower()
+    )
 
 
 def _trimmed(toks: list[Token]) -> list[Token]:
@@ -417,9 +429,12 @@ def organisation_evidence(found: list[str], names: list[Mention], text: str) -> 
     kuwasha.net, "Kids on Computers" and kidsoncomputers.org). A name is one
     organisation everywhere in its document.
     """
+    from .org_junk import names_a_thing
+
     evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
     for m in names:
-        if has_org_cue(m.text):
+        # "Malawi School Certificate Examination" holds a head noun but names an exam
+        if has_org_cue(m.text) and not names_a_thing(m.text):
             evidence.add(bare_name(m.text))
     domains = web_names(text)
     if domains:

@@ -246,6 +246,8 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
         if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
             return True
         return True if d.context == "weak" and not unclear else None
+    if label == "ORG" and org_rules.names_institution(name):
+        return False  # "la Ville de Strasbourg": the town's own noun designates no place
     if label == "ORG" or org_rules.has_org_cue(name):
         return None if d.sure is None else (d.context in ("preposition", "designator") or None)
     # a person or misc name: "village de Diadiem 3", "à Kibaale"
