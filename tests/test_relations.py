@@ -399,3 +399,92 @@ def test_an_organisation_is_not_linked_to_a_part_of_its_own_name_en():
     names = {m.key: m.row["name"] for m in mentions if m.kind == "organisation"}
     rows = relations_for_document("d", text, _segments(text), mentions, names)
     assert not any(r["kind"] == "organisation" for r in rows)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le lycée Victor Hugo accueille la Croix-Rouge. La Croix-Rouge forme les élèves du "
+        "lycée Victor Hugo.\n\nNous avons ouvert une classe à Tamatave en 2014.",
+        "Hill School hosts the Red Cross. The Red Cross trains the pupils of Hill School.\n\n"
+        "We opened a classroom in Tamatave in 2014.",
+    ],
+)
+def test_two_organisations_named_as_often_make_no_owner_fr_en(text):
+    # no about line, copyright, title or header: counts alone decide, and a tie decides nothing
+    names = ("lycée Victor Hugo", "Hill School", "Croix-Rouge", "Red Cross")
+    spec = [(n, "organisation", n) for n in names] + [
+        ("Tamatave", "place", "Tamatave"),
+        ("2014", "date", "2014"),
+    ]
+    links = _links(text, spec)
+    assert not any(m == "owner" for *_, m in links)
+    assert not any(t in ("Tamatave", "2014") for _, _, t, *_ in links)
+
+
+@pytest.mark.parametrize(
+    ("text", "names", "places"),
+    [
+        (
+            "Quartier | Projet | Association | Montant\n"
+            "Belleville | Jardin Solidaire | Collectif Vert | 15000 EUR\n"
+            "Ménilmontant | Atelier Vélo | Roue Libre | 8000 EUR\n"
+            "Charonne | Maison Bleue | Les Amis du Parc | 4000 EUR",
+            ("Collectif Vert", "Roue Libre", "Les Amis du Parc"),
+            ("Belleville", "Ménilmontant", "Charonne"),
+        ),
+        (
+            "District | Project | Partner | Grant\n"
+            "Gulu | Water Point Trust | Nile Aid | 15000 USD\n"
+            "Lira | Clean Hands Club | Hope Relief | 8000 USD\n"
+            "Kitgum | Green School Fund | Acacia Society | 4000 USD",
+            ("Nile Aid", "Hope Relief", "Acacia Society"),
+            ("Gulu", "Lira", "Kitgum"),
+        ),
+    ],
+)
+def test_a_table_row_belongs_to_the_organisation_of_its_organisation_column_fr_en(
+    text, names, places
+):
+    # the middle row's project was also read as an organisation: the column the
+    # other rows hold their organisation in, named by its header, decides
+    lines = text.split("\n")
+    project = lines[2].split(" | ")[1]
+    spec = [(n, "organisation", n) for n in (*names, project)] + [(p, "place", p) for p in places]
+    amounts = [line.split(" | ")[3] for line in lines[1:]]
+    spec += [(a, "figure", a.replace(" ", " ", 1)) for a in amounts]
+    links = _links(text, spec)
+    for name, place, amount in zip(names, places, amounts, strict=True):
+        assert (name, "figure", amount, "amount", "table_row") in links
+        assert (name, "place", place, "mentioned_with", "table_row") in links
+    assert not any(o == project and k != "organisation" for o, k, *_ in links)
+
+
+@pytest.mark.parametrize(
+    ("text", "menu_place", "listed"),
+    [
+        (
+            "Accueil\nQui sommes-nous\nNos actions au Sénégal\nFaire un don\nContact\n\n"
+            "Terre et Eau\n\n"
+            "Terre et Eau construit des puits. Terre et Eau forme des jardiniers.\n\n"
+            "Nous intervenons dans ces régions :\nThiès\nKaolack\nFatick\nLouga",
+            "Sénégal",
+            ("Thiès", "Kaolack", "Fatick", "Louga"),
+        ),
+        (
+            "Home\nAbout us\nHoliday in France for us\nDonate\nContact\n\n"
+            "Water Links\n\n"
+            "Water Links drills wells. Water Links trains plumbers.\n\n"
+            "We work in these districts:\nDedza\nNtcheu\nBalaka\nZomba",
+            "France",
+            ("Dedza", "Ntcheu", "Balaka", "Zomba"),
+        ),
+    ],
+)
+def test_a_menu_states_nothing_but_a_list_after_a_colon_does_fr_en(text, menu_place, listed):
+    owner = text.split("\n\n")[1]
+    spec = [(owner, "organisation", owner), (menu_place, "place", menu_place)]
+    spec += [(p, "place", p) for p in listed]
+    links = _links(text, spec)
+    assert not any(t == menu_place for _, _, t, *_ in links)  # a link in the site's menu
+    assert {t for o, k, t, *_ in links if o == owner and k == "place"} == set(listed)
