@@ -590,8 +590,9 @@ def attach(
             return [(subject, primary), (nearest, SCORES["object"])]
         return [(nearest, SCORES["sentence"] if single else primary)]
     if where > 0 and c["relative"].match(text[bounds[where] : target.start]):
+        # the name right before the relative pronoun, a comma apart at most
         antecedent = [a for a in anchors if a.end <= bounds[where]]
-        if antecedent and clause(antecedent[-1].start) == where - 1:
+        if antecedent and not re.search(r"\w", text[antecedent[-1].end : bounds[where]]):
             return [(antecedent[-1], primary)]
     if subject is not None:
         return [(subject, primary)]
@@ -934,7 +935,9 @@ def build(processed, interim) -> Iterator[dict]:
     dates = table("dates")
     figures = table("figures")
     segments = ByDoc(
-        Dataset(interim / "segments.parquet", SEGMENTS).read(["doc_id", "segment", "start", "end"])
+        Dataset(interim / "segments.parquet", SEGMENTS).read(
+            ["doc_id", "segment", "start", "end", "part"]
+        )
     )
     wanted = set(organisations.spans)
     documents = Dataset(interim / "documents.parquet", DOCUMENTS_RAW, key="doc_id")

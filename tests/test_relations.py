@@ -488,3 +488,151 @@ def test_a_menu_states_nothing_but_a_list_after_a_colon_does_fr_en(text, menu_pl
     links = _links(text, spec)
     assert not any(t == menu_place for _, _, t, *_ in links)  # a link in the site's menu
     assert {t for o, k, t, *_ in links if o == owner and k == "place"} == set(listed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'Unicef et l'ONG Kalam ouvrent trois écoles à Tahoua en 2021.",
+        "Unicef and the NGO Kalam open three schools in Tahoua in 2021.",
+    ],
+)
+def test_two_organisations_joined_by_a_conjunction_share_the_sentence_fr_en(text):
+    spec = [
+        ("Unicef", "organisation", "Unicef"),
+        ("Kalam", "organisation", "Kalam"),
+        ("Tahoua", "place", "Tahoua"),
+        ("2021", "date", "2021"),
+    ]
+    links = {(o, t) for o, _, t, *_ in _links(text, spec)}
+    assert {
+        ("Unicef", "Tahoua"),
+        ("Kalam", "Tahoua"),
+        ("Unicef", "2021"),
+        ("Kalam", "2021"),
+    } <= links
+    assert ("Unicef", "Kalam") in links  # one subject of two: linked to each other
+
+
+@pytest.mark.parametrize(
+    ("text", "antecedent", "subject"),
+    [
+        (
+            "Depuis 2015, Solidarité Sahel travaille avec Eau Vive, qui a foré 40 puits à Mopti.",
+            "Eau Vive",
+            "Solidarité Sahel",
+        ),
+        (
+            "Since 2015 Sahel Relief has worked with Water First, which drilled 40 wells in Mopti.",
+            "Water First",
+            "Sahel Relief",
+        ),
+    ],
+)
+def test_a_relative_clause_goes_to_the_organisation_it_follows_fr_en(text, antecedent, subject):
+    spec = [
+        (subject, "organisation", subject),
+        (antecedent, "organisation", antecedent),
+        ("Mopti", "place", "Mopti"),
+        ("2015", "date", "2015"),
+        ("40", "figure", "40 puits"),
+    ]
+    links = {(o, t): s for o, _, t, _, m, s in _scored(text, spec)}
+    assert (antecedent, "Mopti") in links and (subject, "Mopti") not in links
+    assert (antecedent, "40") in links and (subject, "40") not in links
+    # the date of the main clause is its subject's
+    assert (subject, "2015") in links and (antecedent, "2015") not in links
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nous travaillons avec la Fondation Lumière à Kindia depuis 2004.",
+        "We work with the Lumière Foundation in Kindia since 2004.",
+    ],
+)
+def test_an_organisation_after_avec_or_with_is_the_object_fr_en(text):
+    partner = "Fondation Lumière" if "Fondation" in text else "Lumière Foundation"
+    spec = [
+        ("Alpha Santé", "organisation", "Alpha Santé"),
+        (partner, "organisation", partner),
+        ("Kindia", "place", "Kindia"),
+        ("2004", "date", "2004"),
+    ]
+    page = f"Alpha Santé\n\n{text}\n\n© 2024 Alpha Santé"
+    scores = {(o, t): s for o, _, t, _, m, s in _scored(page, spec)}
+    # the subject, "we", keeps what follows the object, which gets it with a lower score
+    assert scores[("Alpha Santé", "Kindia")] > scores[(partner, "Kindia")]
+    assert scores[("Alpha Santé", "2004")] > scores[(partner, "2004")]
+
+
+def _scored(text, spec):
+    mentions = _mentions(text, spec)
+    names = {m.key: m.row["name"] for m in mentions if m.kind == "organisation"}
+    rows = relations_for_document("d", text, _segments(text), mentions, names)
+    return {
+        (r["organisation"], r["kind"], r["target"], r["relation"], r["method"], r["score"])
+        for r in rows
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "people"),
+    [
+        ("L'ONG Kalam a creusé un puits de 40 m et accueille 300 élèves.", "40 m", "300 élèves"),
+        ("The NGO Kalam dug a 40 m well and hosts 300 pupils.", "40 m", "300 pupils"),
+    ],
+)
+def test_a_figure_in_a_unit_of_measure_scores_less_fr_en(text, measure, people):
+    spec = [
+        ("Kalam", "organisation", "Kalam"),
+        (measure, "figure", "40 m"),
+        (people, "figure", "300 " + people.split()[1]),
+    ]
+    scores = {t: s for _, _, t, _, _, s in _scored(text, spec)}
+    assert scores[measure] < scores[people]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_run_on_sentence_scores_less_than_a_short_one_fr_en(lang):
+    filler = {
+        "fr": "les enfants, les parents, les maîtres et les voisins du quartier, ",
+        "en": "the children, the parents, the teachers and the neighbours, ",
+    }[lang]
+    short = {"fr": "Kalam travaille à Tahoua.", "en": "Kalam works in Tahoua."}[lang]
+    long = {"fr": "Kalam rencontre ", "en": "Kalam meets "}[lang] + filler * 6 + "à Niamey."
+    text = f"{short} {long}"
+    spec = [
+        ("Kalam", "organisation", "Kalam"),
+        ("Tahoua", "place", "Tahoua"),
+        ("Niamey", "place", "Niamey"),
+    ]
+    scores = {t: s for _, _, t, _, _, s in _scored(text, spec)}
+    assert len(long) > relations.LONG_UNIT
+    assert scores["Niamey"] < scores["Tahoua"]
+
+
+@pytest.mark.parametrize(
+    ("body", "comment", "footer"),
+    [
+        (
+            "L'association Kalam forme des maçons. Kalam construit des écoles.",
+            "Nous habitons à Zinder et nous aimons ce projet !",
+            "Kalam – Niamey – mentions légales",
+        ),
+        (
+            "The Kalam association trains builders. Kalam builds schools.",
+            "We live in Zinder and we love this project!",
+            "Kalam – Niamey – legal notice",
+        ),
+    ],
+)
+def test_a_readers_comment_is_not_the_owner_and_chrome_states_nothing_fr_en(body, comment, footer):
+    text = f"{body}\n\n{comment}\n\n{footer}"
+    parts = ["main", "comments", "chrome"]
+    segments = [{**seg, "part": part} for seg, part in zip(_segments(text), parts, strict=True)]
+    spec = [("Kalam", "organisation", "Kalam"), ("Zinder", "place", "Zinder")]
+    spec += [("Niamey", "place", "Niamey")]
+    mentions = _mentions(text, spec)
+    rows = relations_for_document("d", text, segments, mentions, {"organisation:Kalam": "Kalam"})
+    assert not any(r["target"] in ("Zinder", "Niamey") for r in rows)
