@@ -169,8 +169,8 @@ def cues() -> dict:
             r"(?<!\w)(?:" + "|".join(raw["subject"]["first_person"]) + r")(?!\w)", re.I
         ),
         "first_person_object": frozenset(w.lower() for w in raw["subject"]["first_person_object"]),
-        "subject": re.compile(
-            r"^\W*(?:" + "|".join(raw["subject"]["fr"] + raw["subject"]["en"]) + r")(?!\w)", re.I
+        "pronoun": re.compile(
+            r"\W*(?:" + "|".join(raw["subject"]["fr"] + raw["subject"]["en"]) + r")(?!\w)", re.I
         ),
         "about": re.compile(r"^\W*(?:" + "|".join(raw["owner"]["about"]) + r")(?!\w)", re.I),
         "copyright": re.compile(
@@ -499,6 +499,7 @@ class Anchor:
     keys: tuple[str, ...]
     method: str  # sentence | owner | section | coreference
     obj: bool = False  # after an object word: "avec X", "funded by X"
+    also: str | None = None  # the page's owner, for "we" in a partner's section
 
 
 def anchors_of(
@@ -517,18 +518,22 @@ def anchors_of(
         return bool(c["object"].search(text[max(unit.start, start - 40) : start]))
 
     out: list[Anchor] = []
-    subject = c["subject"].match(unit_text)
     section = _section_org(sections, unit.start)
-    if subject and section:
-        out.append(Anchor(unit.start, unit.start + subject.end(), (section,), "section"))
-    elif subject and previous_subject and previous_subject[0] == unit.segment:
-        anchor = Anchor(
-            unit.start, unit.start + subject.end(), (previous_subject[1],), "coreference"
-        )
-        out.append(anchor)
-    elif section and unit_text[:1].islower():
+    if section and unit_text[:1].islower():
         # a card's body goes on from its title: "has given us desks" is the title's
         out.append(Anchor(unit.start, unit.start, (section,), "section"))
+    # a pronoun-like subject at the start of the sentence or of a clause after a comma
+    # ("L'association a atteint…", "After the grant, they built…"): the section's
+    # organisation, else the subject of the sentence before in the same paragraph
+    starts = [unit.start] + [
+        m.end() for m in c["clause"].finditer(text, unit.start, unit.end) if m.group()[:1] in ",;"
+    ]
+    for start in starts:
+        subject = c["pronoun"].match(text, start, unit.end)
+        if subject and section:
+            out.append(Anchor(start, subject.end(), (section,), "section"))
+        elif subject and previous_subject and previous_subject[0] == unit.segment:
+            out.append(Anchor(start, subject.end(), (previous_subject[1],), "coreference"))
     for m in unit_orgs:
         last = out[-1] if out else None
         if (
@@ -540,9 +545,15 @@ def anchors_of(
         else:
             out.append(Anchor(m.start, m.end, (m.key,), "sentence", is_object(m.start)))
     if owner is not None:
+        # under a partner's heading, "we" tells what the page's owner does with that
+        # partner: the section's story is the partner's, the owner's only in second
+        partner = section if section not in (None, UNKNOWN, owner) else None
         for word in c["first_person"].finditer(text, unit.start, unit.end):
             obj = word.group().lower() in c["first_person_object"] or is_object(word.start())
-            out.append(Anchor(word.start(), word.end(), (owner,), "owner", obj))
+            if partner is not None:
+                out.append(Anchor(word.start(), word.end(), (partner,), "section", obj, owner))
+            else:
+                out.append(Anchor(word.start(), word.end(), (owner,), "owner", obj))
     return sorted(out, key=lambda a: a.start)
 
 
@@ -832,9 +843,13 @@ def relations_for_document(
                 head_key = head.key if head is not None else None
             if unit.method == "form_field" and head is not None:
                 record = head.key
+            method = unit.method
+            if head_key is None and unit.method == "form_field" and not unit_orgs:
+                # a field under a heading about an organisation: "Location: Chios"
+                head_key, method = _section_org(sections, unit.start) or None, "section"
             if head_key is not None:
                 for target in inside:
-                    emit(head_key, target, unit, unit.method, SCORES[unit.method])
+                    emit(head_key, target, unit, method, SCORES[method])
                 previous_subject = (unit.segment, head_key)
             continue
         anchors = anchors_of(text, unit, unit_orgs, voice, sections, previous_subject)
@@ -855,6 +870,8 @@ def relations_for_document(
             for anchor, score in attach(text, unit, target, anchors):
                 for key in anchor.keys:
                     emit(key, target, unit, anchor.method, score)
+                if anchor.also is not None:
+                    emit(anchor.also, target, unit, "owner", min(score, SCORES["object"]))
         subject = anchors[0] if not anchors[0].obj else None
         previous_subject = (unit.segment, (subject or anchors[0]).keys[0])
     if owner is not None:

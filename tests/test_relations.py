@@ -100,6 +100,22 @@ def test_a_heading_without_an_organisation_closes_the_section_en():
 def test_first_person_goes_to_the_organisation_the_page_speaks_for():
     text = (
         "Sunrise Schools Network trains teachers. The Ministry of Education approves the courses. "
+        "Sunrise Schools Network is a charity. In 2012 we opened an office in Lilongwe."
+    )
+    spec = [
+        ("Sunrise Schools Network", "organisation", "Sunrise Schools Network"),
+        ("Ministry of Education", "organisation", "Ministry of Education"),
+        ("Lilongwe", "place", "Lilongwe"),
+        ("2012", "date", "2012"),
+    ]
+    links = _links(text, spec)
+    assert ("Sunrise Schools Network", "place", "Lilongwe", "mentioned_with", "owner") in links
+    assert ("Sunrise Schools Network", "date", "2012", "mentioned_with", "owner") in links
+
+
+def test_we_under_a_partners_heading_is_first_the_partners_story_en():
+    text = (
+        "Sunrise Schools Network trains teachers. The Ministry of Education approves the courses. "
         "Sunrise Schools Network is a charity.\n\n"
         "Lakeside Clinic\n\n"
         "The clinic treated 300 patients in Karonga.\n"
@@ -115,12 +131,14 @@ def test_first_person_goes_to_the_organisation_the_page_speaks_for():
         ("120 pupils", "figure", "120 pupil"),
     ]
     links = _links(text, spec)
-    assert ("Sunrise Schools Network", "place", "Mzuzu", "mentioned_with", "owner") in links
-    assert ("Sunrise Schools Network", "date", "2019", "mentioned_with", "owner") in links
     assert not any(o == "Ministry of Education" and k != "organisation" for o, k, *_ in links)
-    # under the partner's heading, "the clinic" is the partner, "we" is still the page's owner
+    # under the partner's heading, "the clinic" is the partner; "we" tells what the owner
+    # does with the partner: the partner's first, the owner's with a lower score
     assert ("Lakeside Clinic", "place", "Karonga", "mentioned_with", "section") in links
-    assert not any(o == "Lakeside Clinic" and t == "Mzuzu" for o, _, t, *_ in links)
+    scores = {(o, t, m): s for o, _, t, _, m, s in _scored(text, spec)}
+    for target in ("Mzuzu", "2019"):
+        partner = scores[("Lakeside Clinic", target, "section")]
+        assert scores[("Sunrise Schools Network", target, "owner")] < partner
 
 
 def test_a_table_row_links_its_cells_to_the_organisation_that_leads_it():
@@ -636,3 +654,64 @@ def test_a_readers_comment_is_not_the_owner_and_chrome_states_nothing_fr_en(body
     mentions = _mentions(text, spec)
     rows = relations_for_document("d", text, segments, mentions, {"organisation:Kalam": "Kalam"})
     assert not any(r["target"] in ("Zinder", "Niamey") for r in rows)
+
+
+def test_we_under_a_partners_heading_is_first_the_partners_story_fr():
+    text = (
+        "Les Amis de Kindia soutiennent les écoles. Les Amis de Kindia forment les maîtres.\n\n"
+        "Fondation Baobab\n\n"
+        "Depuis 2016, nous menons avec elle un programme de cantines à Labé."
+    )
+    spec = [
+        ("Les Amis de Kindia", "organisation", "Les Amis de Kindia"),
+        ("Fondation Baobab", "organisation", "Fondation Baobab"),
+        ("Labé", "place", "Labé"),
+        ("2016", "date", "2016"),
+    ]
+    scores = {(o, t, m): s for o, _, t, _, m, s in _scored(text, spec)}
+    for target in ("Labé", "2016"):
+        assert (
+            scores[("Les Amis de Kindia", target, "owner")]
+            < scores[("Fondation Baobab", target, "section")]
+        )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "L'ONG Kalam forme des maçons. Après une subvention de la Banque Verte, elle a "
+        "construit 12 classes à Zinder.",
+        "The NGO Kalam trains builders. After a grant from the Green Bank, it built "
+        "12 classrooms in Zinder.",
+    ],
+)
+def test_a_pronoun_after_a_comma_is_the_subject_of_its_clause_fr_en(text):
+    bank = "Banque Verte" if "Banque" in text else "Green Bank"
+    spec = [
+        ("Kalam", "organisation", "Kalam"),
+        (bank, "organisation", bank),
+        ("Zinder", "place", "Zinder"),
+        ("12 c", "figure", "12 classe"),
+    ]
+    links = {(o, t, m) for o, _, t, _, m, _ in _scored(text, spec)}
+    assert ("Kalam", "Zinder", "coreference") in links
+    assert ("Kalam", "12 c", "coreference") in links
+    assert not any(o == bank and t == "Zinder" for o, t, _ in links)
+
+
+@pytest.mark.parametrize(
+    ("heading", "field"),
+    [
+        ("Coopérative Kawa", "Lieu : Butare (depuis 2018)"),
+        ("Kawa Cooperative", "Location: Butare (since 2018)"),
+    ],
+)
+def test_a_field_under_a_heading_about_an_organisation_is_its_fr_en(heading, field):
+    text = f"Nos utilisateurs\n\n{heading}\n\n{field}"
+    spec = [
+        (heading, "organisation", heading),
+        ("Butare", "place", "Butare"),
+        ("2018", "date", "2018"),
+    ]
+    links = {(o, t, m) for o, _, t, _, m in _links(text, spec)}
+    assert {(heading, "Butare", "section"), (heading, "2018", "section")} <= links
