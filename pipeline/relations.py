@@ -74,13 +74,16 @@ SCORES = {
     "sentence": 0.7,
     "owner": 0.65,
     "clause": 0.6,
-    "owner_default": 0.5,
     "coreference": 0.45,
     "object": 0.4,
 }
 # An organisation the page names once is more often a passing mention or an
 # extraction error than one it names again: its links score this much less.
 ONCE = 0.2
+# The owner's default score, from a page that names many others to one that
+# speaks only of and for its owner (see owner_default_score).
+OWNER_DEFAULT_MIN = 0.3
+OWNER_DEFAULT_MAX = 0.7
 # A sentence longer than this is a run-on sentence or a list flattened into one
 # line: which of its names a target belongs to is a guess (on the tune set, 13 %
 # of such links were right, against 59 % for shorter units).
@@ -217,8 +220,9 @@ def units_of(text: str, segments: list[dict]) -> list[Unit]:
     return units
 
 
-# A line of a site's menu: a few words, no figure, no sentence punctuation.
-_MENU_LINE = re.compile(r"^[^\W\d_][^\d.,;:|\t•]{0,40}[^\W\d_!?…]?[!?…]?$")
+# A line of a site's menu: a few words from a letter on, no sentence punctuation
+# ("Projets", "Le mot du président - octobre 2020"; not "30+", a figure's line).
+_MENU_LINE = re.compile(r"^[^\W\d_][^.,;:|\t•]{0,60}$")
 _MENU_RUN = 4
 
 
@@ -478,6 +482,25 @@ def page_owner(orgs: list[Mention], text: str = "", meta: dict | None = None) ->
         if counts[best] < 2 or counts[best] == runner_up:
             return None
     return best
+
+
+def owner_default_score(
+    text: str, orgs: list[Mention], owner: str | None, first_person: re.Pattern
+) -> float:
+    """How sure "what no organisation takes is the owner's" is on this page.
+
+    A page that speaks mostly of and for its owner (its name, "we") gives the
+    owner what its sentences leave unsaid; a report on others (a city's vote, a
+    list of partners' projects) names its owner among many. The score grows with
+    the owner's share of the page's organisation mentions and first-person words,
+    from OWNER_DEFAULT_MIN to OWNER_DEFAULT_MAX.
+    """
+    if owner is None:
+        return 0.0
+    own = sum(m.key == owner for m in orgs)
+    voice = len(first_person.findall(text))
+    share = (own + voice) / (len(orgs) + voice) if orgs else 0.0
+    return round(OWNER_DEFAULT_MIN + (OWNER_DEFAULT_MAX - OWNER_DEFAULT_MIN) * share, 2)
 
 
 def _inside_name(target: Mention, names: set[str] | None) -> bool:
@@ -813,6 +836,7 @@ def relations_for_document(
     first_person = cues()["first_person"]
     units = units_of(text, segments)
     menus = navigation(text)
+    default = owner_default_score(text, orgs, owner, first_person)
     row_orgs = table_subjects(text, units, orgs)
     record: str | None = None  # the organisation of the form's fields read so far
     for unit in units:
@@ -859,7 +883,7 @@ def relations_for_document(
             if section:
                 subject, method, score = section, "section", SCORES["section"]
             elif voice is not None:
-                subject, method, score = voice, "owner", SCORES["owner_default"]
+                subject, method, score = voice, "owner", default
             else:
                 continue
             for target in inside:

@@ -482,7 +482,7 @@ def test_a_table_row_belongs_to_the_organisation_of_its_organisation_column_fr_e
     ("text", "menu_place", "listed"),
     [
         (
-            "Accueil\nQui sommes-nous\nNos actions au Sénégal\nFaire un don\nContact\n\n"
+            "Accueil\nQui sommes-nous\nNos actions au Sénégal\nRapport d'activité 2022\nContact\n\n"
             "Terre et Eau\n\n"
             "Terre et Eau construit des puits. Terre et Eau forme des jardiniers.\n\n"
             "Nous intervenons dans ces régions :\nThiès\nKaolack\nFatick\nLouga",
@@ -490,7 +490,7 @@ def test_a_table_row_belongs_to_the_organisation_of_its_organisation_column_fr_e
             ("Thiès", "Kaolack", "Fatick", "Louga"),
         ),
         (
-            "Home\nAbout us\nHoliday in France for us\nDonate\nContact\n\n"
+            "Home\nAbout us\nHoliday in France for us\nAnnual report 2022\nContact\n\n"
             "Water Links\n\n"
             "Water Links drills wells. Water Links trains plumbers.\n\n"
             "We work in these districts:\nDedza\nNtcheu\nBalaka\nZomba",
@@ -502,9 +502,9 @@ def test_a_table_row_belongs_to_the_organisation_of_its_organisation_column_fr_e
 def test_a_menu_states_nothing_but_a_list_after_a_colon_does_fr_en(text, menu_place, listed):
     owner = text.split("\n\n")[1]
     spec = [(owner, "organisation", owner), (menu_place, "place", menu_place)]
-    spec += [(p, "place", p) for p in listed]
+    spec += [(p, "place", p) for p in listed] + [("2022", "date", "2022")]
     links = _links(text, spec)
-    assert not any(t == menu_place for _, _, t, *_ in links)  # a link in the site's menu
+    assert not any(t in (menu_place, "2022") for _, _, t, *_ in links)  # the site's menu
     assert {t for o, k, t, *_ in links if o == owner and k == "place"} == set(listed)
 
 
@@ -715,3 +715,37 @@ def test_a_field_under_a_heading_about_an_organisation_is_its_fr_en(heading, fie
     ]
     links = {(o, t, m) for o, _, t, _, m in _links(text, spec)}
     assert {(heading, "Butare", "section"), (heading, "2018", "section")} <= links
+
+
+@pytest.mark.parametrize(
+    ("own", "others"),
+    [
+        (
+            "Nous sommes Terre et Eau. Terre et Eau creuse des puits. Nous formons des jardiniers.",
+            "Terre et Eau suit le vote. Banque Verte, Eau Vive, Kalam et Sahel Aide y participent.",
+        ),
+        (
+            "We are Water Links. Water Links drills wells. We train plumbers.",
+            "Water Links follows the vote. Green Bank, Blue Well, Kalam and Sahel Aid take part.",
+        ),
+    ],
+)
+def test_the_owners_default_is_surer_on_a_page_about_the_owner_fr_en(own, others):
+    owner = "Terre et Eau" if "Terre" in own else "Water Links"
+    names = [owner, "Banque Verte", "Eau Vive", "Kalam", "Sahel Aide"]
+    names += ["Green Bank", "Blue Well", "Sahel Aid"]
+    unsaid = (
+        "Le marché de Kaolack a ouvert en 2019."
+        if "Terre" in own
+        else ("The Kaolack market opened in 2019.")
+    )
+    spec = [(n, "organisation", n) for n in names] + [("Kaolack", "place", "Kaolack")]
+    for page in (own, others):
+        text = f"{page}\n\n{unsaid}\n\n© 2024 {owner}"
+        scored = {(o, t, m): s for o, _, t, _, m, s in _scored(text, spec)}
+        score = scored[(owner, "Kaolack", "owner")]
+        if page is own:
+            about_owner = score
+        else:
+            about_others = score
+    assert about_others < about_owner
