@@ -181,6 +181,7 @@ def cues() -> dict:
             r"\s*[-–,]?\s*([^\n.|]{2,80})",
             re.I,
         ),
+        "copyright_line": re.compile(r"^\W*(?:" + "|".join(raw["owner"]["copyright"]) + r")", re.I),
         "partner_list": {
             label: alternation(words)
             for label, words in raw["partner_list"].items()
@@ -837,6 +838,7 @@ def relations_for_document(
     units = units_of(text, segments)
     menus = navigation(text)
     default = owner_default_score(text, orgs, owner, first_person)
+    copyright_line = cues()["copyright_line"]
     row_orgs = table_subjects(text, units, orgs)
     record: str | None = None  # the organisation of the form's fields read so far
     for unit in units:
@@ -845,8 +847,10 @@ def relations_for_document(
             record = None
         if not inside or unit.part == "chrome" or _within(menus, unit.start):
             continue  # a page's header, footer or menu states nothing about anyone
-        unit_orgs = [t for t in inside if t.kind == "organisation"]
         unit_text = text[unit.start : unit.end]
+        if copyright_line.match(unit_text):
+            continue  # "© 2021 X": the year of the page, not of its owner
+        unit_orgs = [t for t in inside if t.kind == "organisation"]
         lead = len(unit_text) - len(unit_text.lstrip(_ITEM_LEAD))
         if unit.method == "form_field":
             # a field's value is what it is about: "Partenaire : Aqua Trust"

@@ -749,3 +749,18 @@ def test_the_owners_default_is_surer_on_a_page_about_the_owner_fr_en(own, others
         else:
             about_others = score
     assert about_others < about_owner
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "© 2023 Terre et Eau. Tous droits réservés.",
+        "Copyright 2023 Terre et Eau - all rights reserved",
+    ],
+)
+def test_the_year_of_a_copyright_notice_is_not_the_owners_fr_en(footer):
+    text = f"Terre et Eau creuse des puits depuis 2009.\n\n{footer}"
+    spec = [("Terre et Eau", "organisation", "Terre et Eau"), ("2009", "date", "2009")]
+    spec += [("2023", "date", "2023")]
+    links = {(o, t) for o, _, t, *_ in _links(text, spec)}
+    assert ("Terre et Eau", "2009") in links and ("Terre et Eau", "2023") not in links
