@@ -896,6 +896,8 @@ def relations_for_document(
             continue
         for target in inside:
             for anchor, score in attach(text, unit, target, anchors):
+                if anchor.method == "coreference":
+                    score = min(score, SCORES["coreference"])  # a guess at who "it" is
                 for key in anchor.keys:
                     emit(key, target, unit, anchor.method, score)
                 if anchor.also is not None:

@@ -764,3 +764,37 @@ def test_the_year_of_a_copyright_notice_is_not_the_owners_fr_en(footer):
     spec += [("2023", "date", "2023")]
     links = {(o, t) for o, _, t, *_ in _links(text, spec)}
     assert ("Terre et Eau", "2009") in links and ("Terre et Eau", "2023") not in links
+
+
+def test_the_scorer_tells_missing_ends_from_attachment_errors(sample_run, tmp_path):
+    """relations_score: a gold pair whose organisation or target the entity tables
+    lack is extraction's miss; attachment precision and recall leave those out."""
+    import json
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import relations_score
+
+    gold = {
+        "doc": next(p.name for p in (sample_run / "raw").iterdir() if p.name.startswith("001_")),
+        "organisations": [{"name": "Maison Kwetu"}, {"name": "Fondation Introuvable"}],
+        "places": [{"name": "Kanina"}, {"name": "Nulle Part"}],
+        "relations": [
+            {"organisation": "Maison Kwetu", "kind": "place", "target": "Kanina"},
+            {"organisation": "Fondation Introuvable", "kind": "place", "target": "Kanina"},
+            {"organisation": "Maison Kwetu", "kind": "place", "target": "Nulle Part"},
+        ],
+    }
+    (tmp_path / "001.json").write_text(json.dumps(gold), encoding="utf-8")
+    processed = sample_run / "processed"
+    system = relations_score.system_pairs(processed)
+    entities = relations_score.system_entities(processed)
+    totals, ends = relations_score.evaluate([gold], system, entities)
+    assert ends["place"] == [3, 1, 1, 1]  # pairs, both ends found, organisation, target missing
+    micro = relations_score.summary(totals)["all"]
+    assert micro["recall"] == pytest.approx(1 / 3, abs=1e-3)
+    assert (micro["attachment_recall"], micro["attachable_gold"]) == (1.0, 1)
+    # the page's other pairs link entities the gold does not list: no attachment error
+    assert micro["precision"] < micro["attachment_precision"] == 1.0
