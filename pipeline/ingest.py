@@ -300,7 +300,7 @@ def convert(data: bytes, fmt: str) -> dict:
 
     Raises FormatError with a one-line reason when the bytes are not a document.
     """
-    from .formats.text import FormatError, clean_text, decode_text, tab_cells
+    from .formats.text import FormatError, clean_text, decode_text
 
     if fmt in ("docx", "odt", "rtf"):
         from .formats.office import office_columns
@@ -337,7 +337,7 @@ def convert(data: bytes, fmt: str) -> dict:
         from .formats.markdown import markdown_to_text
 
         text = markdown_to_text(text)
-    text = clean_text(tab_cells(text))
+    text = clean_text(text)
     if not text.strip():
         raise FormatError("no text after clean-up")
     pages = None

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pipeline.formats.pdftext import clean_pdf_text, looks_like_pdf_text, split_pages
-from pipeline.formats.text import FormatError, clean_text, decode_text, tab_cells
+from pipeline.formats.text import FormatError, clean_text, decode_text
 
 FR = "Le comité régional a élu sa présidente. Ça coûte 12 € par mois, « cœur » compris."
 EN = "The cooperative’s naïve façade hid a thriving rénovation business."
@@ -281,28 +281,3 @@ def test_single_page_dump_after_clean_text_is_split_at_its_footer() -> None:
     assert [page for _, _, page in spans] == [1, 2]
     assert "seconde page" in text[spans[1][0] : spans[1][1]]
     assert "seconde page" not in text[spans[0][0] : spans[0][1]]
-
-
-# --------------------------------------------------------------------------- tab-separated rows
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        # a table pasted from a spreadsheet: its cells stay apart, as other formats write rows
-        (
-            "Quartier\tProjet\tMontant\nNord\tJardin partagé\t12.000\n",
-            "Quartier | Projet | Montant\nNord | Jardin partagé | 12.000",
-        ),
-        (
-            "Partner\tCountry\t\tAmount\nAqua Trust\tKenya\t\t4,500",
-            "Partner | Country | Amount\nAqua Trust | Kenya | 4,500",
-        ),
-        # an empty first cell: the row's indentation, not a cell
-        ("\t\t(en €)\tvotes", "(en €) | votes"),
-        # a tab that only indents is white space
-        ("\tUne ligne en retrait.", "Une ligne en retrait."),
-    ],
-)
-def test_tab_separated_cells_become_a_row(raw: str, expected: str) -> None:
-    assert clean_text(tab_cells(raw)).strip() == expected

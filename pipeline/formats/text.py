@@ -245,22 +245,6 @@ def clean_text(text: str) -> str:
     return text.strip("\n")
 
 
-# A tab between two cells of a line (runs of tabs and spaces around it included):
-# a table pasted from a spreadsheet or written as tab-separated values.
-_CELL_TAB = re.compile(r"(?<=\S)[ \u00a0]*\t[\t \u00a0]*(?=\S)")
-
-
-def tab_cells(text: str) -> str:
-    """Tab-separated cells of a line joined by `` | ``, as the other formats write table rows.
-
-    ``clean_text`` turns tabs into spaces, which would glue a row's cells into one
-    phrase ("Nord Jardin partagé 12.000"): the later stages could no longer tell
-    a row's organisation from its place and amount. A tab that only indents a
-    line stays white space.
-    """
-    return _CELL_TAB.sub(" | ", text) if "\t" in text else text
-
-
 def stated_title(title: str | None) -> str | None:
     """A title from a file's metadata, unless it is a tool's placeholder or a file name."""
     title = _TOOL_TITLE.sub("", " ".join((title or "").split())).strip()
