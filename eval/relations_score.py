@@ -34,6 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from score import gold_items, norm_name, prf, system_items  # noqa: E402
 
 KINDS = ("place", "date", "figure", "organisation")
+# The pipeline's default threshold (pipeline.relations.MIN_SCORE; a test keeps them equal):
+# written here so that the scorer needs only pyarrow.
+MIN_SCORE = 0.5
 
 
 def _gold_names(gold: dict, kind: str) -> dict[str, set[str]]:
@@ -261,7 +264,12 @@ def main(argv=None) -> int:
     ap.add_argument("--gold", type=Path, required=True)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("--min-score", type=float, default=0.0, help="keep relations scored at least this")
+    ap.add_argument(
+        "--min-score",
+        type=float,
+        default=MIN_SCORE,
+        help=f"keep relations scored at least this (default {MIN_SCORE}, the pipeline's; 0 for all)",
+    )
     ap.add_argument("--curve", action="store_true", help="precision and recall at every score threshold")
     ap.add_argument("--methods", action="store_true", help="precision of each attachment method")
     args = ap.parse_args(argv)

@@ -63,6 +63,12 @@ def extractor(method: str) -> str:
     return f"rule:relations.{method}@{version()}"
 
 
+# The default threshold: rows scored at least this are the relations the reports
+# show and eval/relations_score.py scores by default (on the tune set it is the
+# best balance of precision and recall; docs/relations.md has the curve). Every
+# row stays in the table: a lower threshold trades precision for recall.
+MIN_SCORE = 0.5
+
 # Scores: how direct each kind of attachment is (checked against the gold of
 # eval/gold/tune; a row's score orders rows, it is not a probability).
 SCORES = {

@@ -798,3 +798,14 @@ def test_the_scorer_tells_missing_ends_from_attachment_errors(sample_run, tmp_pa
     assert (micro["attachment_recall"], micro["attachable_gold"]) == (1.0, 1)
     # the page's other pairs link entities the gold does not list: no attachment error
     assert micro["precision"] < micro["attachment_precision"] == 1.0
+
+
+def test_the_scorer_and_the_reports_share_the_default_threshold():
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    import relations_score
+
+    assert relations_score.MIN_SCORE == relations.MIN_SCORE
