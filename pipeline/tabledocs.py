@@ -140,8 +140,8 @@ SPECIFIC: dict[str, dict[str, str]] = {
         "evidence_start": "offset of the evidence's start in the document's text",
         "evidence_end": "offset of the evidence's end",
         "evidence": "the sentence, table row, list item or form field that links them",
-        "method": "how it was attached: `table_row`, `list_item`, `form_field`, `section` (the heading's organisation), `coreference` (the subject of the sentence before), `sentence`",
-        "score": "how direct the attachment is, 0 to 1 (a one-organisation table row is surer than the nearest organisation in a long sentence)",
+        "method": "how it was attached: `table_row`, `list_item`, `form_field`, `partner_list`, `section` (the heading's organisation), `sentence` (the organisation of the target's clause), `owner` (\"we\", or the page's owner by default), `coreference` (a pronoun: the subject of the sentence before)",
+        "score": "how sure the attachment is, 0 to 1; the reports keep rows scored at least 0.5 (`pipeline.relations.MIN_SCORE`), a lower threshold trades precision for recall (docs/relations.md)",
     },
     "processed/corrections": {
         "line": "line number in the corrections file",
