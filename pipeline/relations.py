@@ -11,31 +11,34 @@ Attachment follows the document's structure before its sentences:
 1. the unit of evidence is a table row ("Fondation X | Belgique | 45 000"), a
    list item or a form field ("Partenaire : X") when the target sits on such a
    line, else the sentence;
-2. a unit that starts with an organisation is about it: every target of the
-   unit goes to that organisation (`table_row`, `list_item`, `form_field`), and
-   the other organisations of the unit are linked to it;
-3. a sentence whose subject stands for an organisation ("L'association a
-   atteint 5 000 bénéficiaires", "It works in three districts", "Elle …") goes
-   to the organisation of the section it sits in, the one named by the heading
-   above it (`section`), or else to the subject of the sentence before it in
-   the same paragraph (`coreference`);
-4. otherwise a sentence with organisations gives each target to the nearest
-   organisation before it, or after it when none precedes (`sentence`); a
-   unit with none, under a heading or in a card about one, goes to it (`section`);
-5. "we" and what no organisation takes go to the page's owner, found by the
-   page's structure (about line, copyright, site name, header) before counts;
-   organisations listed under "Nos partenaires", "Our funders:" are the owner's
-   partners or funders (`partner_list`); the next fields of a form record keep
-   the record's organisation (`form_field`).
+2. a record is about the organisation it names: a table row goes to the
+   organisation of its table's organisation column, a list item or form field
+   to the one it starts with, and every target of the record is its
+   (`table_row`, `list_item`, `form_field`);
+3. a sentence is cut into clauses (no dependency parse: punctuation and
+   relative pronouns stand for syntax); its anchors are the organisations it
+   names (two joined by "et"/"and" are one), "we" (the page's owner) and a
+   pronoun-like subject ("L'association", "It", "Elle": the organisation of the
+   section's heading, or the subject of the sentence before). A target goes to
+   the anchor before it in its clause, a relative clause to the name it
+   follows, else to the sentence's subject; an organisation after "avec",
+   "with", "funded by" is an object and scores less (`sentence`, `owner`,
+   `section`, `coreference`);
+4. a unit that names no one goes to the organisation of its section or card
+   (`section`), else to the page's owner (`owner`), found by the page's
+   structure (about line, copyright, site name, header) before counts, with a
+   score that grows with the owner's share of the page; organisations listed
+   under "Nos partenaires", "Our funders:" are the owner's partners or funders
+   (`partner_list`);
+5. chrome, menus, copyright notices state nothing; a reader's comment is not
+   the owner's voice.
 
 The label (`based_in`, `works_in`, `founded`, `amount`, `beneficiaries`,
 `funded_by`, `partner_of`, else `mentioned_with`) comes from cue words in the
 evidence (`rules/data/relations/cues.json`, French and English) and, for
 figures, from the unit: a currency is an `amount`, a count of people helped is
-`beneficiaries`. The score says how direct the attachment is: a one-organisation
-table row or list item is surer than the nearest organisation of a long
-sentence. Limits: no dependency parse, so "X and Y work in Z" gives Z to Y
-only; a heading's organisation rules its section until the next heading.
+`beneficiaries`. The score says how sure the attachment is (MIN_SCORE is the
+default threshold the reports keep); docs/relations.md has the rules' figures.
 """
 
 from __future__ import annotations
@@ -48,15 +51,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from .config import PACKAGE, code_version
-from .rules.organisations import fold
+from .text import fold
 
 DATA = PACKAGE / "rules" / "data" / "relations"
 
 
 @cache
 def version() -> str:
-    """Hash of this module and its cue words: changes exactly when the rules do."""
-    return code_version(PACKAGE / "relations.py", DATA)
+    """Hash of this module, the text helpers it calls and its cue words: changes exactly
+    when the rules do."""
+    return code_version(PACKAGE / "relations.py", PACKAGE / "text.py", DATA)
 
 
 def extractor(method: str) -> str:

@@ -29,13 +29,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..config import code_version
-from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
+from ..config import PACKAGE, code_version
+from ..mentions import Mention
+from ..text import blank_spans, fold, web_address_spans
+from .organisations import _NAME, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
 # the hash of this module (and its data): the extractor column changes with the code
-NAMES_VERSION = code_version(Path(__file__), DATA)
+NAMES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"
@@ -104,8 +106,20 @@ def tokens(text: str) -> list[Token]:
             cls = "J"
         else:
             cls = "x"
+        if cls == "J" and _name_after_joining(out, m.group()):
+            cls = "C"  # "San Juan del Sur": a capitalised joining word after one is a name
         out.append(Token(m.group(), m.start(), m.end(), cls))
     return out
+
+
+def _name_after_joining(previous: list[Token], word: str) -> bool:
+    return (
+        bool(previous)
+        and word[:1].isupper()
+        and not word.isupper()
+        and previous[-1].cls == "J"
+        and previous[-1].text.islower()
+    )
 
 
 def _trimmed(toks: list[Token]) -> list[Token]:
@@ -404,7 +418,7 @@ def bare_name(name: str) -> str:
     return bare or folded
 
 
-def organisation_evidence(found: list[str], names: list[dict], text: str) -> set[str]:
+def organisation_evidence(found: list[str], names: list[Mention], text: str) -> set[str]:
     """Folded names that are organisations in this document whatever the model said.
 
     `found` are the texts of names a rule found as organisations, `names` the
@@ -415,22 +429,22 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     kuwasha.net, "Kids on Computers" and kidsoncomputers.org). A name is one
     organisation everywhere in its document.
     """
+    from .org_junk import names_a_thing
+
     evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
     for m in names:
-        if has_org_cue(m["text"]):
-            evidence.add(bare_name(m["text"]))
+        # "Malawi School Certificate Examination" holds a head noun but names an exam
+        if has_org_cue(m.text) and not names_a_thing(m.text):
+            evidence.add(bare_name(m.text))
     domains = web_names(text)
     if domains:
         for m in names:
-            name = _POSSESSIVE.sub("", m["text"].strip())
+            name = _POSSESSIVE.sub("", m.text.strip())
             if name[:1].isupper() and _squash(name) in domains:
-                evidence.add(fold(m["text"]))
+                evidence.add(fold(m.text))
     return evidence
-
-
-_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def without_web_addresses(text: str) -> str:
     """The text with its web and e-mail addresses blanked (same length)."""
-    return _WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    return blank_spans(text, web_address_spans(text))
