@@ -889,6 +889,11 @@ def relations_for_document(
                 for target in inside:
                     emit(head_key, target, unit, method, SCORES[method])
                 previous_subject = (unit.segment, head_key)
+            elif unit.method == "table_row":
+                # a row of several organisations and no organisation column: they share
+                # the record (speakers of one session), its other cells are nobody's
+                for other in unit_orgs[1:]:
+                    emit(unit_orgs[0].key, other, unit, "table_row", SCORES["object"])
             continue
         anchors = anchors_of(text, unit, unit_orgs, voice, sections, previous_subject)
         if not anchors:

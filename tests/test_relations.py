@@ -809,3 +809,19 @@ def test_the_scorer_and_the_reports_share_the_default_threshold():
     import relations_score
 
     assert relations_score.MIN_SCORE == relations.MIN_SCORE
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "Table ronde (45 min) | Anne Roy, Banque Verte – Paul Lin, Fonds Sahel – Léa Sy, Eau Vive",
+        "Panel (45 min) | Ann Roy, Green Bank – Paul Lin, Sahel Fund – Lea Sy, Blue Well",
+    ],
+)
+def test_a_row_of_several_organisations_without_a_column_links_them_only_fr_en(row):
+    text = f"Session | Intervenants\n{row}"
+    names = [part.split(", ")[1] for part in row.split(" | ")[1].split(" – ")]
+    spec = [(n, "organisation", n) for n in names] + [("45 min", "figure", "45 min")]
+    links = _links(text, spec)
+    assert {(names[0], t) for t in names[1:]} <= {(o, t) for o, k, t, *_ in links}
+    assert not any(k == "figure" for _, k, *_ in links)  # whose 45 minutes is not said
