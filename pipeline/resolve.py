@@ -453,7 +453,14 @@ def local_place_name(text: str) -> str:
     return org_rules.strip_article(stripped if stripped[:1].isupper() else text.strip())
 
 
-def date_rows(mentions: list[Mention]) -> list[dict]:
+def where(mention: Mention, segments: dict[int, dict]) -> dict:
+    """Where a mention stands: its segment, that segment's PDF page and part."""
+    seg = segments.get(mention.segment, {})
+    return {"segment": mention.segment, "page": seg.get("page"), "part": seg.get("part")}
+
+
+def date_rows(mentions: list[Mention], segments: dict[int, dict]) -> list[dict]:
+    """One row per date mention; `segments` by number, for where each stands."""
     return [
         {
             "doc_id": m.doc_id,
@@ -465,13 +472,15 @@ def date_rows(mentions: list[Mention]) -> list[dict]:
             "end_offset": m.end,
             "language": m.language,
             "extractor": m.extractor,
+            **where(m, segments),
         }
         for m in mentions
         if m.label == "DATE"
     ]
 
 
-def figure_rows(mentions: list[Mention]) -> list[dict]:
+def figure_rows(mentions: list[Mention], segments: dict[int, dict]) -> list[dict]:
+    """One row per figure mention, two for a range; `segments` by number."""
     rows = []
     for m in mentions:
         if m.label != "FIGURE" or m.value is None:
@@ -485,6 +494,7 @@ def figure_rows(mentions: list[Mention]) -> list[dict]:
             "end_offset": m.end,
             "language": m.language,
             "extractor": m.extractor,
+            **where(m, segments),
         }
         if m.upper is None:
             rows.append({**base, "value": m.value, "bound": None})
@@ -589,17 +599,15 @@ def entities_of(
             "entity_id": entity_ids.get(id(m)),
             "org_key": link_keys.get(id(m), (None, None))[0],
             "org_short": link_keys.get(id(m), (None, None))[1],
-            "segment": m.segment,
-            "page": seg_info.get(m.segment, {}).get("page"),
-            "part": seg_info.get(m.segment, {}).get("part"),
+            **where(m, seg_info),
         }
         for m in sorted(kept, key=lambda m: (m.start, m.end))
     ]
     return {
         "organisations": org_rows,
         "places": place_rows,
-        "dates": date_rows(mentions),
-        "figures": figure_rows(mentions),
+        "dates": date_rows(mentions, seg_info),
+        "figures": figure_rows(mentions, seg_info),
         "mentions": mention_rows,
     }
 
