@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from pipeline.rules import org_products
+from pipeline.rules import org_names, org_products
 from pipeline.rules.organisations import fold
 
 
@@ -70,3 +70,53 @@ def test_product_names_remembered_for_a_text_are_those_computed_afresh():
     assert org_products.product_names(text, names[::-1]) == fresh
     assert set().union(*(org_products.product_names(text, [n]) for n in names)) == fresh
     assert org_products._named_products(text) == org_products._named_products.__wrapped__(text)
+
+
+def _head_names_plain(text: str) -> list[tuple[int, int]]:
+    """find_head_names as it was: every token of the text made, every word classified afresh."""
+    toks = []
+    for m in org_names._TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "word":
+            word = m.group()
+            cls = "x" if word[:1].isdigit() else org_names._classify.__wrapped__(word.rstrip("."))
+        elif kind == "elision" or m.group() == "&":
+            cls = "J"
+        else:
+            cls = "n" if kind == "newline" else "x"
+        toks.append(org_names.Token(m.group(), m.start(), m.end(), cls))
+    classes = "".join(t.cls for t in toks)
+    pattern = re.compile(org_names._patterns()["patterns"]["head_name"])
+    spans = []
+    for m in pattern.finditer(classes):
+        for part in org_names._split_coordination(toks[m.start() : m.end()]):
+            found = org_names._trimmed(part)
+            words = [t for t in found if t.cls in "CHA"]
+            if len(words) < org_names._patterns()["patterns"]["min_words"] or not any(
+                t.cls == "H" for t in words
+            ):
+                continue
+            start, end = found[0].start, found[-1].end
+            possessive = org_names._POSSESSIVE.search(text[start:end])
+            if possessive:
+                end = start + possessive.start()
+            spans.append((start, end))
+    return spans
+
+
+HEAD_NAME_TEXTS = [
+    "L'Association des Femmes de Kolwezi et le Conseil Provincial de la Jeunesse travaillent "
+    "avec la Fondation Roi Baudouin.\nFonds des Nations Unies\npour l'Enfance (UNICEF).",
+    "The Kasese District Local Government and Save the Children Fund met the Baylor "
+    "Foundation and UPMB; the Foundation's Annual Report of the Foundation is out. "
+    "Offene Arme e.V. and the Ministry of Health's team.",
+]
+
+
+@pytest.mark.parametrize("text", HEAD_NAME_TEXTS)
+def test_head_names_from_tokens_made_where_the_pattern_matched(text):
+    org_names._classify.cache_clear()
+    first = org_names.find_head_names(text)
+    assert first  # the texts hold head-noun names
+    assert first == _head_names_plain(text)
+    assert org_names.find_head_names(text) == first  # with every word's class remembered

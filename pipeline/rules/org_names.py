@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
@@ -72,7 +72,9 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(heads), joining, lead
 
 
+@lru_cache(maxsize=100_000)
 def _classify(word: str) -> str:
+    """A word's class letter; remembered, as a page repeats its words."""
     heads, joining, _ = _vocabulary()
     key = word.lower().replace("’", "'")
     if key in joining and (word.islower() or word.isupper() or word[:1].isupper()):
@@ -88,24 +90,37 @@ def _classify(word: str) -> str:
     return "C"
 
 
-def tokens(text: str) -> list[Token]:
-    """The text as tokens with their class letters (see name_patterns.json)."""
-    out = []
-    for m in _TOKEN.finditer(text):
+def _classes(text: str) -> tuple[list[re.Match[str]], str]:
+    """The text's token matches, and their class letters as one string."""
+    matches = list(_TOKEN.finditer(text))
+    classes = []
+    for m in matches:
         kind = m.lastgroup
         if kind == "word":
             word = m.group()
-            cls = "x" if word[:1].isdigit() else _classify(word.rstrip("."))
+            classes.append("x" if word[:1].isdigit() else _classify(word.rstrip(".")))
         elif kind == "elision":
-            cls = "J"
+            classes.append("J")
         elif kind == "newline":
-            cls = "n"
+            classes.append("n")
         elif m.group() == "&":
-            cls = "J"
+            classes.append("J")
         else:
-            cls = "x"
-        out.append(Token(m.group(), m.start(), m.end(), cls))
-    return out
+            classes.append("x")
+    return matches, "".join(classes)
+
+
+def _tokens_of(matches: list[re.Match[str]], classes: str, start: int, end: int) -> list[Token]:
+    return [
+        Token(m.group(), m.start(), m.end(), classes[i])
+        for i, m in enumerate(matches[start:end], start)
+    ]
+
+
+def tokens(text: str) -> list[Token]:
+    """The text as tokens with their class letters (see name_patterns.json)."""
+    matches, classes = _classes(text)
+    return _tokens_of(matches, classes, 0, len(matches))
 
 
 def _trimmed(toks: list[Token]) -> list[Token]:
@@ -148,13 +163,13 @@ def _split_coordination(toks: list[Token]) -> list[list[Token]]:
 
 def find_head_names(text: str) -> list[tuple[int, int]]:
     """Names built around an organisation head noun, with their full extent."""
-    toks = tokens(text)
-    classes = "".join(t.cls for t in toks)
+    # tokens are made only where the pattern over the class letters matched
+    matches, classes = _classes(text)
     pattern = re.compile(_patterns()["patterns"]["head_name"])
     min_words = _patterns()["patterns"]["min_words"]
     spans = []
     for m in pattern.finditer(classes):
-        for part in _split_coordination(toks[m.start() : m.end()]):
+        for part in _split_coordination(_tokens_of(matches, classes, m.start(), m.end())):
             found = _trimmed(part)
             words = [t for t in found if t.cls in "CHA"]
             if len(words) < min_words or not any(t.cls == "H" for t in words):
