@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from pipeline.rules import org_names, org_products
+from pipeline.rules import org_junk, org_names, org_products, organisations
 from pipeline.rules.organisations import fold
 
 
@@ -120,3 +120,44 @@ def test_head_names_from_tokens_made_where_the_pattern_matched(text):
     assert first  # the texts hold head-noun names
     assert first == _head_names_plain(text)
     assert org_names.find_head_names(text) == first  # with every word's class remembered
+
+
+@pytest.mark.parametrize(
+    ("text", "literal", "not_before", "not_after"),
+    [
+        ("L'UNICEF et l'UNICEF-Kivu, UNICEF. UNICEFS (UNICEF)", "UNICEF", r"\w-", r"\w-"),
+        ("AMSS AMSSAMSS AMSS AMSS", "AMSS", r"\w-", r"\w-"),
+        ("ANSSANSS ANSS", "ANSS", r"\w", r"\w"),
+        ("C.A.C.A. C.A. &C.A. .C.A. C.A.-x C.A.&", "C.A.", r"\w&.-", r"\w&-"),
+        ("aaaa aa aaa aa", "aa", r"\w-", r"\w-"),
+        ("Kivu Relief\nKivu Relief's team, Kivu Reliefs", "Kivu Relief", r"\w-", r"\w-"),
+        (
+            "Éducation Sans Frontières à Éducation Sans Frontières",
+            "Éducation Sans Frontières",
+            r"\w-",
+            r"\w-",
+        ),
+        ("no such name here", "UNICEF", r"\w-", r"\w-"),
+    ],
+)
+def test_a_literal_is_found_where_the_bounded_pattern_finds_it(
+    text, literal, not_before, not_after
+):
+    pattern = rf"(?<![{not_before}]){re.escape(literal)}(?![{not_after}])"
+    expected = [m.span() for m in re.finditer(pattern, text)]
+    assert list(organisations.find_literal(text, literal, not_before, not_after)) == expected
+
+
+def test_acronym_occurrences_and_the_place_an_acronym_spells():
+    text = "Le CMDS (Coopérative Minière) et la CMDS-Kivu; CMDS. Secours Populaire à Paris (SPP)"
+    last = text.index("CMDS.")
+    # "CMDS-Kivu" is another name
+    assert list(organisations.find_occurrences(text, "CMDS")) == [(3, 7), (last, last + 4)]
+    kind = {"Paris": "city", "Goma": "city"}.get
+    # the page spells the place in the acronym: the place is part of the name
+    assert org_junk._without_place_tail("Secours Populaire à Paris", kind, text) == (
+        "Secours Populaire à Paris"
+    )
+    assert org_junk._without_place_tail("Secours Populaire à Goma", kind, text) == (
+        "Secours Populaire"
+    )

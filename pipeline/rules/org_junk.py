@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ..config import code_version
 from .org_products import product_names
-from .organisations import fold, has_org_cue
+from .organisations import find_literal, fold, has_org_cue
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module (and its data): the extractor column changes with the code
@@ -274,11 +274,11 @@ def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text
     into the name after a clitic pronoun ("… micro-projets nous ont soutenus") or a noun for
     the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
     m = _LOCATIVE.search(name)
-    # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
-    short = initials(name)
-    spelt = len(short) >= 3 and re.search(rf"(?<![\w-]){short}(?![\w-])", text)
-    if m and place_kind(m.group("place")) and not spelt:
-        name = name[: m.start()]
+    if m and place_kind(m.group("place")):
+        # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
+        short = initials(name)
+        if len(short) < 3 or not next(find_literal(text, short), None):
+            name = name[: m.start()]
     name = _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
     name = _YEAR_TAIL.sub("", name)
     name = _CLITIC_TAIL.sub("", name)

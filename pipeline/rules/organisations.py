@@ -132,7 +132,7 @@ _FOOTNOTE = re.compile(r"^(.*[A-ZÀ-Ý])(\d{1,2})$")
 def footnote_stripped(name: str, text: str) -> str | None:
     """ "IRFAM1" is IRFAM with a footnote marker, when the text also writes IRFAM alone."""
     m = _FOOTNOTE.match(name)
-    if m and re.search(rf"(?<!\w){re.escape(m.group(1))}(?![\w])", text):
+    if m and next(find_literal(text, m.group(1), r"\w", r"\w"), None):
         return m.group(1)
     return None
 
@@ -383,10 +383,42 @@ def find_term_acronyms(text: str) -> set[str]:
     return terms
 
 
+@cache
+def _edge(assertion: str) -> re.Pattern[str]:
+    return re.compile(assertion)
+
+
+def find_literal(
+    text: str, literal: str, not_before: str = r"\w-", not_after: str = r"\w-"
+) -> Iterator[tuple[int, int]]:
+    """Where `literal` stands in `text` with no character of the class `not_before`
+    just before it and none of `not_after` just after it.
+
+    The spans of ``re.finditer(rf"(?<![{not_before}]){re.escape(literal)}(?![{not_after}])",
+    text)``, found with `str.find`: a pattern compiled and run over the whole text
+    for each name made resolve quadratic on long pages (a name per acronym, per
+    card, per mention).
+    """
+    if not literal:
+        yield from (
+            (m.start(), m.end())
+            for m in re.finditer(rf"(?<![{not_before}])(?![{not_after}])", text)
+        )
+        return
+    before, after = _edge(rf"(?<![{not_before}])"), _edge(rf"(?![{not_after}])")
+    size = len(literal)
+    pos = text.find(literal)
+    while pos >= 0:
+        if before.match(text, pos) and after.match(text, pos + size):
+            yield pos, pos + size
+            pos = text.find(literal, pos + size)
+        else:
+            pos = text.find(literal, pos + 1)
+
+
 def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
     """Where an acronym stands alone as a word in the text."""
-    for m in re.finditer(rf"(?<![\w&.-]){re.escape(short)}(?![\w&-])", text):
-        yield m.start(), m.end()
+    return find_literal(text, short, r"\w&.-", r"\w&-")
 
 
 def canonical_name(forms: list[str]) -> str:
