@@ -16,7 +16,9 @@ and the acronym to look up when it is named by an acronym alone.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -70,10 +72,6 @@ class OrgEntity:
         return aliases_of(self.name, [*self.forms, *([self.acronym] if self.acronym else [])])
 
 
-def _overlaps(a: dict, start: int, end: int) -> bool:
-    return a["start"] < end and start < a["end"]
-
-
 @lru_cache(maxsize=200_000)
 def lookup_place(name: str, language: str | None, country_hint: str | None = None):
     """The gazetteer, remembered: the same names come back in every document."""
@@ -86,16 +84,61 @@ def _gazetteer_kind(name: str, language: str) -> str | None:
 
 
 class _Spans:
-    """Rule mentions claimed so far, highest priority first: later rules never overlap them."""
+    """Rule mentions claimed so far, highest priority first: later rules never overlap them.
+
+    A span is claimed only where it is free, so the claimed spans never overlap:
+    sorted by start, their ends rise too, and the one span that can overlap a new
+    one is the last that starts before the new one ends (a binary search, where a
+    scan of every claimed span made long pages quadratic).
+    """
 
     def __init__(self) -> None:
         self.mentions: list[dict] = []
+        self._sorted: list[tuple[int, int]] = []
 
     def free(self, start: int, end: int) -> bool:
-        return not any(m["start"] < end and start < m["end"] for m in self.mentions)
+        i = bisect.bisect_left(self._sorted, (end, -1)) - 1  # the last span starting before end
+        return i < 0 or self._sorted[i][1] <= start
 
     def claim(self, mention: dict) -> None:
+        assert self.free(mention["start"], mention["end"])
         self.mentions.append(mention)
+        bisect.insort(self._sorted, (mention["start"], mention["end"]))
+
+
+class _Overlaps:
+    """Which spans of a label overlap a range, for many ranges: starts sorted, with the
+    greatest end so far beside each (no assumption that the spans do not overlap)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._max_end = list(itertools.accumulate((e for _, e in spans), max))
+
+    def any(self, start: int, end: int) -> bool:
+        """Some span overlaps [start, end): it starts before `end` and ends after `start`."""
+        k = bisect.bisect_left(self._starts, end)
+        return k > 0 and self._max_end[k - 1] > start
+
+
+def _segment_finder(segments: list[dict]):
+    """The first segment, in the list's order, that holds a position (or None).
+
+    Segments in order of their starts, each ending before the next starts, are
+    searched by bisection; any other list is scanned as it is.
+    """
+    starts = [s["start"] for s in segments]
+    ordered = all(
+        a["start"] <= b["start"] and a["end"] <= b["start"] for a, b in itertools.pairwise(segments)
+    )
+
+    def find(pos: int) -> dict | None:
+        if not ordered:
+            return next((s for s in segments if s["start"] <= pos < s["end"]), None)
+        i = bisect.bisect_right(starts, pos) - 1
+        return segments[i] if i >= 0 and pos < segments[i]["end"] else None
+
+    return find
 
 
 def _common_noun(name: str, lower_words: set[str]) -> bool:
@@ -161,22 +204,26 @@ def resolve_labels(
     """
     names = [dict(m) for m in mentions if m["label"] in NAME_LABELS]
     rules = _Spans()
+    segment_at = _segment_finder(segments)
 
     def add(start: int, end: int, extractor: str, short: str | None = None) -> None:
         if rules.free(start, end):
-            rules.claim(_rule_mention(doc_id, segments, start, end, text, "ORG", extractor, short))
+            rules.claim(
+                _rule_mention(doc_id, segment_at, start, end, text, "ORG", extractor, short)
+            )
 
     # 1. Acronym definitions: organisation, place, or neither, by evidence.
     place_acronyms: set[str] = set()
     org_definitions = []
     if definitions is None:
         definitions = org_rules.find_acronym_definitions(text)
+    model_orgs = _Overlaps([(m["start"], m["end"]) for m in names if m["label"] == "ORG"])
+    model_org_texts = {m["text"] for m in names if m["label"] == "ORG"}
     for d in definitions:
-        inside = [m for m in names if _overlaps(m, d.long_start, d.long_end)]
         org_evidence = (
             org_rules.has_org_cue(d.long)
-            or any(m["label"] == "ORG" for m in inside)
-            or any(m["label"] == "ORG" and m["text"] == d.short for m in names)
+            or model_orgs.any(d.long_start, d.long_end)
+            or d.short in model_org_texts
         )
         if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
             place_acronyms.add(d.short)
@@ -257,7 +304,7 @@ def resolve_labels(
         text,
         names + rules.mentions,
         language,
-        lambda s, e, rule: _rule_mention(doc_id, segments, s, e, text, "LOC", rule),
+        lambda s, e, rule: _rule_mention(doc_id, segment_at, s, e, text, "LOC", rule),
     )
     out.sort(key=lambda m: (m["start"], m["end"]))
     return out
@@ -308,8 +355,8 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dic
     return kept
 
 
-def _rule_mention(doc_id, segments, start, end, text, label, extractor, short=None) -> dict:
-    seg = next((s for s in segments if s["start"] <= start < s["end"]), None)
+def _rule_mention(doc_id, segment_at, start, end, text, label, extractor, short=None) -> dict:
+    seg = segment_at(start)
     return {
         "doc_id": doc_id,
         "segment": seg["segment"] if seg else -1,

@@ -9,10 +9,12 @@ two could part (overlapping occurrences, a name glued to a word, repeats).
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
+from pipeline import resolve
 from pipeline.rules import org_junk, org_names, org_products, organisations
 from pipeline.rules.organisations import fold
 
@@ -161,3 +163,43 @@ def test_acronym_occurrences_and_the_place_an_acronym_spells():
     assert org_junk._without_place_tail("Secours Populaire à Goma", kind, text) == (
         "Secours Populaire"
     )
+
+
+def test_claimed_spans_answer_as_a_scan_of_every_claimed_span():
+    rng = random.Random(7)
+    spans = resolve._Spans()
+    plain: list[tuple[int, int]] = []
+    for _ in range(3000):
+        start = rng.randrange(0, 2000)
+        end = start + rng.choice([0, 1, 2, 5, 20, 60])
+        free = not any(s < end and start < e for s, e in plain)
+        assert spans.free(start, end) is free
+        if free:
+            spans.claim({"start": start, "end": end})
+            plain.append((start, end))
+    assert [(m["start"], m["end"]) for m in spans.mentions] == plain  # claim order kept
+
+
+def test_overlapping_spans_found_as_by_a_scan_even_when_they_overlap_each_other():
+    rng = random.Random(11)
+    spans = [(s, s + rng.choice([0, 1, 3, 40])) for s in (rng.randrange(500) for _ in range(200))]
+    index = resolve._Overlaps(spans)
+    for start in range(0, 560, 3):
+        for width in (0, 1, 7, 30):
+            end = start + width
+            assert index.any(start, end) is any(s < end and start < e for s, e in spans)
+    assert not resolve._Overlaps([]).any(0, 10)
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_the_segment_of_a_position_is_the_first_that_holds_it(ordered):
+    segments = [
+        {"segment": i, "start": s, "end": e}
+        for i, (s, e) in enumerate([(0, 10), (10, 10), (10, 25), (30, 31), (31, 50)])
+    ]
+    if not ordered:  # a list out of order is scanned, first holder wins
+        segments = [segments[2], {"segment": 9, "start": 12, "end": 40}, *segments]
+    find = resolve._segment_finder(segments)
+    for pos in range(-1, 52):
+        expected = next((s for s in segments if s["start"] <= pos < s["end"]), None)
+        assert find(pos) is expected
