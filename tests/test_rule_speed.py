@@ -15,7 +15,7 @@ import re
 import pytest
 
 from pipeline import resolve
-from pipeline.rules import org_junk, org_names, org_products, organisations
+from pipeline.rules import lexicon, org_junk, org_names, org_products, organisations
 from pipeline.rules.organisations import fold
 
 
@@ -203,3 +203,31 @@ def test_the_segment_of_a_position_is_the_first_that_holds_it(ordered):
     for pos in range(-1, 52):
         expected = next((s for s in segments if s["start"] <= pos < s["end"]), None)
         assert find(pos) is expected
+
+
+def test_common_words_from_the_cached_list_are_those_wordfreq_gives():
+    settings = org_junk._data()["common_word"]
+    words = [
+        # plain words, common or not, in both languages
+        "water", "Management", "violence", "médecins", "santé", "Éducation", "oxfam",
+        "caritas", "kolwezi", "œuvre", "cœur", "solidarité", "zzzz", "a",
+        # words wordfreq splits or folds: apostrophes, digits, a capital inside, ß
+        "women's", "d’etudes", "l'eau", "2024", "covid19", "straße", "McDonald", "e.v",
+    ]  # fmt: skip
+    for word in words:
+        exact = org_junk.word_zipf(word.lower()) >= settings["zipf"]
+        assert org_junk.is_common_word(word) is exact, word
+        assert lexicon.zipf_at_least(word.lower(), settings["zipf"], ("fr", "en")) is exact
+    assert org_junk.is_common_word("Violence") and not org_junk.is_common_word("Kolwezi")
+
+
+def test_the_plain_words_list_is_built_from_wordfreqs_own_values():
+    # built afresh (not read from the machine's cache) on a short list: English at 6+
+    built = lexicon._build_zipf_words(6.0, ("en",))
+    assert {"the", "and", "of"} <= built and "water" not in built
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    top = [w for w, _ in zip(get_frequency_dict("en"), range(300), strict=False)]
+    for word in top:
+        plain = lexicon._PLAIN_WORD.fullmatch(word) is not None
+        assert (word in built) is (plain and zipf_frequency(word, "en") >= 6.0), word

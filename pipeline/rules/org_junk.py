@@ -28,6 +28,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
+from .lexicon import zipf_at_least
 from .org_products import product_names
 from .organisations import find_literal, fold, has_org_cue
 
@@ -74,9 +75,13 @@ def word_zipf(word: str) -> float:
     return max(zipf_frequency(word, lang) for lang in settings["languages"])
 
 
+@lru_cache(maxsize=100_000)
 def is_common_word(word: str) -> bool:
-    """A word of everyday French or English (about one in a million words or more)."""
-    return word_zipf(word.lower()) >= _data()["common_word"]["zipf"]
+    """A word of everyday French or English (about one in a million words or more):
+    ``word_zipf(word.lower())`` at the threshold or above, from the per-machine list
+    of `lexicon.zipf_words` (wordfreq itself only for words it would split)."""
+    settings = _data()["common_word"]
+    return zipf_at_least(word.lower(), settings["zipf"], tuple(settings["languages"]))
 
 
 @cache
