@@ -84,41 +84,18 @@ def _gazetteer_kind(name: str, language: str) -> str | None:
 
 
 class _Spans:
-    """Rule mentions claimed so far, highest priority first: later rules never overlap them.
-
-    A span is claimed only where it is free, so the claimed spans never overlap:
-    sorted by start, their ends rise too, and the one span that can overlap a new
-    one is the last that starts before the new one ends (a binary search, where a
-    scan of every claimed span made long pages quadratic).
-    """
+    """Rule mentions claimed so far, highest priority first: later rules never overlap them."""
 
     def __init__(self) -> None:
         self.mentions: list[dict] = []
-        self._sorted: list[tuple[int, int]] = []
+        self._spans = org_rules.DisjointSpans()
 
     def free(self, start: int, end: int) -> bool:
-        i = bisect.bisect_left(self._sorted, (end, -1)) - 1  # the last span starting before end
-        return i < 0 or self._sorted[i][1] <= start
+        return self._spans.free(start, end)
 
     def claim(self, mention: dict) -> None:
-        assert self.free(mention["start"], mention["end"])
+        self._spans.add(mention["start"], mention["end"])
         self.mentions.append(mention)
-        bisect.insort(self._sorted, (mention["start"], mention["end"]))
-
-
-class _Overlaps:
-    """Which spans of a label overlap a range, for many ranges: starts sorted, with the
-    greatest end so far beside each (no assumption that the spans do not overlap)."""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        spans = sorted(spans)
-        self._starts = [s for s, _ in spans]
-        self._max_end = list(itertools.accumulate((e for _, e in spans), max))
-
-    def any(self, start: int, end: int) -> bool:
-        """Some span overlaps [start, end): it starts before `end` and ends after `start`."""
-        k = bisect.bisect_left(self._starts, end)
-        return k > 0 and self._max_end[k - 1] > start
 
 
 def _segment_finder(segments: list[dict]):
@@ -217,12 +194,12 @@ def resolve_labels(
     org_definitions = []
     if definitions is None:
         definitions = org_rules.find_acronym_definitions(text)
-    model_orgs = _Overlaps([(m["start"], m["end"]) for m in names if m["label"] == "ORG"])
+    model_orgs = org_rules.SpanIndex((m["start"], m["end"]) for m in names if m["label"] == "ORG")
     model_org_texts = {m["text"] for m in names if m["label"] == "ORG"}
     for d in definitions:
         org_evidence = (
             org_rules.has_org_cue(d.long)
-            or model_orgs.any(d.long_start, d.long_end)
+            or model_orgs.overlaps(d.long_start, d.long_end)
             or d.short in model_org_texts
         )
         if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
@@ -232,9 +209,10 @@ def resolve_labels(
     for d in org_definitions:
         add(d.long_start, d.long_end, ACRONYM_RULE, d.short)
         add(d.short_start, d.short_end, ACRONYM_RULE, d.short)
-    for d in org_definitions:
-        for s, e in org_rules.find_occurrences(text, d.short):
-            add(s, e, ACRONYM_RULE, d.short)
+    # each acronym once: a second pass over the same occurrences would find them taken
+    for short in dict.fromkeys(d.short for d in org_definitions):
+        for s, e in org_rules.find_occurrences(text, short):
+            add(s, e, ACRONYM_RULE, short)
 
     # 2. Names the model misses or cuts: partner lists, enumerations, appositions.
     tagged = [(m["start"], m["end"]) for m in names if m["label"] in ("ORG", "MISC")]

@@ -183,12 +183,13 @@ def test_claimed_spans_answer_as_a_scan_of_every_claimed_span():
 def test_overlapping_spans_found_as_by_a_scan_even_when_they_overlap_each_other():
     rng = random.Random(11)
     spans = [(s, s + rng.choice([0, 1, 3, 40])) for s in (rng.randrange(500) for _ in range(200))]
-    index = resolve._Overlaps(spans)
+    index = organisations.SpanIndex(spans)
     for start in range(0, 560, 3):
         for width in (0, 1, 7, 30):
             end = start + width
-            assert index.any(start, end) is any(s < end and start < e for s, e in spans)
-    assert not resolve._Overlaps([]).any(0, 10)
+            assert index.overlaps(start, end) is any(s < end and start < e for s, e in spans)
+        assert index.holds(start) is any(s <= start < e for s, e in spans)
+    assert not organisations.SpanIndex([]).overlaps(0, 10)
 
 
 @pytest.mark.parametrize("ordered", [True, False])

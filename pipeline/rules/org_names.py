@@ -30,7 +30,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
-from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
+from .organisations import _NAME, DisjointSpans, _lists, fold, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
@@ -317,14 +317,16 @@ def find_names(
     from .organisations import is_junk
 
     found: list[tuple[int, int, str]] = []
+    taken = DisjointSpans()
 
     def keep(start: int, end: int, signal: str) -> None:
         name = text[start:end]
         if is_junk(name) or junk_reason(name) is not None:
             return
-        if any(s < end and start < e for s, e, _ in found):
+        if not taken.free(start, end):
             return
         found.append((start, end, signal))
+        taken.add(start, end)
 
     for start, end in find_label_values(text):
         if not is_place(text[start:end]):

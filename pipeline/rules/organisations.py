@@ -19,10 +19,12 @@ one into the other:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -416,6 +418,44 @@ def find_literal(
             pos = text.find(literal, pos + 1)
 
 
+class DisjointSpans:
+    """Spans that never overlap one another (each added only where it is free), kept
+    sorted: sorted by start, their ends rise too, so the one span that can overlap a
+    new one is the last that starts before the new one ends, found by bisection where
+    a scan of every span made long pages quadratic."""
+
+    def __init__(self) -> None:
+        self._sorted: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        """No span overlaps [start, end)."""
+        i = bisect.bisect_left(self._sorted, (end, -1)) - 1  # the last span starting before end
+        return i < 0 or self._sorted[i][1] <= start
+
+    def add(self, start: int, end: int) -> None:
+        assert self.free(start, end)
+        bisect.insort(self._sorted, (start, end))
+
+
+class SpanIndex:
+    """Which of some spans overlap a range, asked for many ranges: starts sorted, with
+    the greatest end so far beside each (the spans may overlap one another)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._max_end = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span overlaps [start, end): it starts before `end` and ends after `start`."""
+        k = bisect.bisect_left(self._starts, end)
+        return k > 0 and self._max_end[k - 1] > start
+
+    def holds(self, pos: int) -> bool:
+        """Some span holds the position: it starts at or before it and ends after it."""
+        return self.overlaps(pos, pos + 1)
+
+
 def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
     """Where an acronym stands alone as a word in the text."""
     return find_literal(text, short, r"\w&.-", r"\w&-")
@@ -582,6 +622,7 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
     off, and either carries an organisation noun or holds a name the model tagged.
     """
     spans = []
+    model_spans = SpanIndex(tagged)
     for m in _LIST_ITEM.finditer(text):
         start, end = m.span(1)
         item = text[start:end]
@@ -601,7 +642,7 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
             fold(w) in org_words or (w[:1].isupper() and fold(w) in institutions) for w in words
         )
         # the model saw a name where the item starts ("- Achat d'un kit pour le PSP" is no name)
-        model = any(s <= start < e for s, e in tagged)
+        model = model_spans.holds(start)
         if (cue or model) and not is_junk(name):
             spans.append((start, end))
     return spans

@@ -279,7 +279,7 @@ def reconcile(
     by `new_mention(start, end, extractor)` for places the model missed.
     """
     names = _join_compass(text, _split_locations(text, names))
-    org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
+    org_spans = _Spans((m["start"], m["end"]) for m in names if m["label"] == "ORG")
     org_names = {m["text"] for m in names if m["label"] == "ORG"}
     decisions = []
     for m in names:
@@ -348,7 +348,7 @@ def _places_in_text(
     text: str,
     names: list[dict],
     language: str,
-    org_spans: list[tuple[int, int]],
+    org_spans: _Spans,
     new_mention: Callable[[int, int, str], dict],
 ) -> list[dict]:
     """Places no mention covers: known names (sure ones anywhere, others after a

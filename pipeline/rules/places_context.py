@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from . import lexicon
 from . import organisations as org_rules
@@ -20,7 +21,7 @@ from .places_evidence import (
     _core,
     _designator_words,
 )
-from .places_spans import _NAME_RUN, _NAME_WORD
+from .places_spans import _NAME_RUN, _NAME_WORD, _Spans
 
 
 @functools.cache
@@ -65,8 +66,10 @@ def _line_before(text: str, start: int, width: int = 60) -> str:
     if cut >= 0 and not text[cut + 1 : start].strip() and not _wrapped_before(text, cut):
         return ""  # the name starts a line that does not go on from the one before
     while cut > floor:
-        previous = text[:cut].rstrip(" \t")
-        if not previous or previous[-1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
+        last = cut  # the end of the text before the line break, without its blanks
+        while last > 0 and text[last - 1] in " \t":
+            last -= 1
+        if not last or text[last - 1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
             floor = cut + 1
             break
         cut = text.rfind("\n", floor, cut)
@@ -162,14 +165,19 @@ _ORG_HEAD_BEFORE = re.compile(r"(?:^|[\s'’])([a-zà-ÿ][a-zà-ÿ\-]{2,})\s+$")
 _PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
 
 
-def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[int, int]]) -> bool:
+def inside_organisation(
+    text: str, start: int, end: int, org_spans: Iterable[tuple[int, int]] | _Spans
+) -> bool:
     """The name at text[start:end] is part of an organisation's name.
 
     Either an organisation mention covers more than the name, or the run of capitalised
     words around it (joined by "de", "of", "for"...) carries an organisation noun:
     "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
+    `org_spans` are the organisation mentions' spans; a caller that asks for many
+    names passes them as a `_Spans`, searched instead of scanned.
     """
-    if any(s <= start and end <= e and (s, e) != (start, end) for s, e in org_spans):
+    spans = org_spans if isinstance(org_spans, _Spans) else _Spans(org_spans)
+    if spans.holds_more(start, end):
         return True
     before = _line_before(text, start, 80)
     head = _ORG_HEAD_BEFORE.search(before)
