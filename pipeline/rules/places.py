@@ -36,6 +36,7 @@ module weighs them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -367,10 +368,13 @@ def _places_in_text(
         added.append(new_mention(s, e, rule))
         taken.add(s, e)
 
-    for s, e in scan(text):
-        if not free(s, e) or inside_organisation(text, s, e, org_spans):
+    for s, run_end in scan(text):
+        if not free(s, run_end):
             continue
-        e = _with_tail(text, s, e)
+        # a run inside an organisation's name is no place; asked last (it reads the
+        # words around the run), only of a run that would be added
+        in_org = functools.partial(inside_organisation, text, s, run_end, org_spans)
+        e = _with_tail(text, s, run_end)
         surface = text[s:e]
         place = _lookup(surface)
         article = _LEADING_ARTICLE.match(surface)
@@ -378,10 +382,12 @@ def _places_in_text(
             continue  # "Le Burkina Faso": the run without its article comes next
         sure = sureness(place, surface, language)
         if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
-            add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
+            if not in_org():
+                add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
             continue
         if sure is None and _compass_region(text, s, e):
-            add(s, e, GAZETTEER_RULE)
+            if not in_org():
+                add(s, e, GAZETTEER_RULE)
             continue
         if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
             continue
@@ -389,7 +395,9 @@ def _places_in_text(
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
             continue
-        if sure == "sure" or context_of(text, s, e) in ("preposition", "designator"):
+        if (sure == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
+            not in_org()
+        ):
             add(s, e, GAZETTEER_RULE)
     for m in _after_designator().finditer(text):
         s, e = m.span("name")
