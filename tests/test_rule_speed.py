@@ -232,3 +232,38 @@ def test_the_plain_words_list_is_built_from_wordfreqs_own_values():
     for word in top:
         plain = lexicon._PLAIN_WORD.fullmatch(word) is not None
         assert (word in built) is (plain and zipf_frequency(word, "en") >= 6.0), word
+
+
+WEB_TEXTS = [
+    "Voir https://www.kuwasha.net/projets et WWW.Kids-On-Computers.org, ou http://a.b.c.org.",
+    "Contact: info@kuwasha.net, jean.dupont+ong@mail.kids-on-computers.org; www.site.be",
+    "No address here, only words_with_underscores and e.g. a.b.c and x+y-z.",
+]
+
+
+@pytest.mark.parametrize("text", WEB_TEXTS)
+def test_web_addresses_found_as_by_the_pattern_with_its_e_mail_branch(text):
+    blanked = org_names._WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    assert org_names.without_web_addresses(text) == blanked
+    names = {
+        part
+        for m in org_names._WEB.finditer(text)
+        for label in m.group(1).lower().split(".")[:-1]
+        for part in {label.replace("-", ""), label.split("-")[0]}
+        if len(part) >= 3
+    }
+    platforms = set(org_names._patterns()["web_platforms"]["words"])
+    assert org_names.web_names(text) == names - platforms
+
+
+def test_acronym_definitions_remembered_are_those_found_afresh_and_a_new_list_each_time():
+    text = (
+        "La Coopérative Minière pour le Développement Social (CMDS) et GAMS : Groupe pour "
+        "l'Abolition des Mutilations Sexuelles. The World Health Organization (WHO)."
+    )
+    first = organisations.find_acronym_definitions(text)
+    assert [d.short for d in first] == ["CMDS", "WHO", "GAMS"]
+    first.clear()  # a caller's list is its own
+    again = organisations.find_acronym_definitions(text)
+    assert again == list(organisations._acronym_definitions.__wrapped__(text))
+    assert [d.short for d in again] == ["CMDS", "WHO", "GAMS"]

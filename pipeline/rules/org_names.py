@@ -387,9 +387,11 @@ def find_named_after(text: str, is_place: Callable[[str], bool]) -> list[tuple[i
     return spans
 
 
-_WEB = re.compile(
-    r"(?i)(?:https?://|www\.|[\w.+-]+@)((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})"
-)
+_DOMAIN = r"((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})"
+_WEB = re.compile(rf"(?i)(?:https?://|www\.|[\w.+-]+@){_DOMAIN}")
+# The e-mail branch tries every run of word characters: a text without "@" is read
+# with the patterns without it, which find the same.
+_WEB_NO_MAIL = re.compile(rf"(?i)(?:https?://|www\.){_DOMAIN}")
 
 
 def _squash(name: str) -> str:
@@ -402,7 +404,7 @@ def web_names(text: str) -> frozenset[str]:
     Platforms that host everyone's pages (name_patterns.json) are left out."""
     platforms = {fold(w) for w in _patterns()["web_platforms"]["words"]}
     found = set()
-    for m in _WEB.finditer(text):
+    for m in (_WEB if "@" in text else _WEB_NO_MAIL).finditer(text):
         labels = m.group(1).lower().split(".")[:-1]  # without the top-level domain
         for label in labels:
             for part in {label.replace("-", ""), label.split("-")[0]}:
@@ -445,9 +447,11 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     return evidence
 
 
-_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WEB_ADDRESS_NO_MAIL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
+_WEB_ADDRESS = re.compile(rf"{_WEB_ADDRESS_NO_MAIL.pattern}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def without_web_addresses(text: str) -> str:
     """The text with its web and e-mail addresses blanked (same length)."""
-    return _WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    pattern = _WEB_ADDRESS if "@" in text else _WEB_ADDRESS_NO_MAIL
+    return pattern.sub(lambda m: " " * len(m.group()), text)

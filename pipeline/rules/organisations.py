@@ -260,6 +260,13 @@ def _name_before(text: str, end: int, short: str) -> tuple[int, int] | None:
 
 def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Acronyms defined in the text with their long forms (both orders)."""
+    return list(_acronym_definitions(text))
+
+
+@lru_cache(maxsize=4)
+def _acronym_definitions(text: str) -> tuple[AcronymDefinition, ...]:
+    """find_acronym_definitions, remembered for the last few texts: resolve and the
+    product rule both ask for the page's definitions."""
     found: list[AcronymDefinition] = []
     for m in _PARENS.finditer(text):
         inside = m.group(1).strip()
@@ -304,7 +311,7 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
                     short, long, m.start(1), m.end(1), m.start(2), m.start(2) + len(long)
                 )
             )
-    return found
+    return tuple(found)
 
 
 _INDEFINITE = frozenset(
