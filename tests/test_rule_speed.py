@@ -267,3 +267,28 @@ def test_acronym_definitions_remembered_are_those_found_afresh_and_a_new_list_ea
     again = organisations.find_acronym_definitions(text)
     assert again == list(organisations._acronym_definitions.__wrapped__(text))
     assert [d.short for d in again] == ["CMDS", "WHO", "GAMS"]
+
+
+LEMMA_TEXTS = {
+    "fr": "En 2023, l'association a aidé 121 garçons et 300 familles ; 45 enseignants "
+    "formés, 12 écoles rénovées et près de 2 000 bénéficiaires dans 3 villages.",
+    "en": "In 2023 we helped 45 children, 12 women's groups and about 2,000 families; "
+    "the 3 schools we've built host 250 pupils and 14 teachers.",
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_lemmas_computed_when_asked_are_the_lemmatizers(language):
+    from pipeline import extract
+    from pipeline.rules import figures
+
+    nlp = extract.load_model(language)
+    text = LEMMA_TEXTS[language]
+    with_component = nlp(text)
+    without = next(nlp.pipe([text], disable=["lemmatizer"]))
+    lemma_of = extract.lemma_reader(language)
+    assert [t.lemma_ for t in with_component] == [lemma_of(t) for t in without]
+    assert any(t.lemma_ != t.text.lower() for t in with_component)  # the lemmatizer did work
+    assert figures.find_figures(with_component, language) == figures.find_figures(
+        without, language, lemma_of=lemma_of
+    )
