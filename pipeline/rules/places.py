@@ -345,6 +345,27 @@ def _enumerate(text: str, decisions: list[_Decision], places: list[dict], langua
                 d.keep = changed = True
 
 
+@functools.lru_cache(maxsize=100_000)
+def _run_verdict(surface: str, language: str) -> tuple[str, Place | None]:
+    """What a capitalised run says by itself, before its context is read: "skip" (no
+    place, or "Le Burkina Faso", whose run without the article comes next), "designated"
+    ("Mutanda District": a place by its kind-of-place word), "compass" ("North Kivu"),
+    or how sure the gazetteer is ("sure", "known"), with the place. It depends on the
+    run's words alone, so it is remembered: pages repeat their names."""
+    place = _lookup(surface)
+    article = _LEADING_ARTICLE.match(surface)
+    if place is not None and article and _lookup(surface[article.end() :]) == place:
+        return "skip", None
+    sure = sureness(place, surface, language)
+    if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
+        return "designated", None
+    if sure is None and _compass_region(surface, 0, len(surface)):
+        return "compass", None
+    if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+        return "skip", None
+    return sure, place
+
+
 def _places_in_text(
     text: str,
     names: list[dict],
@@ -371,32 +392,26 @@ def _places_in_text(
     for s, run_end in scan(text):
         if not free(s, run_end):
             continue
+        e = _with_tail(text, s, run_end)
+        verdict, place = _run_verdict(text[s:e], language)
+        if verdict == "skip":
+            continue
         # a run inside an organisation's name is no place; asked last (it reads the
         # words around the run), only of a run that would be added
-        in_org = functools.partial(inside_organisation, text, s, run_end, org_spans)
-        e = _with_tail(text, s, run_end)
-        surface = text[s:e]
-        place = _lookup(surface)
-        article = _LEADING_ARTICLE.match(surface)
-        if place is not None and article and _lookup(surface[article.end() :]) == place:
-            continue  # "Le Burkina Faso": the run without its article comes next
-        sure = sureness(place, surface, language)
-        if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
-            if not in_org():
+        if verdict == "designated":
+            if not inside_organisation(text, s, run_end, org_spans):
                 add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
             continue
-        if sure is None and _compass_region(text, s, e):
-            if not in_org():
+        if verdict == "compass":
+            if not inside_organisation(text, s, run_end, org_spans):
                 add(s, e, GAZETTEER_RULE)
             continue
-        if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
-            continue
-        if sure == "sure" and (
+        if verdict == "sure" and (
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
             continue
-        if (sure == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
-            not in_org()
+        if (verdict == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
+            not inside_organisation(text, s, run_end, org_spans)
         ):
             add(s, e, GAZETTEER_RULE)
     for m in _after_designator().finditer(text):
