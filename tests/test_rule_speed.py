@@ -15,7 +15,7 @@ import re
 import pytest
 
 from pipeline import resolve
-from pipeline.rules import lexicon, org_junk, org_names, org_products, organisations
+from pipeline.rules import lexicon, org_junk, org_names, org_products, organisations, textscan
 from pipeline.rules.organisations import fold
 
 
@@ -292,3 +292,57 @@ def test_lemmas_computed_when_asked_are_the_lemmatizers(language):
     assert figures.find_figures(with_component, language) == figures.find_figures(
         without, language, lemma_of=lemma_of
     )
+
+
+SCAN_TEXTS = [
+    "Les villages de Kasangali et Kaghando, VILLAGE DE BOSSINKANG ; sous-préfecture de "
+    "Diadiem (Diadiem 3), la Communauté  rurale de Ndiob. Location: Kisumu. Basé à Goma.",
+    "Sub counties (Bwesumba and Buhuhira), the Mutanda District, Lake Bunyonyi; a "
+    "Neighbourhood of Kampala; the Parc National des Virunga; préVillage Goma; villageois.",
+    # characters that a case-insensitive pattern reads as other letters: the pattern alone
+    "Sſub counties (Bwesumba), dıstrict of Kasese, İle de Gorée, the ﬁeld of Kisumu",
+    "We used apps like GCompris, TuxMath and Scratch; le logiciel QGIS, des outils comme "
+    "Kobo et ODK; an APP called Kobo; Software such as LibreOffice; the operating system Linux.",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", SCAN_TEXTS)
+def test_patterns_searched_from_their_words_find_what_they_find_over_the_text(text):
+    from pipeline.rules.places_context import _after_designator
+
+    scans = [_after_designator(), *org_products._patterns()]
+    found = 0
+    for scan in scans:
+        expected = [(m.span(), m.groupdict()) for m in scan.pattern.finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in scan.finditer(text)] == expected
+        found += len(expected)
+    assert found or text in (SCAN_TEXTS[2], "")
+
+
+def test_patterns_searched_from_their_words_on_pages_cut_anywhere():
+    from pipeline.rules.places_context import _after_designator
+
+    rng = random.Random(3)
+    pages = "\n".join(SCAN_TEXTS).split(" ")
+    for _ in range(200):
+        text = " ".join(rng.sample(pages, rng.randint(1, len(pages))))
+        text = text[rng.randrange(len(text) + 1) :]
+        for scan in [_after_designator(), *org_products._patterns()]:
+            assert [m.span() for m in scan.finditer(text)] == [
+                m.span() for m in scan.pattern.finditer(text)
+            ]
+
+
+def test_a_case_insensitive_scan_knows_the_letters_python_reads_as_others():
+    import re._casefix  # the engine's table of extra case equivalences
+
+    latin = set("abcdefghijklmnopqrstuvwxyzàâäçéèêëîïôöùûüÿœæ")
+    others = {
+        chr(o)
+        for k, v in re._casefix._EXTRA_CASES.items()
+        if chr(k) in latin
+        for o in v
+        if chr(o).lower() not in latin
+    }
+    assert others <= textscan._OTHER_CASES

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..config import code_version
 from .organisations import DATA, find_acronym_definitions, fold, has_org_cue
+from .textscan import WordStarts
 
 # the hash of this module (and its data): the extractor column changes with the code
 PRODUCTS_VERSION = code_version(Path(__file__), DATA)
@@ -52,7 +53,8 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[WordStarts, WordStarts]:
+    """The two patterns, each searched where a product noun starts (textscan)."""
     nouns = _alternation(_data()["nouns"]["words"])
     intro = _alternation(_data()["introducers"]["words"])
     # "apps like X, Y, and Z" / "tools including X" / "logiciels comme X": the list runs to
@@ -64,7 +66,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     before = re.compile(
         rf"(?<![\w-])(?:{nouns})(?:[ \t]+(?:{intro}))?[ \t]+(?P<name>[A-ZÀ-Ý][\w.+-]*(?:[ \t]+[A-ZÀ-Ý][\w.+-]*)*)"
     )
-    return listing, before
+    words = _data()["nouns"]["words"]
+    return WordStarts(listing, words, ignore_case=True), WordStarts(
+        before, words, ignore_case=False
+    )
 
 
 _ITEM_ARTICLE = re.compile(r"^(?:(?:the|le|la|les|un|une|a|an)\s+|l['’]\s*)", re.I)

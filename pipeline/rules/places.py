@@ -88,6 +88,7 @@ SOURCES = (
     Path(__file__).parent / "places_context.py",
     Path(__file__).parent / "places_evidence.py",
     Path(__file__).parent / "places_spans.py",
+    Path(__file__).parent / "textscan.py",
     *gazetteer.SOURCE_FILES,
     Path(__file__).parent / "lexicon.py",
     Path(org_rules.__file__),

@@ -22,6 +22,7 @@ from .places_evidence import (
     _designator_words,
 )
 from .places_spans import _NAME_RUN, _NAME_WORD, _Spans
+from .textscan import WordStarts
 
 
 @functools.cache
@@ -192,17 +193,18 @@ def inside_organisation(
 
 
 @functools.cache
-def _after_designator() -> re.Pattern[str]:
+def _after_designator() -> WordStarts:
     """A name right after a kind-of-place noun: "village de Diadiem 3", "sub counties
-    (Bwesumba"."""
+    (Bwesumba"; searched where a kind-of-place noun or a field label starts."""
     spec = _context()
     designator = _designator_words(spec)
     article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    return re.compile(
+    pattern = re.compile(
         rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
         rf"(?P<name>{_NAME_RUN})"
     )
+    return WordStarts(pattern, spec["designators"] + spec["field_labels"], ignore_case=True)
 
 
 @functools.cache
