@@ -346,3 +346,18 @@ def test_a_case_insensitive_scan_knows_the_letters_python_reads_as_others():
         if chr(o).lower() not in latin
     }
     assert others <= textscan._OTHER_CASES
+
+
+def test_mentions_within_a_range_in_their_order_as_a_scan_finds_them():
+    from pipeline.relations import Mention, _Within
+
+    rng = random.Random(5)
+    mentions = []
+    for i in range(300):  # in no order, some nested, some empty
+        start = rng.randrange(1000)
+        mentions.append(Mention(start, start + rng.choice([0, 3, 12, 80]), "place", f"p{i}", {}))
+    within = _Within(mentions)
+    for start in range(-5, 1100, 7):
+        for width in (0, 5, 40, 300):
+            end = start + width
+            assert within(start, end) == [m for m in mentions if start <= m.start and m.end <= end]
