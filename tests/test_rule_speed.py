@@ -189,6 +189,9 @@ def test_overlapping_spans_found_as_by_a_scan_even_when_they_overlap_each_other(
             end = start + width
             assert index.overlaps(start, end) is any(s < end and start < e for s, e in spans)
         assert index.holds(start) is any(s <= start < e for s, e in spans)
+        for width in (0, 1, 7, 30):
+            end = start + width
+            assert index.covers(start, end) is any(s <= start and end <= e for s, e in spans)
     assert not organisations.SpanIndex([]).overlaps(0, 10)
 
 

@@ -30,7 +30,15 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
-from .organisations import _NAME, DisjointSpans, _lists, fold, has_org_cue, legal_forms
+from .organisations import (
+    _NAME,
+    DisjointSpans,
+    SpanIndex,
+    _lists,
+    fold,
+    has_org_cue,
+    legal_forms,
+)
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
@@ -335,12 +343,13 @@ def find_names(
         keep(start, end, "name_url")
     for start, end in find_institution_names(text):
         keep(start, end, "institution")
+    model_spans = SpanIndex(tagged)
     for start, end in find_head_names(text):
         trimmed = _without_place_tail(
             text[start:end], lambda n: "place" if is_place(n) else None, text
         )
         end = start + len(trimmed)
-        covered = any(s <= start and end <= e for s, e in tagged)
+        covered = model_spans.covers(start, end)
         if not covered and _proper(text[start:end]):
             keep(start, end, "head")
     return found

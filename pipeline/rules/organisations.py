@@ -462,6 +462,12 @@ class SpanIndex:
         """Some span holds the position: it starts at or before it and ends after it."""
         return self.overlaps(pos, pos + 1)
 
+    def covers(self, start: int, end: int) -> bool:
+        """Some span covers [start, end): it starts at or before `start` and ends at or
+        after `end`."""
+        k = bisect.bisect_right(self._starts, start)
+        return k > 0 and self._max_end[k - 1] >= end
+
 
 def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
     """Where an acronym stands alone as a word in the text."""
