@@ -364,3 +364,10 @@ def test_mentions_within_a_range_in_their_order_as_a_scan_finds_them():
         for width in (0, 5, 40, 300):
             end = start + width
             assert within(start, end) == [m for m in mentions if start <= m.start and m.end <= end]
+
+
+def test_word_lists_read_from_the_machines_cache_are_those_built_from_their_packages():
+    assert lexicon.language_names() == lexicon._build_language_names()
+    assert {"swahili", "wolof", "peul"} <= lexicon.language_names()
+    assert org_junk._first_names() == org_junk._read_first_names()
+    assert "veronica" in org_junk._first_names()

@@ -25,9 +25,11 @@ import json
 import re
 from collections.abc import Callable
 from functools import cache, lru_cache
+from importlib import metadata
 from pathlib import Path
 
 from ..config import code_version
+from .cache import cached, source_digest
 from .lexicon import zipf_at_least
 from .org_products import product_names
 from .organisations import find_literal, fold, has_org_cue
@@ -86,7 +88,13 @@ def is_common_word(word: str) -> bool:
 
 @cache
 def _first_names() -> frozenset[str]:
-    """Given names from gender-guesser's dictionary (about 45,000 names of many countries)."""
+    """Given names from gender-guesser's dictionary (about 45,000 names of many countries),
+    read once per machine."""
+    key = f"{metadata.version('gender-guesser')}:{source_digest(Path(__file__))}"
+    return cached("gender-guesser-first-names", key, _read_first_names)
+
+
+def _read_first_names() -> frozenset[str]:
     from importlib.resources import files
 
     names = set()
