@@ -49,15 +49,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from .config import PACKAGE, code_version
-from .rules.organisations import fold
+from .text import fold
 
 DATA = PACKAGE / "rules" / "data" / "relations"
 
 
 @cache
 def version() -> str:
-    """Hash of this module and its cue words: changes exactly when the rules do."""
-    return code_version(PACKAGE / "relations.py", DATA)
+    """Hash of this module, the text helpers it calls and its cue words: changes exactly
+    when the rules do."""
+    return code_version(PACKAGE / "relations.py", PACKAGE / "text.py", DATA)
 
 
 def extractor(method: str) -> str:

@@ -356,7 +356,7 @@ def pick_organisation(index, relations, wanted: str | None) -> str | None:
     A name that matches nothing is a ValueError that lists the organisations with the most
     relations, so the user can pick one.
     """
-    from pipeline.rules.organisations import fold
+    from pipeline.text import fold
 
     def folded(name: str) -> str:
         return fold(name).replace(" ", "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -86,6 +87,16 @@ def _head_names_plain(text: str) -> list[tuple[int, int]]:
             cls = "J"
         else:
             cls = "n" if kind == "newline" else "x"
+        word = m.group()
+        if (
+            cls == "J"
+            and toks
+            and word[:1].isupper()
+            and not word.isupper()
+            and toks[-1].cls == "J"
+            and toks[-1].text.islower()
+        ):
+            cls = "C"  # "San Juan del Sur"
         toks.append(org_names.Token(m.group(), m.start(), m.end(), cls))
     classes = "".join(t.cls for t in toks)
     pattern = re.compile(org_names._patterns()["patterns"]["head_name"])
@@ -110,6 +121,7 @@ HEAD_NAME_TEXTS = [
     "L'Association des Femmes de Kolwezi et le Conseil Provincial de la Jeunesse travaillent "
     "avec la Fondation Roi Baudouin.\nFonds des Nations Unies\npour l'Enfance (UNICEF).",
     "The Kasese District Local Government and Save the Children Fund met the Baylor "
+    "Hospital of San Juan del Sur and the Fondation de La Salle; "
     "Foundation and UPMB; the Foundation's Annual Report of the Foundation is out. "
     "Offene Arme e.V. and the Ministry of Health's team.",
 ]
@@ -175,9 +187,9 @@ def test_claimed_spans_answer_as_a_scan_of_every_claimed_span():
         free = not any(s < end and start < e for s, e in plain)
         assert spans.free(start, end) is free
         if free:
-            spans.claim({"start": start, "end": end})
+            spans.claim(SimpleNamespace(start=start, end=end))
             plain.append((start, end))
-    assert [(m["start"], m["end"]) for m in spans.mentions] == plain  # claim order kept
+    assert [(m.start, m.end) for m in spans.mentions] == plain  # claim order kept
 
 
 def test_overlapping_spans_found_as_by_a_scan_even_when_they_overlap_each_other():
@@ -245,9 +257,7 @@ WEB_TEXTS = [
 
 
 @pytest.mark.parametrize("text", WEB_TEXTS)
-def test_web_addresses_found_as_by_the_pattern_with_its_e_mail_branch(text):
-    blanked = org_names._WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
-    assert org_names.without_web_addresses(text) == blanked
+def test_web_names_found_as_by_the_pattern_with_its_e_mail_branch(text):
     names = {
         part
         for m in org_names._WEB.finditer(text)
@@ -369,5 +379,3 @@ def test_mentions_within_a_range_in_their_order_as_a_scan_finds_them():
 def test_word_lists_read_from_the_machines_cache_are_those_built_from_their_packages():
     assert lexicon.language_names() == lexicon._build_language_names()
     assert {"swahili", "wolof", "peul"} <= lexicon.language_names()
-    assert org_junk._first_names() == org_junk._read_first_names()
-    assert "veronica" in org_junk._first_names()

@@ -78,11 +78,13 @@ if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run wi
     # nothing to do never needs it
     from spacy.tokens import Doc, Token
 
-# The files of the figures rule: this module, its vocabularies and rejections, and its data.
+# The files of the figures rule: this module, its vocabularies and rejections, the text
+# helpers they call and its data.
 SOURCES = (
     Path(__file__),
     Path(__file__).parent / "figures_vocab.py",
     Path(__file__).parent / "figures_reject.py",
+    Path(__file__).parent.parent / "text.py",
     _DATA_DIR,
 )
 # The version in every figure mention's extractor column: a hash of the rule's code and data.
@@ -115,8 +117,6 @@ _HYPHEN_WORDS = re.compile(r"(?:[-‐‑]" + _LETTER + r"+)+")
 _DIGIT_BEFORE = re.compile(r"\d" + _SP + r"*\Z")
 _WORDLIKE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _DIGIT_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\d/])")
-_ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
-_FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
 
 
 # --------------------------------------------------------------------------- matching
@@ -275,7 +275,7 @@ class _Matcher:
     def word_cand(self, s: int, e: int, value: float, first: str, n: int) -> _Cand | None:
         L, text = self.L, self.text
         tail = _HYPHEN_WORD.match(text, e)
-        if tail and tail.group(1).lower().endswith(_ORDINAL_TAIL + _FRACTION_TAIL):
+        if tail and tail.group(1).lower().endswith(L.hyphen_tails):
             return None  # "vingt-deuxième", "two-thirds"
         if self.blocked_at(s, e) or _DIGIT_BEFORE.search(self.before(s, 4)):
             return None  # "5 sept." is a date, not 5 then 7

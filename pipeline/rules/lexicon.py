@@ -22,12 +22,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from importlib import metadata
 from pathlib import Path
 
+from ..text import fold_word
 from .cache import cached, source_digest
 
+# The code the cached lists are built with (their keys carry its digest).
+_CODE = (Path(__file__), Path(__file__).parent.parent / "text.py")
 _FIRST_NAME_MIN_SOURCES = 10
 _FIRST_NAME_MIN_PEOPLE = 1_000
 # Zipf frequency from which a word is "common": about 3 uses per million words
@@ -35,17 +37,11 @@ _FIRST_NAME_MIN_PEOPLE = 1_000
 COMMON_WORD_ZIPF = 3.4
 
 
-def fold(word: str) -> str:
-    """Lower case, no accents: how the lists compare words."""
-    text = unicodedata.normalize("NFKD", word.strip().casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
-
-
 def _build_first_names() -> frozenset[str]:
     path = metadata.distribution("nomquamgender").locate_file("nomquamgender/name_data.json")
     table = json.loads(Path(str(path)).read_text(encoding="utf-8"))
     return frozenset(
-        fold(name)
+        fold_word(name)
         for name, row in table.items()
         if row[0] >= _FIRST_NAME_MIN_SOURCES
         and row[1] >= _FIRST_NAME_MIN_PEOPLE
@@ -57,14 +53,14 @@ def _build_first_names() -> frozenset[str]:
 def first_names() -> frozenset[str]:
     key = (
         f"{metadata.version('nomquamgender')}:{_FIRST_NAME_MIN_SOURCES}:"
-        f"{_FIRST_NAME_MIN_PEOPLE}:{source_digest(Path(__file__))}"
+        f"{_FIRST_NAME_MIN_PEOPLE}:{source_digest(*_CODE)}"
     )
     return cached("first-names", key, _build_first_names)
 
 
 def is_first_name(word: str) -> bool:
     """A single word that is a common given name somewhere ("Victoria", "Bintou")."""
-    return " " not in word.strip() and fold(word) in first_names()
+    return " " not in word.strip() and fold_word(word) in first_names()
 
 
 def _build_common_words(language: str) -> frozenset[str]:
@@ -83,7 +79,7 @@ def _build_common_words(language: str) -> frozenset[str]:
 def common_words(language: str) -> frozenset[str]:
     """The words of `language` ("fr" or "en") at or above COMMON_WORD_ZIPF."""
     language = language if language in ("fr", "en") else "fr"
-    key = f"{metadata.version('wordfreq')}:{language}:{COMMON_WORD_ZIPF}:{source_digest(Path(__file__))}"
+    key = f"{metadata.version('wordfreq')}:{language}:{COMMON_WORD_ZIPF}:{source_digest(*_CODE)}"
     return cached(f"common-words-{language}", key, lambda: _build_common_words(language))
 
 
@@ -118,19 +114,18 @@ def _build_language_names() -> frozenset[str]:
             for part in name.split(";"):  # "Fulah; Peul"
                 base = part.split("(")[0].strip()
                 if base:
-                    names.add(fold(base))
+                    names.add(fold_word(base))
     return frozenset(names)
 
 
 def is_language_name(name: str) -> bool:
-    return fold(name) in language_names()
+    return fold_word(name) in language_names()
 
 
 __all__ = [
     "COMMON_WORD_ZIPF",
     "common_words",
     "first_names",
-    "fold",
     "is_common_word",
     "is_first_name",
     "is_language_name",

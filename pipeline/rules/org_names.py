@@ -29,21 +29,15 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import code_version
-from .organisations import (
-    _NAME,
-    DisjointSpans,
-    SpanIndex,
-    _lists,
-    fold,
-    has_org_cue,
-    legal_forms,
-)
+from ..config import PACKAGE, code_version
+from ..mentions import Mention
+from ..text import blank_spans, fold, web_address_spans
+from .organisations import _NAME, DisjointSpans, SpanIndex, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
 # the hash of this module (and its data): the extractor column changes with the code
-NAMES_VERSION = code_version(Path(__file__), DATA)
+NAMES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"
@@ -102,19 +96,20 @@ def _classes(text: str) -> tuple[list[re.Match[str]], str]:
     """The text's token matches, and their class letters as one string."""
     matches = list(_TOKEN.finditer(text))
     classes = []
+    after_joining = False  # the token before is a joining word in lower case
     for m in matches:
         kind = m.lastgroup
+        token = m.group()
         if kind == "word":
-            word = m.group()
-            classes.append("x" if word[:1].isdigit() else _classify(word.rstrip(".")))
-        elif kind == "elision":
-            classes.append("J")
-        elif kind == "newline":
-            classes.append("n")
-        elif m.group() == "&":
-            classes.append("J")
+            cls = "x" if token[:1].isdigit() else _classify(token.rstrip("."))
+        elif kind == "elision" or token == "&":
+            cls = "J"
         else:
-            classes.append("x")
+            cls = "n" if kind == "newline" else "x"
+        if cls == "J" and after_joining and token[:1].isupper() and not token.isupper():
+            cls = "C"  # "San Juan del Sur": a capitalised joining word after one is a name
+        classes.append(cls)
+        after_joining = cls == "J" and token.islower()
     return matches, "".join(classes)
 
 
@@ -432,7 +427,7 @@ def bare_name(name: str) -> str:
     return bare or folded
 
 
-def organisation_evidence(found: list[str], names: list[dict], text: str) -> set[str]:
+def organisation_evidence(found: list[str], names: list[Mention], text: str) -> set[str]:
     """Folded names that are organisations in this document whatever the model said.
 
     `found` are the texts of names a rule found as organisations, `names` the
@@ -443,24 +438,22 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     kuwasha.net, "Kids on Computers" and kidsoncomputers.org). A name is one
     organisation everywhere in its document.
     """
+    from .org_junk import names_a_thing
+
     evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
     for m in names:
-        if has_org_cue(m["text"]):
-            evidence.add(bare_name(m["text"]))
+        # "Malawi School Certificate Examination" holds a head noun but names an exam
+        if has_org_cue(m.text) and not names_a_thing(m.text):
+            evidence.add(bare_name(m.text))
     domains = web_names(text)
     if domains:
         for m in names:
-            name = _POSSESSIVE.sub("", m["text"].strip())
+            name = _POSSESSIVE.sub("", m.text.strip())
             if name[:1].isupper() and _squash(name) in domains:
-                evidence.add(fold(m["text"]))
+                evidence.add(fold(m.text))
     return evidence
-
-
-_WEB_ADDRESS_NO_MAIL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
-_WEB_ADDRESS = re.compile(rf"{_WEB_ADDRESS_NO_MAIL.pattern}|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def without_web_addresses(text: str) -> str:
     """The text with its web and e-mail addresses blanked (same length)."""
-    pattern = _WEB_ADDRESS if "@" in text else _WEB_ADDRESS_NO_MAIL
-    return pattern.sub(lambda m: " " * len(m.group()), text)
+    return blank_spans(text, web_address_spans(text))

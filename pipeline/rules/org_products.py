@@ -25,12 +25,13 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import code_version
-from .organisations import DATA, find_acronym_definitions, fold, has_org_cue
+from ..config import PACKAGE, code_version
+from ..text import fold
+from .organisations import DATA, find_acronym_definitions, has_org_cue
 from .textscan import WordStarts
 
 # the hash of this module (and its data): the extractor column changes with the code
-PRODUCTS_VERSION = code_version(Path(__file__), DATA)
+PRODUCTS_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
 
 
 @cache

@@ -10,11 +10,12 @@ import functools
 import re
 from collections.abc import Iterable
 
+from ..mentions import Mention
+from ..text import alternation
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import Place
 from .places_evidence import (
-    _alternation,
     _common_start,
     _compass_words,
     _context,
@@ -28,13 +29,13 @@ from .textscan import WordStarts
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     spec = _context()
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
-    strong = _alternation(spec["prepositions"])
-    weak = _alternation(spec["weak_prepositions"])
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
+    strong = alternation(spec["prepositions"])
+    weak = alternation(spec["weak_prepositions"])
     designator = _designator_words(spec)
-    after = _alternation(spec["designators_after"])
+    after = alternation(spec["designators_after"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    joiner = _alternation(spec["list_joiners"])
+    joiner = alternation(spec["list_joiners"])
     return {
         # "à ", "dans le ", "in the " right before the name
         "preposition": re.compile(
@@ -147,7 +148,7 @@ def _starts_with_designator(span: str) -> bool:
 @functools.cache
 def _designator_head() -> re.Pattern[str]:
     spec = _context()
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     designator = _designator_words(spec)
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"^(?i:{article}(?:{designator}){genitive})\s+(?=[A-ZÀ-Ý])")
@@ -198,7 +199,7 @@ def _after_designator() -> WordStarts:
     (Bwesumba"; searched where a kind-of-place noun or a field label starts."""
     spec = _context()
     designator = _designator_words(spec)
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     pattern = re.compile(
         rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
@@ -210,7 +211,7 @@ def _after_designator() -> WordStarts:
 @functools.cache
 def _settlement_pattern() -> re.Pattern[str]:
     spec = _context()
-    words = _alternation(spec["settlement_designators"])
+    words = alternation(spec["settlement_designators"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"(?<![\w-])(?:{words})\b{genitive}\s+$", re.I)
 
@@ -224,17 +225,14 @@ _TITLE_PREPOSITION = re.compile(
 )
 
 
-def _title_word(text: str, m: dict, language: str) -> bool:
+def _title_word(text: str, m: Mention, language: str) -> bool:
     """A frequent word after a preposition in a title or a menu, not in running text:
     "A Propos" (a capitalised preposition at a line start), "Appel à Dons" (a
     capitalised frequent word before the preposition). "sur le Burkina" in a sentence
     and "Kavala in Northern Greece" are not."""
-    if (
-        not _common_start(m["text"], language)
-        or _core(m["text"]).split()[0].lower() in _compass_words()
-    ):
+    if not _common_start(m.text, language) or _core(m.text).split()[0].lower() in _compass_words():
         return False
-    before = text[max(0, m["start"] - 40) : m["start"]]
+    before = text[max(0, m.start - 40) : m.start]
     before = _LEADING_ARTICLE_BEFORE.sub("", before)
     title = _TITLE_PREPOSITION.search(before)
     return bool(title) and (

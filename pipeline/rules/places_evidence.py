@@ -11,6 +11,7 @@ import functools
 import json
 import re
 
+from ..text import alternation, strip_article
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import DATA_DIR, Place, demonym_place, lookup
@@ -30,13 +31,8 @@ def _context() -> dict:
 
 def _designator_words(spec: dict) -> str:
     """Kind-of-place nouns, and field labels when a colon follows ("Location: X")."""
-    labels = _alternation(spec["field_labels"])
-    return rf"{_alternation(spec['designators'])}|(?:{labels})(?=\s*:)"
-
-
-def _alternation(words: list[str]) -> str:
-    ordered = sorted({w.replace("'", "['’]") for w in words}, key=len, reverse=True)
-    return "|".join(w.replace(" ", r"\s+") for w in ordered)
+    labels = alternation(spec["field_labels"])
+    return rf"{alternation(spec['designators'])}|(?:{labels})(?=\s*:)"
 
 
 _EDGE = " \t\n,;:.!?*•·-–—()[]{}«»\"'“”‘’/|"
@@ -52,7 +48,7 @@ def _lookup(name: str) -> Place | None:
 
 def _core(name: str) -> str:
     """The name without a leading article: what the word lists are asked about."""
-    return re.sub(r"^(?:(?:le|la|les|the)\s+|[ld]['’]\s*)", "", name.strip(), flags=re.I)
+    return strip_article(name.strip())
 
 
 def ambiguous(name: str, language: str) -> bool:
@@ -138,7 +134,7 @@ def _common_start(name: str, language: str) -> bool:
 @functools.cache
 def _compass_words() -> frozenset[str]:
     """Words that make a region of a place: "Eastern Congo", "Nord Kivu", "Haute Guinée"."""
-    words = {"eastern", "western", "northern", "southern", "central", "upper", "lower"}
+    words = set(_context()["compass_words"])
     for line in (DATA_DIR / "compass.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             words.update(w.lower() for w in line.split("\t"))

@@ -144,7 +144,6 @@ _NAME_RUN = (
 )
 _CAPITALISED_RUN = re.compile(_NAME_RUN)
 _MAX_WORDS = 6
-_LEADING_ARTICLE = re.compile(r"^(?:Le|La|Les|The|L['’])\s*(?=\w)")
 
 
 def scan(text: str) -> Iterator[tuple[int, int]]:
