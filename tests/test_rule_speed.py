@@ -316,15 +316,21 @@ SCAN_TEXTS = [
     "Sſub counties (Bwesumba), dıstrict of Kasese, İle de Gorée, the ﬁeld of Kisumu",
     "We used apps like GCompris, TuxMath and Scratch; le logiciel QGIS, des outils comme "
     "Kobo et ODK; an APP called Kobo; Software such as LibreOffice; the operating system Linux.",
+    "L'association « Les Amis du Lac », l'ASBL Sida Sol et nos partenaires (Oxfam, Caritas); "
+    "the charity “Hope Wells”, our partner, Kalao Santé, and NOTRE PARTENAIRE, Aqua Trust.",
     "",
 ]
+
+
+def _organisation_scans() -> list[textscan.WordStarts]:
+    return [organisations._cue_patterns()[1], organisations._quoted_apposition()]
 
 
 @pytest.mark.parametrize("text", SCAN_TEXTS)
 def test_patterns_searched_from_their_words_find_what_they_find_over_the_text(text):
     from pipeline.rules.places_context import _after_designator
 
-    scans = [_after_designator(), *org_products._patterns()]
+    scans = [_after_designator(), *org_products._patterns(), *_organisation_scans()]
     found = 0
     for scan in scans:
         expected = [(m.span(), m.groupdict()) for m in scan.pattern.finditer(text)]
@@ -341,7 +347,7 @@ def test_patterns_searched_from_their_words_on_pages_cut_anywhere():
     for _ in range(200):
         text = " ".join(rng.sample(pages, rng.randint(1, len(pages))))
         text = text[rng.randrange(len(text) + 1) :]
-        for scan in [_after_designator(), *org_products._patterns()]:
+        for scan in [_after_designator(), *org_products._patterns(), *_organisation_scans()]:
             assert [m.span() for m in scan.finditer(text)] == [
                 m.span() for m in scan.pattern.finditer(text)
             ]

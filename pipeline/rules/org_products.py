@@ -31,7 +31,9 @@ from .organisations import DATA, find_acronym_definitions, has_org_cue
 from .textscan import WordStarts
 
 # the hash of this module (and its data): the extractor column changes with the code
-PRODUCTS_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
+PRODUCTS_VERSION = code_version(
+    Path(__file__), PACKAGE / "text.py", Path(__file__).parent / "textscan.py", DATA
+)
 
 
 @cache

@@ -30,11 +30,14 @@ from pathlib import Path
 
 from ..config import PACKAGE, code_version
 from ..text import fold
+from .textscan import WordStarts
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module, the text helpers it calls and its data: the extractor column
 # changes with the code
-RULES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
+RULES_VERSION = code_version(
+    Path(__file__), PACKAGE / "text.py", Path(__file__).parent / "textscan.py", DATA
+)
 
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&.\-]{1,11}$")
@@ -609,7 +612,9 @@ _TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 @cache
-def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _cue_patterns() -> tuple[re.Pattern[str], WordStarts]:
+    """The apposition and enumeration patterns; the enumeration is searched where one of
+    its plural nouns starts (textscan)."""
     cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
     words = sorted(cues["apposition"]["words"], key=len, reverse=True)
     forms = [re.escape(w) for w in words] + [re.escape(w.upper()) for w in words if len(w) <= 5]
@@ -617,22 +622,24 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?<!\w)(?:{'|'.join(forms)})((?:[ \t]+[a-zà-ÿ][a-zà-ÿ'’\-]*){{0,2}})[ \t]+({_NAME})"
     )
     plurals = sorted(cues["enumeration"]["words"], key=len, reverse=True)
-    plural_forms = [re.escape(w) for w in plurals] + [
-        re.escape(w.upper()) for w in plurals if len(w) <= 5
-    ]
-    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(plural_forms)})\b")
-    return apposition, enumeration
+    plurals += [w.upper() for w in plurals if len(w) <= 5]
+    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, plurals))})\b")
+    return apposition, WordStarts(enumeration, plurals, ignore_case=False)
 
 
 @cache
-def _quoted_apposition() -> re.Pattern[str]:
+def _quoted_apposition() -> WordStarts:
     """ "l'association « Les Amis du Lac »", "the charity “Hope Wells”": a name in
     quotation marks after an organisation noun, in any case."""
     words = sorted(_apposition_words(), key=len, reverse=True)
-    return re.compile(
+    pattern = re.compile(
         rf"(?<!\w)(?i:{'|'.join(re.escape(w) for w in words)})[ \t]*[«“\"][ \t\xa0]*"
         rf"(?P<name>[A-ZÀ-Ý][^»”\"\n]{{1,60}}?)[ \t\xa0]*[»”\"]"
     )
+    return WordStarts(pattern, words, ignore_case=True)
+
+
+_OPENING_QUOTES = '«“"'
 
 
 def find_apposition_names(text: str) -> list[tuple[int, int]]:
@@ -645,9 +652,10 @@ def find_apposition_names(text: str) -> list[tuple[int, int]]:
         if is_acronym(inside) and _after_org_noun(text[max(0, m.start() - 40) : m.start()]):
             start = m.start(1) + m.group(1).index(inside)
             spans.append((start, start + len(inside)))
-    for m in _quoted_apposition().finditer(text):
-        if not is_junk(m.group("name")):
-            spans.append(m.span("name"))
+    if any(q in text for q in _OPENING_QUOTES):  # the pattern needs one
+        for m in _quoted_apposition().finditer(text):
+            if not is_junk(m.group("name")):
+                spans.append(m.span("name"))
     for m in apposition.finditer(text):
         fillers = m.group(1).split()
         if fillers and fillers[-1].lower() in _PREPOSITIONS:
