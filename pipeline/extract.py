@@ -19,8 +19,9 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import timing
 from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing
@@ -30,6 +31,9 @@ from .rules import dates as date_rules
 from .rules import figures as figure_rules
 from .runner import DocResult, one_by_one_on_failure
 from .textnorm import normalise_for_model
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +102,38 @@ def ner_only(language: str) -> tuple[str, ...]:
     return tuple(name for name in nlp.pipe_names if name not in needed)
 
 
+def lemma_reader(language: str) -> Callable[[Token], str]:
+    """A token's lemma as the model's lemmatizer would set it, computed when a rule asks.
+
+    The figure rules read the lemma of a few counted nouns; the lemmatizer component
+    would compute one for every token of every tagged segment. It sets a token's lemma
+    from the token alone (its text, part of speech and morphology), and leaves alone one
+    that the attribute ruler has set: so does this.
+    """
+    nlp = load_model(language)
+    if "lemmatizer" not in nlp.pipe_names:
+        return lambda token: token.lemma_
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    if lemmatizer.overwrite:  # pragma: no cover - the stock models do not overwrite
+        return lambda token: lemmatizer.lemmatize(token)[0]
+    return lambda token: token.lemma_ if token.lemma else lemmatizer.lemmatize(token)[0]
+
+
 def _parse(nlp, texts: list[str], language: str) -> Iterator:
     """spaCy docs of `texts`, in order: NER on all, the tagging components where needed.
 
     A segment in which the figure rules find no candidate (no digit, no number word)
     goes through NER alone; its entities are the same, as NER reads none of the tags.
-    The two streams are read in step, so memory holds one batch of each.
+    No segment goes through the lemmatizer: the figure rules compute the lemmas they
+    read (`lemma_reader`). The two streams are read in step, so memory holds one batch
+    of each.
     """
     tagged = [figure_rules.needs_tagging(text, language) for text in texts]
-    full = nlp.pipe([t for t, f in zip(texts, tagged, strict=True) if f], batch_size=BATCH_SIZE)
+    full = nlp.pipe(
+        [t for t, f in zip(texts, tagged, strict=True) if f],
+        batch_size=BATCH_SIZE,
+        disable=[name for name in ("lemmatizer",) if name in nlp.pipe_names],
+    )
     plain = nlp.pipe(
         [t for t, f in zip(texts, tagged, strict=True) if not f],
         batch_size=BATCH_SIZE,
@@ -271,6 +298,7 @@ def extract_documents(
             normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
         ]
         parsed = _parse(nlp, model_texts, lang)
+        lemma_of = lemma_reader(lang)
         for d, seg in items:
             started = time.perf_counter()
             # the model's own time, for the benchmark: a segment that completes a
@@ -287,7 +315,7 @@ def extract_documents(
             dates[d].extend((_shift(m, seg["start"]), seg["segment"], lang) for m in seg_dates)
             exclude = [(m.start, m.end) for m in seg_dates]
             # figures too: its no-break spaces tell grouped thousands from table cells
-            for f in figure_rules.find_figures(spacy_doc, lang, exclude, seg_text):
+            for f in figure_rules.find_figures(spacy_doc, lang, exclude, seg_text, lemma_of):
                 found[d].append(_figure_mention(f, doc["doc_id"], seg, lang, text))
             seconds[d] += time.perf_counter() - started
     # 3. Document-level pass: a day and month get a year only where the document is certain.

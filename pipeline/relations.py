@@ -45,7 +45,8 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -282,12 +283,30 @@ def is_heading(text: str, seg: dict, next_seg: dict | None) -> bool:
     return not (_TABLE_ROW.search(content) or _FORM_FIELD.match(content))
 
 
-def _ruled_by(text: str, start: int, end: int, mentions: list[Mention]) -> str | None:
+class _Within:
+    """The mentions that lie within a range, in their list's order, for many ranges: a
+    binary search over their starts, where a scan of every mention per line, sentence
+    or heading made a long page quadratic."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self._mentions = mentions
+        self._order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self._starts = [mentions[i].start for i in self._order]
+
+    def __call__(self, start: int, end: int) -> list[Mention]:
+        """The mentions m with start <= m.start and m.end <= end."""
+        lo, hi = bisect_left(self._starts, start), bisect_right(self._starts, end)
+        picked = sorted(i for i in self._order[lo:hi] if self._mentions[i].end <= end)
+        return [self._mentions[i] for i in picked]
+
+
+def _ruled_by(text: str, start: int, end: int, mentions: list[Mention] | _Within) -> str | None:
     """The organisation a heading line is about: one it names that takes most of the
     line, the rest being places, dates, figures, punctuation or "about"
     ("Camp Lumière - Rwanda", "À propos de l'AMSS"), not a topic that happens to
     contain a name ("Résultats des votes au Centre")."""
-    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    within = mentions if isinstance(mentions, _Within) else _Within(mentions)
+    inside = within(start, end)
     orgs = [m for m in inside if m.kind == "organisation"]
     if not orgs:
         return None
@@ -315,6 +334,7 @@ def section_orgs(
     a section of its own about that organisation.
     """
     out: list[tuple[int, str | None]] = []
+    mentions = _Within(mentions)
     for i, seg in enumerate(segments):
         if is_heading(text, seg, segments[i + 1] if i + 1 < len(segments) else None):
             out.append((seg["start"], _ruled_by(text, seg["start"], seg["end"], mentions)))
@@ -326,14 +346,23 @@ def section_orgs(
             # the organisations its body names are objects, not its subject
             org = _ruled_by(text, seg["start"], seg["start"] + len(first), mentions)
             out += [(seg["start"], UNKNOWN if org is None else org), (seg["end"], None)]
-    return out
+    return _Sections(out)
+
+
+class _Sections(list):
+    """section_orgs' (start, org_id) pairs, with their starts kept for bisection."""
+
+    def __init__(self, pairs: list[tuple[int, str | None]]) -> None:
+        super().__init__(pairs)
+        self.starts = [s for s, _ in pairs]
 
 
 UNKNOWN = ""  # the section of a card whose title names no known organisation
 
 
 def _section_org(sections: list[tuple[int, str | None]], offset: int) -> str | None:
-    i = bisect_right([s for s, _ in sections], offset) - 1
+    starts = sections.starts if isinstance(sections, _Sections) else [s for s, _ in sections]
+    i = bisect_right(starts, offset) - 1
     return sections[i][1] if i >= 0 else None
 
 
@@ -726,13 +755,14 @@ def partner_items(
     """
     c = cues()["partner_list"]
     orgs = [m for m in mentions if m.kind == "organisation"]
+    orgs_within = _Within(orgs)
     out: list[tuple[Mention, str, Unit]] = []
     label: str | None = None
     for i, seg in enumerate(segments):
         nxt = segments[i + 1] if i + 1 < len(segments) else None
         content = text[seg["start"] : seg["end"]]
         heading = is_heading(text, seg, nxt)
-        named = [m for m in orgs if seg["start"] <= m.start and m.end <= seg["end"]]
+        named = orgs_within(seg["start"], seg["end"])
         if label and heading and not named:
             after = text[nxt["start"] : nxt["end"]] if nxt else ""
             if not (_FORM_FIELD.match(after) or "\n" in after[:80]):
@@ -749,8 +779,7 @@ def partner_items(
                 if colon >= 0 and line.group()[colon + 1 :].strip():
                     out += [
                         (m, found, Unit(a, b, "partner_list", seg["segment"]))
-                        for m in orgs
-                        if a + colon < m.start and m.end <= b
+                        for m in orgs_within(a + colon + 1, b)
                     ]
                 continue
             if label is None:
@@ -758,8 +787,8 @@ def partner_items(
             lead = len(line.group()) - len(line.group().lstrip(_ITEM_LEAD))
             out += [
                 (m, label, Unit(a, b, "partner_list", seg["segment"]))
-                for m in orgs
-                if a + lead <= m.start <= a + lead + 2 and m.end <= b
+                for m in orgs_within(a + lead, b)
+                if m.start <= a + lead + 2
             ]
     return out
 
@@ -780,9 +809,10 @@ def relations_for_document(
     segments = sorted(segments, key=lambda s: s["start"])
     orgs = sorted((m for m in mentions if m.kind == "organisation"), key=lambda m: m.start)
     targets = sorted(mentions, key=lambda m: m.start)
+    targets_within = _Within(targets)
     sections = section_orgs(text, segments, mentions)
     names = {m.key: _names(m.row) for m in orgs}
-    named = {key: sum(m.key == key for m in orgs) for key in names}
+    named = Counter(m.key for m in orgs)
     rows: list[dict] = []
     seen: set[tuple] = set()
     previous_subject: tuple[int, str] | None = None  # (segment, org_id) of the last sentence
@@ -852,7 +882,7 @@ def relations_for_document(
     row_orgs = table_subjects(text, units, orgs)
     record: str | None = None  # the organisation of the form's fields read so far
     for unit in units:
-        inside = [t for t in targets if unit.start <= t.start and t.end <= unit.end]
+        inside = targets_within(unit.start, unit.end)
         if unit.method != "form_field":
             record = None
         if not inside or unit.part == "chrome" or _within(menus, unit.start):

@@ -16,7 +16,9 @@ and the acronym to look up when it is named by an acronym alone.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -72,10 +74,6 @@ class OrgEntity:
         return aliases_of(self.name, [*self.forms, *([self.acronym] if self.acronym else [])])
 
 
-def _overlaps(a: Mention, start: int, end: int) -> bool:
-    return a.start < end and start < a.end
-
-
 @lru_cache(maxsize=200_000)
 def lookup_place(name: str, language: str | None, country_hint: str | None = None):
     """The gazetteer, remembered: the same names come back in every document."""
@@ -92,12 +90,34 @@ class _Spans:
 
     def __init__(self) -> None:
         self.mentions: list[Mention] = []
+        self._spans = org_rules.DisjointSpans()
 
     def free(self, start: int, end: int) -> bool:
-        return not any(m.start < end and start < m.end for m in self.mentions)
+        return self._spans.free(start, end)
 
     def claim(self, mention: Mention) -> None:
+        self._spans.add(mention.start, mention.end)
         self.mentions.append(mention)
+
+
+def _segment_finder(segments: list[dict]):
+    """The first segment, in the list's order, that holds a position (or None).
+
+    Segments in order of their starts, each ending before the next starts, are
+    searched by bisection; any other list is scanned as it is.
+    """
+    starts = [s["start"] for s in segments]
+    ordered = all(
+        a["start"] <= b["start"] and a["end"] <= b["start"] for a, b in itertools.pairwise(segments)
+    )
+
+    def find(pos: int) -> dict | None:
+        if not ordered:
+            return next((s for s in segments if s["start"] <= pos < s["end"]), None)
+        i = bisect.bisect_right(starts, pos) - 1
+        return segments[i] if i >= 0 and pos < segments[i]["end"] else None
+
+    return find
 
 
 def _common_noun(name: str, lower_words: set[str]) -> bool:
@@ -161,22 +181,26 @@ def resolve_labels(
     """
     names = [m for m in mentions if m.label in NAME_LABELS]
     rules = _Spans()
+    segment_at = _segment_finder(segments)
 
     def add(start: int, end: int, extractor: str, short: str | None = None) -> None:
         if rules.free(start, end):
-            rules.claim(_rule_mention(doc_id, segments, start, end, text, "ORG", extractor, short))
+            rules.claim(
+                _rule_mention(doc_id, segment_at, start, end, text, "ORG", extractor, short)
+            )
 
     # 1. Acronym definitions: organisation, place, or neither, by evidence.
     place_acronyms: set[str] = set()
     org_definitions = []
     if definitions is None:
         definitions = org_rules.find_acronym_definitions(text)
+    model_orgs = org_rules.SpanIndex((m.start, m.end) for m in names if m.label == "ORG")
+    model_org_texts = {m.text for m in names if m.label == "ORG"}
     for d in definitions:
-        inside = [m for m in names if _overlaps(m, d.long_start, d.long_end)]
         org_evidence = (
             org_rules.has_org_cue(d.long)
-            or any(m.label == "ORG" for m in inside)
-            or any(m.label == "ORG" and m.text == d.short for m in names)
+            or model_orgs.overlaps(d.long_start, d.long_end)
+            or d.short in model_org_texts
         )
         if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
             place_acronyms.add(d.short)
@@ -185,9 +209,10 @@ def resolve_labels(
     for d in org_definitions:
         add(d.long_start, d.long_end, ACRONYM_RULE, d.short)
         add(d.short_start, d.short_end, ACRONYM_RULE, d.short)
-    for d in org_definitions:
-        for s, e in org_rules.find_occurrences(text, d.short):
-            add(s, e, ACRONYM_RULE, d.short)
+    # each acronym once: a second pass over the same occurrences would find them taken
+    for short in dict.fromkeys(d.short for d in org_definitions):
+        for s, e in org_rules.find_occurrences(text, short):
+            add(s, e, ACRONYM_RULE, short)
 
     # 2. Names the model misses or cuts: partner lists, enumerations, appositions.
     tagged = [(m.start, m.end) for m in names if m.label in ("ORG", "MISC")]
@@ -255,7 +280,7 @@ def resolve_labels(
         text,
         names + rules.mentions,
         language,
-        lambda s, e, rule: _rule_mention(doc_id, segments, s, e, text, "LOC", rule),
+        lambda s, e, rule: _rule_mention(doc_id, segment_at, s, e, text, "LOC", rule),
     )
     out.sort(key=lambda m: (m.start, m.end))
     return out
@@ -354,8 +379,8 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[Men
     return kept
 
 
-def _rule_mention(doc_id, segments, start, end, text, label, extractor, short=None) -> Mention:
-    seg = next((s for s in segments if s["start"] <= start < s["end"]), None)
+def _rule_mention(doc_id, segment_at, start, end, text, label, extractor, short=None) -> Mention:
+    seg = segment_at(start)
     return Mention(
         doc_id=doc_id,
         segment=seg["segment"] if seg else -1,

@@ -356,6 +356,7 @@ def _demonym_suffixes() -> tuple[str, ...]:
     return tuple(sorted(words, key=len))  # shortest first: the longest stem wins
 
 
+@functools.lru_cache(maxsize=100_000)
 def demonym_place(word: str) -> Place | None:
     """The place whose people or adjective `word` names: "Rwandan", "Congolese",
     "Sénégalais", "Montpelliérains", "Malien" -> Rwanda, Congo, Senegal, Montpellier,
@@ -364,7 +365,8 @@ def demonym_place(word: str) -> Place | None:
     Morphology over the gazetteer: an ending from data/places/demonym_suffixes.txt is
     removed and what is left must be (the start of) the name of a country, continent,
     world region, first-level region or a city of 100,000+ people. Small towns are not
-    stems: too many short names would turn ordinary words into demonyms."""
+    stems: too many short names would turn ordinary words into demonyms. Remembered per
+    word: the place rules ask about the same words in every page."""
     word = word.strip()
     if not word[:1].isupper() or " " in word or lookup(word) is not None:
         return None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -90,7 +91,13 @@ def is_common_word(word: str, language: str) -> bool:
 
 @functools.cache
 def language_names() -> frozenset[str]:
-    """Folded English and French names of the major languages ("swahili", "peul")."""
+    """Folded English and French names of the major languages ("swahili", "peul"), built
+    once per machine (pycountry's tables take a fifth of a second to load)."""
+    key = f"{metadata.version('pycountry')}:{source_digest(Path(__file__))}"
+    return cached("language-names", key, _build_language_names)
+
+
+def _build_language_names() -> frozenset[str]:
     import gettext
 
     import pycountry
@@ -124,3 +131,47 @@ __all__ = [
     "is_language_name",
     "language_names",
 ]
+
+
+# A word that wordfreq reads as itself: lower-case Latin letters, composed, nothing else
+# (no digit, apostrophe, hyphen or combining mark, which its tokenizer would split or fold).
+_PLAIN_WORD = re.compile(r"[a-zà-öø-ÿœ]+")
+
+
+def _build_zipf_words(zipf: float, languages: tuple[str, ...]) -> frozenset[str]:
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    # the dictionary's values are frequencies (Zipf = log10(frequency * 1e9)); those well
+    # below the cut are skipped, and the cut itself is wordfreq's own rounded Zipf value
+    floor = 10 ** (zipf - 0.1 - 9)
+    return frozenset(
+        word
+        for language in languages
+        for word, freq in get_frequency_dict(language).items()
+        if freq >= floor and _PLAIN_WORD.fullmatch(word) and zipf_frequency(word, language) >= zipf
+    )
+
+
+@functools.cache
+def zipf_words(zipf: float, languages: tuple[str, ...]) -> frozenset[str]:
+    """The plain words (`_PLAIN_WORD`) whose wordfreq Zipf value is at least `zipf` in
+    one of `languages`, built once per machine (wordfreq's import and tables cost
+    about half a second in each process)."""
+    key = f"{metadata.version('wordfreq')}:{zipf}:{','.join(languages)}:{source_digest(Path(__file__))}"
+    return cached(
+        f"zipf-words-{zipf}-{'-'.join(languages)}", key, lambda: _build_zipf_words(zipf, languages)
+    )
+
+
+def zipf_at_least(word: str, zipf: float, languages: tuple[str, ...]) -> bool:
+    """``max(wordfreq.zipf_frequency(word, l) for l in languages) >= zipf``, exactly.
+
+    A plain word is looked up in `zipf_words`: wordfreq reads it as one token, itself,
+    so its value is that of the same key in the list. Any other word (an apostrophe,
+    a digit, a capital) is left to wordfreq.
+    """
+    if _PLAIN_WORD.fullmatch(word):
+        return word in zipf_words(zipf, languages)
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, language) for language in languages) >= zipf

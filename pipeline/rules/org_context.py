@@ -32,6 +32,7 @@ from pathlib import Path
 
 from ..config import code_version
 from .org_junk import is_role
+from .organisations import find_literal
 
 # the hash of this module (and its data): the extractor column changes with the code
 CONTEXT_VERSION = code_version(Path(__file__))
@@ -228,8 +229,7 @@ def repeated_mentions(
     words), outside the spans in `taken`: the model's misses of a name it knows."""
     out: list[tuple[int, int]] = []
     for name in sorted({n.strip() for n in names if len(n.strip()) >= 3}, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            span = (m.start(), m.end())
+        for span in find_literal(text, name):
             if not any(s < span[1] and span[0] < e for s, e in taken + out):
                 out.append(span)
     return out

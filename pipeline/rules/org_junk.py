@@ -35,7 +35,7 @@ from ..mentions import Mention
 from ..text import fold
 from . import lexicon
 from .org_products import product_names
-from .organisations import has_org_cue, org_head_nouns
+from .organisations import find_literal, has_org_cue, org_head_nouns
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module (and its data): the extractor column changes with the code
@@ -80,9 +80,13 @@ def word_zipf(word: str) -> float:
     return max(zipf_frequency(word, lang) for lang in settings["languages"])
 
 
+@lru_cache(maxsize=100_000)
 def is_common_word(word: str) -> bool:
-    """A word of everyday French or English (about one in a million words or more)."""
-    return word_zipf(word.lower()) >= _data()["common_word"]["zipf"]
+    """A word of everyday French or English (about one in a million words or more):
+    ``word_zipf(word.lower())`` at the threshold or above, from the per-machine list
+    of `lexicon.zipf_words` (wordfreq itself only for words it would split)."""
+    settings = _data()["common_word"]
+    return lexicon.zipf_at_least(word.lower(), settings["zipf"], tuple(settings["languages"]))
 
 
 def is_first_name(word: str) -> bool:
@@ -343,11 +347,11 @@ def _without_place_tail(name: str, place_kind: Callable[[str], str | None], text
     the organisation's people ("Peace Corps Volunteers" are people of the Peace Corps)."""
     name = _SPACED_DASH.sub("", name)
     m = _LOCATIVE.search(name)
-    # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
-    short = initials(name)
-    spelt = len(short) >= 3 and re.search(rf"(?<![\w-]){short}(?![\w-])", text)
-    if m and place_kind(m.group("place")) and not spelt:
-        name = name[: m.start()]
+    if m and place_kind(m.group("place")):
+        # the place stays when the page's acronym for the name spells it ("… au Sahel", AMSS)
+        short = initials(name)
+        if len(short) < 3 or not next(find_literal(text, short), None):
+            name = name[: m.start()]
     name = _POSSESSIVE.sub("", name)  # "Choice Humanitarian’s request"
     name = _YEAR_TAIL.sub("", name)
     name = _CLITIC_TAIL.sub("", name)

@@ -19,20 +19,25 @@ one into the other:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import PACKAGE, code_version
 from ..text import fold
+from .textscan import WordStarts
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # the hash of this module, the text helpers it calls and its data: the extractor column
 # changes with the code
-RULES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
+RULES_VERSION = code_version(
+    Path(__file__), PACKAGE / "text.py", Path(__file__).parent / "textscan.py", DATA
+)
 
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&.\-]{1,11}$")
@@ -147,7 +152,7 @@ _FOOTNOTE = re.compile(r"^(.*[A-ZÀ-Ý])(\d{1,2})$")
 def footnote_stripped(name: str, text: str) -> str | None:
     """ "IRFAM1" is IRFAM with a footnote marker, when the text also writes IRFAM alone."""
     m = _FOOTNOTE.match(name)
-    if m and re.search(rf"(?<!\w){re.escape(m.group(1))}(?![\w])", text):
+    if m and next(find_literal(text, m.group(1), r"\w", r"\w"), None):
         return m.group(1)
     return None
 
@@ -310,6 +315,13 @@ def _name_before(text: str, end: int, short: str) -> tuple[int, int] | None:
 
 def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Acronyms defined in the text with their long forms (both orders)."""
+    return list(_acronym_definitions(text))
+
+
+@lru_cache(maxsize=4)
+def _acronym_definitions(text: str) -> tuple[AcronymDefinition, ...]:
+    """find_acronym_definitions, remembered for the last few texts: resolve and the
+    product rule both ask for the page's definitions."""
     found: list[AcronymDefinition] = []
     for m in _PARENS.finditer(text):
         inside = m.group(1).strip()
@@ -362,7 +374,7 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
                     short, long, m.start(1), m.end(1), m.start(2), m.start(2) + len(long)
                 )
             )
-    return found
+    return tuple(found)
 
 
 _INDEFINITE = frozenset(
@@ -443,10 +455,86 @@ def find_term_acronyms(text: str) -> set[str]:
     return terms
 
 
+@cache
+def _edge(assertion: str) -> re.Pattern[str]:
+    return re.compile(assertion)
+
+
+def find_literal(
+    text: str, literal: str, not_before: str = r"\w-", not_after: str = r"\w-"
+) -> Iterator[tuple[int, int]]:
+    """Where `literal` stands in `text` with no character of the class `not_before`
+    just before it and none of `not_after` just after it.
+
+    The spans of ``re.finditer(rf"(?<![{not_before}]){re.escape(literal)}(?![{not_after}])",
+    text)``, found with `str.find`: a pattern compiled and run over the whole text
+    for each name made resolve quadratic on long pages (a name per acronym, per
+    card, per mention).
+    """
+    if not literal:
+        yield from (
+            (m.start(), m.end())
+            for m in re.finditer(rf"(?<![{not_before}])(?![{not_after}])", text)
+        )
+        return
+    before, after = _edge(rf"(?<![{not_before}])"), _edge(rf"(?![{not_after}])")
+    size = len(literal)
+    pos = text.find(literal)
+    while pos >= 0:
+        if before.match(text, pos) and after.match(text, pos + size):
+            yield pos, pos + size
+            pos = text.find(literal, pos + size)
+        else:
+            pos = text.find(literal, pos + 1)
+
+
+class DisjointSpans:
+    """Spans that never overlap one another (each added only where it is free), kept
+    sorted: sorted by start, their ends rise too, so the one span that can overlap a
+    new one is the last that starts before the new one ends, found by bisection where
+    a scan of every span made long pages quadratic."""
+
+    def __init__(self) -> None:
+        self._sorted: list[tuple[int, int]] = []
+
+    def free(self, start: int, end: int) -> bool:
+        """No span overlaps [start, end)."""
+        i = bisect.bisect_left(self._sorted, (end, -1)) - 1  # the last span starting before end
+        return i < 0 or self._sorted[i][1] <= start
+
+    def add(self, start: int, end: int) -> None:
+        assert self.free(start, end)
+        bisect.insort(self._sorted, (start, end))
+
+
+class SpanIndex:
+    """Which of some spans overlap a range, asked for many ranges: starts sorted, with
+    the greatest end so far beside each (the spans may overlap one another)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._max_end = list(itertools.accumulate((e for _, e in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Some span overlaps [start, end): it starts before `end` and ends after `start`."""
+        k = bisect.bisect_left(self._starts, end)
+        return k > 0 and self._max_end[k - 1] > start
+
+    def holds(self, pos: int) -> bool:
+        """Some span holds the position: it starts at or before it and ends after it."""
+        return self.overlaps(pos, pos + 1)
+
+    def covers(self, start: int, end: int) -> bool:
+        """Some span covers [start, end): it starts at or before `start` and ends at or
+        after `end`."""
+        k = bisect.bisect_right(self._starts, start)
+        return k > 0 and self._max_end[k - 1] >= end
+
+
 def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
     """Where an acronym stands alone as a word in the text."""
-    for m in re.finditer(rf"(?<![\w&.-]){re.escape(short)}(?![\w&-])", text):
-        yield m.start(), m.end()
+    return find_literal(text, short, r"\w&.-", r"\w&-")
 
 
 def canonical_name(forms: list[str]) -> str:
@@ -524,7 +612,9 @@ _TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 @cache
-def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _cue_patterns() -> tuple[re.Pattern[str], WordStarts]:
+    """The apposition and enumeration patterns; the enumeration is searched where one of
+    its plural nouns starts (textscan)."""
     cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
     words = sorted(cues["apposition"]["words"], key=len, reverse=True)
     forms = [re.escape(w) for w in words] + [re.escape(w.upper()) for w in words if len(w) <= 5]
@@ -532,22 +622,24 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?<!\w)(?:{'|'.join(forms)})((?:[ \t]+[a-zà-ÿ][a-zà-ÿ'’\-]*){{0,2}})[ \t]+({_NAME})"
     )
     plurals = sorted(cues["enumeration"]["words"], key=len, reverse=True)
-    plural_forms = [re.escape(w) for w in plurals] + [
-        re.escape(w.upper()) for w in plurals if len(w) <= 5
-    ]
-    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(plural_forms)})\b")
-    return apposition, enumeration
+    plurals += [w.upper() for w in plurals if len(w) <= 5]
+    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, plurals))})\b")
+    return apposition, WordStarts(enumeration, plurals, ignore_case=False)
 
 
 @cache
-def _quoted_apposition() -> re.Pattern[str]:
+def _quoted_apposition() -> WordStarts:
     """ "l'association « Les Amis du Lac »", "the charity “Hope Wells”": a name in
     quotation marks after an organisation noun, in any case."""
     words = sorted(_apposition_words(), key=len, reverse=True)
-    return re.compile(
+    pattern = re.compile(
         rf"(?<!\w)(?i:{'|'.join(re.escape(w) for w in words)})[ \t]*[«“\"][ \t\xa0]*"
         rf"(?P<name>[A-ZÀ-Ý][^»”\"\n]{{1,60}}?)[ \t\xa0]*[»”\"]"
     )
+    return WordStarts(pattern, words, ignore_case=True)
+
+
+_OPENING_QUOTES = '«“"'
 
 
 def find_apposition_names(text: str) -> list[tuple[int, int]]:
@@ -560,9 +652,10 @@ def find_apposition_names(text: str) -> list[tuple[int, int]]:
         if is_acronym(inside) and _after_org_noun(text[max(0, m.start() - 40) : m.start()]):
             start = m.start(1) + m.group(1).index(inside)
             spans.append((start, start + len(inside)))
-    for m in _quoted_apposition().finditer(text):
-        if not is_junk(m.group("name")):
-            spans.append(m.span("name"))
+    if any(q in text for q in _OPENING_QUOTES):  # the pattern needs one
+        for m in _quoted_apposition().finditer(text):
+            if not is_junk(m.group("name")):
+                spans.append(m.span("name"))
     for m in apposition.finditer(text):
         fillers = m.group(1).split()
         if fillers and fillers[-1].lower() in _PREPOSITIONS:
@@ -680,6 +773,7 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
     off, and either carries an organisation noun or holds a name the model tagged.
     """
     spans = []
+    model_spans = SpanIndex(tagged)
     for m in _LIST_ITEM.finditer(text):
         start, end = m.span(1)
         item = text[start:end]
@@ -699,7 +793,7 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
             fold(w) in org_words or (w[:1].isupper() and fold(w) in institutions) for w in words
         )
         # the model saw a name where the item starts ("- Achat d'un kit pour le PSP" is no name)
-        model = any(s <= start < e for s, e in tagged)
+        model = model_spans.holds(start)
         if (cue or model) and not is_junk(name):
             spans.append((start, end))
     return spans

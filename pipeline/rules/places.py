@@ -36,6 +36,7 @@ module weighs them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ SOURCES = (
     Path(__file__).parent / "places_context.py",
     Path(__file__).parent / "places_evidence.py",
     Path(__file__).parent / "places_spans.py",
+    Path(__file__).parent / "textscan.py",
     *gazetteer.SOURCE_FILES,
     Path(__file__).parent / "lexicon.py",
     Path(__file__).parent.parent / "mentions.py",
@@ -277,7 +279,7 @@ def reconcile(
     by `new_mention(start, end, extractor)` for places the model missed.
     """
     names = _join_compass(text, _split_locations(text, names))
-    org_spans = [(m.start, m.end) for m in names if m.label == "ORG"]
+    org_spans = _Spans((m.start, m.end) for m in names if m.label == "ORG")
     org_names = {m.text for m in names if m.label == "ORG"}
     decisions = []
     for i, m in enumerate(names):
@@ -344,11 +346,32 @@ def _enumerate(text: str, decisions: list[_Decision], places: list[Mention], lan
                 d.keep = changed = True
 
 
+@functools.lru_cache(maxsize=100_000)
+def _run_verdict(surface: str, language: str) -> tuple[str, Place | None]:
+    """What a capitalised run says by itself, before its context is read: "skip" (no
+    place, or "Le Burkina Faso", whose run without the article comes next), "designated"
+    ("Mutanda District": a place by its kind-of-place word), "compass" ("North Kivu"),
+    or how sure the gazetteer is ("sure", "known"), with the place. It depends on the
+    run's words alone, so it is remembered: pages repeat their names."""
+    place = _lookup(surface)
+    bare = strip_article(surface)
+    if place is not None and bare != surface and _lookup(bare) == place:
+        return "skip", None
+    sure = sureness(place, surface, language)
+    if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
+        return "designated", None
+    if sure is None and _compass_region(surface, 0, len(surface)):
+        return "compass", None
+    if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+        return "skip", None
+    return sure, place
+
+
 def _places_in_text(
     text: str,
     names: list[Mention],
     language: str,
-    org_spans: list[tuple[int, int]],
+    org_spans: _Spans,
     new_mention: Callable[[int, int, str], Mention],
 ) -> list[Mention]:
     """Places no mention covers: known names (sure ones anywhere, others after a
@@ -367,29 +390,30 @@ def _places_in_text(
         added.append(new_mention(s, e, rule))
         taken.add(s, e)
 
-    for s, e in scan(text):
-        if not free(s, e) or inside_organisation(text, s, e, org_spans):
+    for s, run_end in scan(text):
+        if not free(s, run_end):
             continue
-        e = _with_tail(text, s, e)
-        surface = text[s:e]
-        place = _lookup(surface)
-        bare = strip_article(surface)
-        if place is not None and bare != surface and _lookup(bare) == place:
-            continue  # "Le Burkina Faso": the run without its article comes next
-        sure = sureness(place, surface, language)
-        if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
-            add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
+        e = _with_tail(text, s, run_end)
+        verdict, place = _run_verdict(text[s:e], language)
+        if verdict == "skip":
             continue
-        if sure is None and _compass_region(text, s, e):
-            add(s, e, GAZETTEER_RULE)
+        # a run inside an organisation's name is no place; asked last (it reads the
+        # words around the run), only of a run that would be added
+        if verdict == "designated":
+            if not inside_organisation(text, s, run_end, org_spans):
+                add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
             continue
-        if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+        if verdict == "compass":
+            if not inside_organisation(text, s, run_end, org_spans):
+                add(s, e, GAZETTEER_RULE)
             continue
-        if sure == "sure" and (
+        if verdict == "sure" and (
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
             continue
-        if sure == "sure" or context_of(text, s, e) in ("preposition", "designator"):
+        if (verdict == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
+            not inside_organisation(text, s, run_end, org_spans)
+        ):
             add(s, e, GAZETTEER_RULE)
     for m in _after_designator().finditer(text):
         s, e = m.span("name")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from ..mentions import Mention
 from ..text import alternation
@@ -21,7 +22,8 @@ from .places_evidence import (
     _core,
     _designator_words,
 )
-from .places_spans import _NAME_RUN, _NAME_WORD
+from .places_spans import _NAME_RUN, _NAME_WORD, _Spans
+from .textscan import WordStarts
 
 
 @functools.cache
@@ -66,8 +68,10 @@ def _line_before(text: str, start: int, width: int = 60) -> str:
     if cut >= 0 and not text[cut + 1 : start].strip() and not _wrapped_before(text, cut):
         return ""  # the name starts a line that does not go on from the one before
     while cut > floor:
-        previous = text[:cut].rstrip(" \t")
-        if not previous or previous[-1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
+        last = cut  # the end of the text before the line break, without its blanks
+        while last > 0 and text[last - 1] in " \t":
+            last -= 1
+        if not last or text[last - 1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
             floor = cut + 1
             break
         cut = text.rfind("\n", floor, cut)
@@ -163,14 +167,19 @@ _ORG_HEAD_BEFORE = re.compile(r"(?:^|[\s'’])([a-zà-ÿ][a-zà-ÿ\-]{2,})\s+$")
 _PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
 
 
-def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[int, int]]) -> bool:
+def inside_organisation(
+    text: str, start: int, end: int, org_spans: Iterable[tuple[int, int]] | _Spans
+) -> bool:
     """The name at text[start:end] is part of an organisation's name.
 
     Either an organisation mention covers more than the name, or the run of capitalised
     words around it (joined by "de", "of", "for"...) carries an organisation noun:
     "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
+    `org_spans` are the organisation mentions' spans; a caller that asks for many
+    names passes them as a `_Spans`, searched instead of scanned.
     """
-    if any(s <= start and end <= e and (s, e) != (start, end) for s, e in org_spans):
+    spans = org_spans if isinstance(org_spans, _Spans) else _Spans(org_spans)
+    if spans.holds_more(start, end):
         return True
     before = _line_before(text, start, 80)
     head = _ORG_HEAD_BEFORE.search(before)
@@ -185,17 +194,18 @@ def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[i
 
 
 @functools.cache
-def _after_designator() -> re.Pattern[str]:
+def _after_designator() -> WordStarts:
     """A name right after a kind-of-place noun: "village de Diadiem 3", "sub counties
-    (Bwesumba"."""
+    (Bwesumba"; searched where a kind-of-place noun or a field label starts."""
     spec = _context()
     designator = _designator_words(spec)
     article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    return re.compile(
+    pattern = re.compile(
         rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
         rf"(?P<name>{_NAME_RUN})"
     )
+    return WordStarts(pattern, spec["designators"] + spec["field_labels"], ignore_case=True)
 
 
 @functools.cache

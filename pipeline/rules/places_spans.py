@@ -127,6 +127,13 @@ class _Spans:
             s < end and start < e for s, e in (self._items[i] for i in self.near(start, end))
         )
 
+    def holds_more(self, start: int, end: int) -> bool:
+        """Some span holds [start, end) and more: it covers it and is not the same span."""
+        return any(
+            s <= start and end <= e and (s, e) != (start, end)
+            for s, e in (self._items[i] for i in self.near(start, end))
+        )
+
 
 # A name as the text writes it: capitalised words, with the connectors of place names
 # ("Santa Maria de Jesus", "Delta du Saloum"), and a number or a capital letter that
