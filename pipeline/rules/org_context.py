@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import code_version
+from . import org_junk
 from .org_junk import is_role
 from .organisations import find_literal
 
-# the hash of this module (and its data): the extractor column changes with the code
-CONTEXT_VERSION = code_version(Path(__file__))
+# this module and what it builds on: the extractor column changes with any of them
+SOURCES = (Path(__file__), *org_junk.SOURCES)
+CONTEXT_VERSION = code_version(*SOURCES)
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n[ \t]*[^\s][^\n]*)*")
 _TITLE_END = re.compile(r"[.!?:;,]\s*$")

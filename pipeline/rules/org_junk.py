@@ -33,13 +33,15 @@ from pathlib import Path
 from ..config import PACKAGE, code_version
 from ..mentions import Mention
 from ..text import fold
-from . import lexicon
+from . import lexicon, org_products
 from .org_products import product_names
 from .organisations import find_literal, has_org_cue, org_head_nouns
 
 DATA = Path(__file__).parent / "data" / "organisations"
-# the hash of this module (and its data): the extractor column changes with the code
-JUNK_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
+# this module and what it builds on (the word lists, the product and organisation rules):
+# the extractor column changes with any of them
+SOURCES = (Path(__file__), PACKAGE / "mentions.py", Path(lexicon.__file__), *org_products.SOURCES)
+JUNK_VERSION = code_version(*SOURCES)
 
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?![\w.,])")

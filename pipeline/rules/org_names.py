@@ -29,15 +29,17 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import PACKAGE, code_version
+from ..config import code_version
 from ..mentions import Mention
 from ..text import blank_spans, fold, web_address_spans
+from . import org_junk
 from .organisations import _NAME, DisjointSpans, SpanIndex, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
 
 DATA = Path(_ORG_DATA)
-# the hash of this module (and its data): the extractor column changes with the code
-NAMES_VERSION = code_version(Path(__file__), PACKAGE / "text.py", DATA)
+# this module and what it builds on: the extractor column changes with any of them
+SOURCES = (Path(__file__), *org_junk.SOURCES)
+NAMES_VERSION = code_version(*SOURCES)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"

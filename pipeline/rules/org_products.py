@@ -25,15 +25,15 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import PACKAGE, code_version
+from ..config import code_version
 from ..text import fold
+from . import organisations
 from .organisations import DATA, find_acronym_definitions, has_org_cue
 from .textscan import WordStarts
 
-# the hash of this module (and its data): the extractor column changes with the code
-PRODUCTS_VERSION = code_version(
-    Path(__file__), PACKAGE / "text.py", Path(__file__).parent / "textscan.py", DATA
-)
+# this module and what it builds on: the extractor column changes with any of them
+SOURCES = (Path(__file__), *organisations.SOURCES)
+PRODUCTS_VERSION = code_version(*SOURCES)
 
 
 @cache
