@@ -133,6 +133,7 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
     ``RULES_VERSION`` hashes), so the stage and the rule's ``extractor`` column both change
     when any of them does.
     """
+    from . import relations
     from .rules import dates, figures, places
 
     rules = PACKAGE / "rules"
@@ -180,9 +181,8 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "link": (
             PACKAGE / "link.py",
-            PACKAGE / "relations.py",
+            *relations.SOURCES,  # relations*.py, text.py and the relation cues
             PACKAGE / "corrections.py",
-            rules / "data" / "relations",
         ),
     }
 
