@@ -133,7 +133,7 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
     ``RULES_VERSION`` hashes), so the stage and the rule's ``extractor`` column both change
     when any of them does.
     """
-    from .rules import dates, figures, places
+    from .rules import dates, figures, org_context, org_names, places
 
     rules = PACKAGE / "rules"
     return {
@@ -165,12 +165,9 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "resolve": (
             PACKAGE / "resolve.py",
-            rules / "organisations.py",
-            rules / "org_junk.py",
-            rules / "org_names.py",
-            rules / "org_products.py",
-            rules / "org_context.py",
-            rules / "data" / "organisations",
+            # the organisation rules and every module they build on (organisations,
+            # org_junk, org_products, lexicon, spans, textscan, text, their data)
+            *dict.fromkeys((*org_names.SOURCES, *org_context.SOURCES)),
             *places.SOURCES,
             # the word lists the organisation and place rules read come from these packages
             "wordfreq=" + package_version("wordfreq"),
