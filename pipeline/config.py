@@ -134,9 +134,8 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
     when any of them does.
     """
     from . import relations
-    from .rules import dates, figures, places
+    from .rules import dates, figures, org_context, org_names, places
 
-    rules = PACKAGE / "rules"
     return {
         "ingest": (
             PACKAGE / "ingest.py",
@@ -166,12 +165,9 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "resolve": (
             PACKAGE / "resolve.py",
-            rules / "organisations.py",
-            rules / "org_junk.py",
-            rules / "org_names.py",
-            rules / "org_products.py",
-            rules / "org_context.py",
-            rules / "data" / "organisations",
+            # the organisation rules and every module they build on (organisations,
+            # org_junk, org_products, lexicon, spans, textscan, text, their data)
+            *dict.fromkeys((*org_names.SOURCES, *org_context.SOURCES)),
             *places.SOURCES,
             # the word lists the organisation and place rules read come from these packages
             "wordfreq=" + package_version("wordfreq"),

@@ -29,6 +29,7 @@ from .mentions import Mention
 from .rules import org_context, org_junk, org_names, org_products
 from .rules import organisations as org_rules
 from .rules import places as place_rules
+from .rules.spans import DisjointSpans, SpanIndex
 from .runner import DocResult, one_by_one_on_failure
 
 NAME_LABELS = ("ORG", "LOC", "PER", "MISC")
@@ -90,7 +91,7 @@ class _Spans:
 
     def __init__(self) -> None:
         self.mentions: list[Mention] = []
-        self._spans = org_rules.DisjointSpans()
+        self._spans = DisjointSpans()
 
     def free(self, start: int, end: int) -> bool:
         return self._spans.free(start, end)
@@ -194,7 +195,7 @@ def resolve_labels(
     org_definitions = []
     if definitions is None:
         definitions = org_rules.find_acronym_definitions(text)
-    model_orgs = org_rules.SpanIndex((m.start, m.end) for m in names if m.label == "ORG")
+    model_orgs = SpanIndex((m.start, m.end) for m in names if m.label == "ORG")
     model_org_texts = {m.text for m in names if m.label == "ORG"}
     for d in definitions:
         org_evidence = (

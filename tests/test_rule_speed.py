@@ -16,7 +16,15 @@ from types import SimpleNamespace
 import pytest
 
 from pipeline import resolve
-from pipeline.rules import lexicon, org_junk, org_names, org_products, organisations, textscan
+from pipeline.rules import (
+    lexicon,
+    org_junk,
+    org_names,
+    org_products,
+    organisations,
+    spans,
+    textscan,
+)
 from pipeline.rules.organisations import fold
 
 
@@ -159,7 +167,7 @@ def test_a_literal_is_found_where_the_bounded_pattern_finds_it(
 ):
     pattern = rf"(?<![{not_before}]){re.escape(literal)}(?![{not_after}])"
     expected = [m.span() for m in re.finditer(pattern, text)]
-    assert list(organisations.find_literal(text, literal, not_before, not_after)) == expected
+    assert list(spans.find_literal(text, literal, not_before, not_after)) == expected
 
 
 def test_acronym_occurrences_and_the_place_an_acronym_spells():
@@ -194,17 +202,17 @@ def test_claimed_spans_answer_as_a_scan_of_every_claimed_span():
 
 def test_overlapping_spans_found_as_by_a_scan_even_when_they_overlap_each_other():
     rng = random.Random(11)
-    spans = [(s, s + rng.choice([0, 1, 3, 40])) for s in (rng.randrange(500) for _ in range(200))]
-    index = organisations.SpanIndex(spans)
+    ranges = [(s, s + rng.choice([0, 1, 3, 40])) for s in (rng.randrange(500) for _ in range(200))]
+    index = spans.SpanIndex(ranges)
     for start in range(0, 560, 3):
         for width in (0, 1, 7, 30):
             end = start + width
-            assert index.overlaps(start, end) is any(s < end and start < e for s, e in spans)
-        assert index.holds(start) is any(s <= start < e for s, e in spans)
+            assert index.overlaps(start, end) is any(s < end and start < e for s, e in ranges)
+        assert index.holds(start) is any(s <= start < e for s, e in ranges)
         for width in (0, 1, 7, 30):
             end = start + width
-            assert index.covers(start, end) is any(s <= start and end <= e for s, e in spans)
-    assert not organisations.SpanIndex([]).overlaps(0, 10)
+            assert index.covers(start, end) is any(s <= start and end <= e for s, e in ranges)
+    assert not spans.SpanIndex([]).overlaps(0, 10)
 
 
 @pytest.mark.parametrize("ordered", [True, False])

@@ -33,7 +33,7 @@ from pathlib import Path
 from ..config import code_version
 from . import org_junk
 from .org_junk import is_role
-from .organisations import find_literal
+from .spans import find_literal
 
 # this module and what it builds on: the extractor column changes with any of them
 SOURCES = (Path(__file__), *org_junk.SOURCES)

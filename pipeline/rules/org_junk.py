@@ -35,7 +35,8 @@ from ..mentions import Mention
 from ..text import fold
 from . import lexicon, org_products
 from .org_products import product_names
-from .organisations import find_literal, has_org_cue, org_head_nouns
+from .organisations import has_org_cue, org_head_nouns
+from .spans import find_literal
 
 DATA = Path(__file__).parent / "data" / "organisations"
 # this module and what it builds on (the word lists, the product and organisation rules):

@@ -33,8 +33,9 @@ from ..config import code_version
 from ..mentions import Mention
 from ..text import blank_spans, fold, web_address_spans
 from . import org_junk
-from .organisations import _NAME, DisjointSpans, SpanIndex, _lists, has_org_cue, legal_forms
+from .organisations import _NAME, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
+from .spans import DisjointSpans, SpanIndex
 
 DATA = Path(_ORG_DATA)
 # this module and what it builds on: the extractor column changes with any of them

@@ -93,8 +93,7 @@ SOURCES = (
     *gazetteer.SOURCE_FILES,
     Path(__file__).parent / "lexicon.py",
     Path(__file__).parent.parent / "mentions.py",
-    Path(org_rules.__file__),
-    org_rules.DATA,
+    *org_rules.SOURCES,  # organisations and what it builds on (text, spans, its data)
     DATA_DIR,
 )
 # The hash of those files: the extractor column changes exactly when the rules do.
