@@ -586,3 +586,25 @@ def test_two_names_of_one_place_make_one_place_row_with_both(
     shown = {places[0]["name"], *aliases_of(places[0]["name"], places[0]["forms"])}
     folded = {lexicon.fold(n) for n in shown}
     assert all(lexicon.fold(f.replace("village de ", "")) in folded for f in forms)
+
+
+# ------------------------------------------------------------- places3: generality
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "language"),
+    [
+        ("Le procureur du district Attorney Jean Dufresne a parlé.", "Jean Dufresne", "fr"),
+        ("County District Attorney Mary Hollins dropped the charges.", "Mary Hollins", "en"),
+        ("Greenville City Mayor Tom Brady spoke first.", "Tom Brady", "en"),
+    ],
+)
+def test_a_capitalised_title_after_a_place_noun_does_not_designate_a_person(
+    text: str, person: str, language: str
+) -> None:
+    """Only a lower-case word may stand between a kind-of-place noun and its name
+    ("province insulaire de X"): "District Attorney X", "City Mayor X" are titles."""
+    start = text.index(person)
+    assert context_of(text, start, start + len(person)) != "designator"
+    assert person not in _places(text, [(person, "PER")], language)
+    assert _places("La province insulaire de Kabwelu.", [], "fr") == ["Kabwelu"]

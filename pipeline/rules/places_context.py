@@ -40,9 +40,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "weak": re.compile(rf"(?:^|[\s(«\"“])(?:{weak})\s*{article}$", re.I),
         # "village de ", "the town of ", "province du ", "sites (", "villages : "
+        # (only a lower-case word may stand between the noun and the name: "province
+        # insulaire de X", never "District Attorney X")
         "designator": re.compile(
-            rf"(?:^|[\s(«\"“])(?:{designator})(?:\s+[a-zà-ÿ]{{4,}})?{genitive}\s*[(:]?\s*{article}$",
-            re.I,
+            rf"(?:^|[\s(«\"“])(?i:{designator})(?:\s+[a-zà-ÿ]{{4,}})?(?i:{genitive})\s*[(:]?\s*(?i:{article})$"
         ),
         "designator_after": re.compile(rf"^\s+(?:{after})\b", re.I),
         # what may stand between two items of an enumeration
@@ -192,7 +193,7 @@ def _after_designator() -> re.Pattern[str]:
     article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(
-        rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
+        rf"(?<![\w-])(?i:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?(?i:{genitive})(?:\s*[(:]\s*|\s+)(?i:{article})"
         rf"(?P<name>{_NAME_RUN})"
     )
 
