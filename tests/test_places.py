@@ -608,3 +608,78 @@ def test_a_capitalised_title_after_a_place_noun_does_not_designate_a_person(
     assert context_of(text, start, start + len(person)) != "designator"
     assert person not in _places(text, [(person, "PER")], language)
     assert _places("La province insulaire de Kabwelu.", [], "fr") == ["Kabwelu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent", "present"),
+    [
+        (
+            "Nous avons rencontré à Thiès, Aminata Traoré et Moussa Diop.",
+            [("Thiès", "LOC"), ("Aminata Traoré", "PER"), ("Moussa Diop", "PER")],
+            "fr",
+            "Aminata Traoré",
+            "Thiès",
+        ),
+        (
+            "In the village of Kabwelu, Grace Mwangi met the elders.",
+            [("Kabwelu", "LOC"), ("Grace Mwangi", "PER")],
+            "en",
+            "Grace Mwangi",
+            "Kabwelu",
+        ),
+    ],
+)
+def test_a_person_with_a_first_name_is_not_made_a_place_by_its_neighbours(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str, present: str
+) -> None:
+    found = _places(text, tagged, language)
+    assert absent not in found and present in found
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "surname"),
+    [
+        (
+            "Chirens a parlé aux habitants. Le maire Daniel Chirens est venu.",
+            [("Chirens", "LOC"), ("Daniel Chirens", "PER")],
+            "fr",
+            "Chirens",
+        ),
+        (
+            "Residents felt no support from Velázquez, said Councilmember Marjorie Velázquez.",
+            [("Velázquez", "ORG"), ("Marjorie Velázquez", "PER")],
+            "en",
+            "Velázquez",
+        ),
+        (
+            "Hollister said the well was dry, wrote our director Margaret Hollister.",
+            [("Hollister", "LOC"), ("Margaret Hollister", "PER")],
+            "en",
+            "Hollister",
+        ),
+        (
+            "Les élus attendent un geste de Chirens, a dit Daniel Chirens.",
+            [("Daniel Chirens", "PER")],
+            "fr",
+            "Chirens",
+        ),
+    ],
+)
+def test_the_surname_of_a_person_on_the_page_is_that_person(
+    text: str, tagged: list[tuple[str, str]], language: str, surname: str
+) -> None:
+    assert lookup(surname) is not None  # a town of that name exists
+    assert surname not in _places(text, tagged, language)
+
+
+def test_a_person_written_in_capitals_is_not_scanned_as_a_place() -> None:
+    text = "An interview with Victoria Kampala.\n\nVICTORIA KAMPALA: I grew up in Jinja."
+    found = _places(text, [("Victoria Kampala", "PER"), ("Jinja", "LOC")], "en")
+    assert found == ["Jinja"]
+    text = "Entretien avec Florence Dakar.\n\nFLORENCE DAKAR : J'ai grandi à Thiès."
+    assert _places(text, [("Florence Dakar", "PER"), ("Thiès", "LOC")], "fr") == ["Thiès"]
+
+
+def test_a_surname_that_is_a_big_place_stays_a_place() -> None:
+    text = "Our coordinator Sarah Kenya reported from Kenya last week."
+    assert "Kenya" in _places(text, [("Sarah Kenya", "PER"), ("Kenya", "LOC")], "en")

@@ -57,6 +57,7 @@ from .places_context import (
     inside_organisation,
 )
 from .places_evidence import (
+    People,
     _compass_words,
     _core,
     _lookup,
@@ -65,6 +66,8 @@ from .places_evidence import (
     ambiguous,
     names_people,
     not_a_place_shape,
+    people_on_page,
+    person_name,
     sureness,
 )
 from .places_spans import (
@@ -252,9 +255,12 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
         return True if d.context == "weak" and not unclear else None
     if label == "ORG" or org_rules.has_org_cue(name):
         return None if d.sure is None else (d.context in ("preposition", "designator") or None)
-    # a person or misc name: "village de Diadiem 3", "à Kibaale"
+    # a person or misc name: "village de Diadiem 3", "camp Nea Kavala", "à Kibaale"; a
+    # person's full name needs a kind-of-place noun ("Grace Mwangi" after "in")
     if d.context == "designator" and not lexicon.is_first_name(_core(name)):
         return True
+    if label == "PER" and person_name(name):
+        return False
     return True if d.sure == "known" and d.context == "preposition" else None
 
 
@@ -279,6 +285,7 @@ def reconcile(
     by `new_mention(start, end, extractor)` for places the model missed.
     """
     names = _join_compass(text, _split_locations(text, names))
+    people = people_on_page(names)
     org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
     org_names = {m["text"] for m in names if m["label"] == "ORG"}
     decisions = []
@@ -291,7 +298,9 @@ def reconcile(
         if m["label"] == "ORG" and d.sure is None:
             continue
         d.context = context_of(text, m["start"], m["end"], lang if d.sure is None else None)
-        if inside_organisation(text, m["start"], m["end"], org_spans):
+        if d.sure != "sure" and d.context != "designator" and people.names(m["text"]):
+            d.keep = False  # "Velázquez" on a page about "Marjorie Velázquez"
+        elif inside_organisation(text, m["start"], m["end"], org_spans):
             d.keep = False if m["label"] == "LOC" else None
         elif d.sure is None and _short_organisation_name(m["text"], org_names):
             d.keep = False
@@ -308,7 +317,7 @@ def reconcile(
         elif d.mention["label"] == "LOC":
             dropped.add(id(d.mention))
     names = [m for m in names if id(m) not in dropped]
-    added = _places_in_text(text, names, language, org_spans, new_mention)
+    added = _places_in_text(text, names, language, org_spans, new_mention, people)
     # a person or misc name enumerated with a place found in the text: "sub counties
     # (Bwesumba and Buhuhira)" where only the first came from the designator
     undecided = [d for d in decisions if d.keep is None and d.mention["label"] != "LOC"]
@@ -340,6 +349,8 @@ def _enumerate(text: str, decisions: list[_Decision], places: list[dict], langua
             lang = m.get("language") or language
             if names_people(m["text"], lang) or not_a_place_shape(m["text"]):
                 continue
+            if m["label"] == "PER" and person_name(m["text"]):
+                continue
             if m["label"] == "LOC" or not ambiguous(m["text"], lang):
                 d.keep = changed = True
 
@@ -350,11 +361,15 @@ def _places_in_text(
     language: str,
     org_spans: list[tuple[int, int]],
     new_mention: Callable[[int, int, str], dict],
+    people: People | None = None,
 ) -> list[dict]:
     """Places no mention covers: known names (sure ones anywhere, others after a
     preposition of place), any name after a kind-of-place noun, and names enumerated
-    with a place."""
+    with a place. The page's people are no places wherever they are written, in
+    capitals too ("VICTORIA KAMPALA: I grew up…")."""
     taken = _Spans((m["start"], m["end"]) for m in names)
+    for s, e in _occurrences(text, people.full if people else ()):
+        taken.add(s, e)
     added: list[dict] = []
 
     def free(s: int, e: int) -> bool:
@@ -385,6 +400,8 @@ def _places_in_text(
             continue
         if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
             continue
+        if sure != "sure" and people is not None and people.names(surface):
+            continue
         if sure == "sure" and (
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
@@ -404,6 +421,21 @@ def _places_in_text(
                 add(s, e, CONTEXT_RULE)
                 places.append((s, e))
     return added
+
+
+def _occurrences(text: str, folded_names) -> list[tuple[int, int]]:
+    """Where the text writes these names (folded), in any case."""
+    if not folded_names:
+        return []
+    words = "|".join(
+        r"\s+".join(re.escape(w) for w in name.split())
+        for name in sorted(folded_names, key=len, reverse=True)
+    )
+    pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.I)
+    folded_text = lexicon.fold(text)
+    if len(folded_text) != len(text):  # folding changed lengths: no offsets to trust
+        return []
+    return [m.span() for m in pattern.finditer(folded_text)]
 
 
 __all__ = [

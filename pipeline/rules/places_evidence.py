@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import dataclass
 
 from . import lexicon
 from . import organisations as org_rules
@@ -169,3 +170,47 @@ def _unknown_acronym(name: str) -> bool:
         and core.isupper()
         and sureness(_lookup(name), name, "en") is None
     )
+
+
+# ----------------------------------------------------------------------- people
+
+_PERSON_WORD = re.compile(r"^[A-ZÀ-ÖØ-Ý][\w'’.\-]*$")
+
+
+def person_name(name: str) -> bool:
+    """A person's full name: two to four capitalised words, the first a first name
+    ("Aminata Traoré", "Pierre-Yves Hamel", "Grace W. Mwangi"), which the gazetteer does
+    not know as a whole ("Victoria Falls", "Santa Cruz" are places)."""
+    words = _core(name).split()
+    if not 2 <= len(words) <= 4 or not all(_PERSON_WORD.match(w) for w in words):
+        return False
+    first = words[0].split("-")[0]
+    return lexicon.is_first_name(first) and _lookup(name) is None
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The people a page names: their full names and their surnames, folded."""
+
+    full: frozenset[str] = frozenset()
+    surnames: frozenset[str] = frozenset()
+
+    def names(self, name: str) -> bool:
+        """`name` is one of these people, whole or by surname ("Velázquez" on a page
+        about "Marjorie Velázquez")."""
+        folded = lexicon.fold(_core(name))
+        return folded in self.full or folded in self.surnames
+
+
+def people_on_page(names: list[dict]) -> People:
+    """The people among the model's person mentions: a name the model tags PER and that
+    reads as a first name and a surname. Their surnames alone name them too, so a town
+    of that name ("Hollister", "Velázquez") is not a place on that page."""
+    full, surnames = set(), set()
+    for m in names:
+        if m["label"] == "PER" and person_name(m["text"]):
+            words = _core(m["text"]).split()
+            full.add(lexicon.fold(" ".join(words)))
+            if len(words[-1].rstrip(".")) > 2:
+                surnames.add(lexicon.fold(words[-1]))
+    return People(frozenset(full), frozenset(surnames))
