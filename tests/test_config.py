@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import PACKAGE, stage_inputs, stage_versions
-from pipeline.rules import dates, figures, gazetteer, places
+from pipeline.rules import (
+    dates,
+    figures,
+    gazetteer,
+    org_context,
+    org_junk,
+    org_names,
+    org_products,
+    organisations,
+    places,
+)
 
 RULES = PACKAGE / "rules"
 # Modules of pipeline/rules that decide no output: the package marker and the on-disk
@@ -62,7 +72,21 @@ def test_a_rule_hashes_every_module_it_is_split_into(rule):
     assert sorted(p.name for p in parts - set(rule.SOURCES)) == []
 
 
-@pytest.mark.parametrize("rule", [dates, figures, places, gazetteer], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "rule",
+    [
+        dates,
+        figures,
+        places,
+        gazetteer,
+        organisations,
+        org_products,
+        org_junk,
+        org_names,
+        org_context,
+    ],
+    ids=lambda m: m.__name__,
+)
 def test_a_rule_hashes_the_modules_its_code_imports(rule):
     """Code a rule calls decides its output as much as its own: a helper moved into another
     module must be added to SOURCES (config gives the hash function, cache keeps built word

@@ -69,3 +69,15 @@ def test_segments_without_figures_skip_the_tagging_and_keep_their_mentions(monke
         # names come from segments with and without figures
         named = {r["doc_id"] for r in selective if r["label"] in ("ORG", "LOC", "PER")}
         assert {f"{language}0", f"{language}3"} <= named
+
+
+def test_a_mention_row_has_the_columns_of_the_extract_table():
+    from pipeline.mentions import Mention
+    from pipeline.schemas import MENTIONS_RAW
+
+    mention = Mention("d", 0, 4, 9, "Goma.", "LOC", "fr", "spacy:test", model_label="LOC")
+    assert sorted(mention.row()) == sorted(MENTIONS_RAW.names)
+    assert Mention.from_row({**mention.row(), "other": 1}) == mention
+    assert mention.relabelled("ORG", "rule:x").extractor == "spacy:test+rule:x"
+    cut = mention.respanned("Vers Goma.", 5, 9)
+    assert (cut.text, cut.extractor, mention.text) == ("Goma", "spacy:test", "Goma.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.mentions import Mention
 from pipeline.rules import lexicon
 from pipeline.rules.gazetteer import lookup
 from pipeline.rules.places import (
@@ -13,38 +14,25 @@ from pipeline.rules.places import (
     reconcile,
     split_run_together,
 )
+from pipeline.text import fold_word
 
 
-def _mention(text: str, surface: str, label: str, language: str, nth: int = 0) -> dict:
+def _mention(text: str, surface: str, label: str, language: str, nth: int = 0) -> Mention:
     start = -1
     for _ in range(nth + 1):
         start = text.index(surface, start + 1)
-    return {
-        "start": start,
-        "end": start + len(surface),
-        "text": surface,
-        "label": label,
-        "language": language,
-        "extractor": "spacy:test",
-    }
+    return Mention("d", 0, start, start + len(surface), surface, label, language, "spacy:test")
 
 
 def _places(text: str, tagged: list[tuple[str, str]], language: str) -> list[str]:
     """The LOC spans after reconcile, given the model's (surface, label) mentions."""
     names = [_mention(text, surface, label, language) for surface, label in tagged]
 
-    def new(start: int, end: int, rule: str) -> dict:
-        return {
-            "start": start,
-            "end": end,
-            "text": text[start:end],
-            "label": "LOC",
-            "language": language,
-            "extractor": rule,
-        }
+    def new(start: int, end: int, rule: str) -> Mention:
+        return Mention("d", 0, start, end, text[start:end], "LOC", language, rule)
 
     out = reconcile(text, names, language, new)
-    return [m["text"] for m in out if m["label"] == "LOC"]
+    return [m.text for m in out if m.label == "LOC"]
 
 
 # ------------------------------------------------------------------ run-together spans
@@ -584,8 +572,17 @@ def test_two_names_of_one_place_make_one_place_row_with_both(
     places = places_of(names, language)
     assert len(places) == 1
     shown = {places[0]["name"], *aliases_of(places[0]["name"], places[0]["forms"])}
-    folded = {lexicon.fold(n) for n in shown}
-    assert all(lexicon.fold(f.replace("village de ", "")) in folded for f in forms)
+    folded = {fold_word(n) for n in shown}
+    assert all(fold_word(f.replace("village de ", "")) in folded for f in forms)
+
+
+def test_an_institution_named_by_its_capitalised_noun_is_no_place() -> None:
+    # the organisation rules made "Ville de Nantes" an institution; its noun is no designator
+    fr = "Nous remercions la VILLE DE NANTES et la Ville de Lyon ; la ville de Lille est loin."
+    tagged = [("VILLE DE NANTES", "ORG"), ("Ville de Lyon", "ORG"), ("Lille", "LOC")]
+    assert _places(fr, tagged, "fr") == ["Lille"]
+    en = "A grant from the Municipality of Kampala helped the school in Jinja."
+    assert _places(en, [("Municipality of Kampala", "ORG"), ("Jinja", "LOC")], "en") == ["Jinja"]
 
 
 # ------------------------------------------------------------- places3: generality

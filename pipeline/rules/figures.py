@@ -53,7 +53,7 @@ import bisect
 import contextlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,11 +78,13 @@ if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run wi
     # nothing to do never needs it
     from spacy.tokens import Doc, Token
 
-# The files of the figures rule: this module, its vocabularies and rejections, and its data.
+# The files of the figures rule: this module, its vocabularies and rejections, the text
+# helpers they call and its data.
 SOURCES = (
     Path(__file__),
     Path(__file__).parent / "figures_vocab.py",
     Path(__file__).parent / "figures_reject.py",
+    Path(__file__).parent.parent / "text.py",
     _DATA_DIR,
 )
 # The version in every figure mention's extractor column: a hash of the rule's code and data.
@@ -115,8 +117,6 @@ _HYPHEN_WORDS = re.compile(r"(?:[-‐‑]" + _LETTER + r"+)+")
 _DIGIT_BEFORE = re.compile(r"\d" + _SP + r"*\Z")
 _WORDLIKE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _DIGIT_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\d/])")
-_ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
-_FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
 
 
 # --------------------------------------------------------------------------- matching
@@ -164,10 +164,12 @@ class _Matcher:
         lang: _Lang,
         exclude: Sequence[tuple[int, int]],
         words: frozenset[str] | None = None,
+        lemma_of: Callable[[Token], str] | None = None,
     ) -> None:
         self.doc = doc
         self.text = text
         self.L = lang
+        self.lemma_of = lemma_of or _token_lemma
         self.words = words  # the paragraph's words when it has no digit, else None
         self.debug = log.isEnabledFor(logging.DEBUG)
         self.blocked = sorted([(s, e) for s, e in exclude] + _blocked_spans(text, self.debug))
@@ -273,7 +275,7 @@ class _Matcher:
     def word_cand(self, s: int, e: int, value: float, first: str, n: int) -> _Cand | None:
         L, text = self.L, self.text
         tail = _HYPHEN_WORD.match(text, e)
-        if tail and tail.group(1).lower().endswith(_ORDINAL_TAIL + _FRACTION_TAIL):
+        if tail and tail.group(1).lower().endswith(L.hyphen_tails):
             return None  # "vingt-deuxième", "two-thirds"
         if self.blocked_at(s, e) or _DIGIT_BEFORE.search(self.before(s, 4)):
             return None  # "5 sept." is a date, not 5 then 7
@@ -542,7 +544,7 @@ class _Matcher:
             return L.irregular[low]
         if low in L.invariable:
             return low
-        lemma = tok.lemma_.lower()
+        lemma = self.lemma_of(tok).lower()
         if lemma in L.irregular:
             return L.irregular[lemma]
         plural = "Plur" in tok.morph.get("Number")
@@ -704,8 +706,16 @@ def needs_tagging(text: str, language: str) -> bool:
     return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))[0]
 
 
+def _token_lemma(tok: Token) -> str:
+    return tok.lemma_
+
+
 def find_figures(
-    doc: Doc, language: str, exclude: Sequence[tuple[int, int]] = (), text: str | None = None
+    doc: Doc,
+    language: str,
+    exclude: Sequence[tuple[int, int]] = (),
+    text: str | None = None,
+    lemma_of: Callable[[Token], str] | None = None,
 ) -> list[FigureMatch]:
     """Figures of a paragraph parsed by spaCy (parser not needed).
 
@@ -714,7 +724,9 @@ def find_figures(
     of the same length as ``doc.text`` (the model may have read it with typographic spaces and
     apostrophes made plain): its no-break spaces tell a grouped "1 250" from two table cells,
     and ``doc.text`` rebuilds the string token by token, which costs more than most
-    paragraphs' rules. Non-overlapping, sorted by start.
+    paragraphs' rules. `lemma_of` gives a token's lemma (by default its ``lemma_``; the
+    extract stage computes the few that a rule reads instead of running the lemmatizer on
+    every token). Non-overlapping, sorted by start.
     """
     lang = _lang("fr" if language == "fr" else "en")
     if text is None:
@@ -722,4 +734,4 @@ def find_figures(
     maybe, words = _may_have_figures(text, lang)
     if not maybe:
         return []
-    return _Matcher(doc, text, lang, exclude, words).run()
+    return _Matcher(doc, text, lang, exclude, words, lemma_of).run()

@@ -8,31 +8,34 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
+from ..mentions import Mention
+from ..text import alternation
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import Place
 from .places_evidence import (
-    _alternation,
     _common_start,
     _compass_words,
     _context,
     _core,
     _designator_words,
 )
-from .places_spans import _NAME_RUN, _NAME_WORD
+from .places_spans import _NAME_RUN, _NAME_WORD, _Spans
+from .textscan import WordStarts
 
 
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     spec = _context()
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
-    strong = _alternation(spec["prepositions"])
-    weak = _alternation(spec["weak_prepositions"])
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
+    strong = alternation(spec["prepositions"])
+    weak = alternation(spec["weak_prepositions"])
     designator = _designator_words(spec)
-    after = _alternation(spec["designators_after"])
+    after = alternation(spec["designators_after"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    joiner = _alternation(spec["list_joiners"])
+    joiner = alternation(spec["list_joiners"])
     return {
         # "à ", "dans le ", "in the " right before the name
         "preposition": re.compile(
@@ -66,8 +69,10 @@ def _line_before(text: str, start: int, width: int = 60) -> str:
     if cut >= 0 and not text[cut + 1 : start].strip() and not _wrapped_before(text, cut):
         return ""  # the name starts a line that does not go on from the one before
     while cut > floor:
-        previous = text[:cut].rstrip(" \t")
-        if not previous or previous[-1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
+        last = cut  # the end of the text before the line break, without its blanks
+        while last > 0 and text[last - 1] in " \t":
+            last -= 1
+        if not last or text[last - 1] in ".!?:;)»\n" or "\n" in text[cut + 1 : start].strip():
             floor = cut + 1
             break
         cut = text.rfind("\n", floor, cut)
@@ -144,7 +149,7 @@ def _starts_with_designator(span: str) -> bool:
 @functools.cache
 def _designator_head() -> re.Pattern[str]:
     spec = _context()
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     designator = _designator_words(spec)
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"^(?i:{article}(?:{designator}){genitive})\s+(?=[A-ZÀ-Ý])")
@@ -163,14 +168,19 @@ _ORG_HEAD_BEFORE = re.compile(r"(?:^|[\s'’])([a-zà-ÿ][a-zà-ÿ\-]{2,})\s+$")
 _PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
 
 
-def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[int, int]]) -> bool:
+def inside_organisation(
+    text: str, start: int, end: int, org_spans: Iterable[tuple[int, int]] | _Spans
+) -> bool:
     """The name at text[start:end] is part of an organisation's name.
 
     Either an organisation mention covers more than the name, or the run of capitalised
     words around it (joined by "de", "of", "for"...) carries an organisation noun:
     "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
+    `org_spans` are the organisation mentions' spans; a caller that asks for many
+    names passes them as a `_Spans`, searched instead of scanned.
     """
-    if any(s <= start and end <= e and (s, e) != (start, end) for s, e in org_spans):
+    spans = org_spans if isinstance(org_spans, _Spans) else _Spans(org_spans)
+    if spans.holds_more(start, end):
         return True
     before = _line_before(text, start, 80)
     head = _ORG_HEAD_BEFORE.search(before)
@@ -185,23 +195,24 @@ def inside_organisation(text: str, start: int, end: int, org_spans: list[tuple[i
 
 
 @functools.cache
-def _after_designator() -> re.Pattern[str]:
+def _after_designator() -> WordStarts:
     """A name right after a kind-of-place noun: "village de Diadiem 3", "sub counties
-    (Bwesumba"."""
+    (Bwesumba"; searched where a kind-of-place noun or a field label starts."""
     spec = _context()
     designator = _designator_words(spec)
-    article = rf"(?:(?:{_alternation(spec['articles'])})\s*)?"
+    article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    return re.compile(
+    pattern = re.compile(
         rf"(?<![\w-])(?i:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?(?i:{genitive})(?:\s*[(:]\s*|\s+)(?i:{article})"
         rf"(?P<name>{_NAME_RUN})"
     )
+    return WordStarts(pattern, spec["designators"] + spec["field_labels"], ignore_case=True)
 
 
 @functools.cache
 def _settlement_pattern() -> re.Pattern[str]:
     spec = _context()
-    words = _alternation(spec["settlement_designators"])
+    words = alternation(spec["settlement_designators"])
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     return re.compile(rf"(?<![\w-])(?:{words})\b{genitive}\s+$", re.I)
 
@@ -215,17 +226,14 @@ _TITLE_PREPOSITION = re.compile(
 )
 
 
-def _title_word(text: str, m: dict, language: str) -> bool:
+def _title_word(text: str, m: Mention, language: str) -> bool:
     """A frequent word after a preposition in a title or a menu, not in running text:
     "A Propos" (a capitalised preposition at a line start), "Appel à Dons" (a
     capitalised frequent word before the preposition). "sur le Burkina" in a sentence
     and "Kavala in Northern Greece" are not."""
-    if (
-        not _common_start(m["text"], language)
-        or _core(m["text"]).split()[0].lower() in _compass_words()
-    ):
+    if not _common_start(m.text, language) or _core(m.text).split()[0].lower() in _compass_words():
         return False
-    before = text[max(0, m["start"] - 40) : m["start"]]
+    before = text[max(0, m.start - 40) : m.start]
     before = _LEADING_ARTICLE_BEFORE.sub("", before)
     title = _TITLE_PREPOSITION.search(before)
     return bool(title) and (

@@ -12,6 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from ..mentions import Mention
+from ..text import alternation, fold_word, strip_article
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import DATA_DIR, Place, demonym_place, lookup
@@ -31,13 +33,8 @@ def _context() -> dict:
 
 def _designator_words(spec: dict) -> str:
     """Kind-of-place nouns, and field labels when a colon follows ("Location: X")."""
-    labels = _alternation(spec["field_labels"])
-    return rf"{_alternation(spec['designators'])}|(?:{labels})(?=\s*:)"
-
-
-def _alternation(words: list[str]) -> str:
-    ordered = sorted({w.replace("'", "['’]") for w in words}, key=len, reverse=True)
-    return "|".join(w.replace(" ", r"\s+") for w in ordered)
+    labels = alternation(spec["field_labels"])
+    return rf"{alternation(spec['designators'])}|(?:{labels})(?=\s*:)"
 
 
 _EDGE = " \t\n,;:.!?*•·-–—()[]{}«»\"'“”‘’/|"
@@ -53,7 +50,7 @@ def _lookup(name: str) -> Place | None:
 
 def _core(name: str) -> str:
     """The name without a leading article: what the word lists are asked about."""
-    return re.sub(r"^(?:(?:le|la|les|the)\s+|[ld]['’]\s*)", "", name.strip(), flags=re.I)
+    return strip_article(name.strip())
 
 
 def ambiguous(name: str, language: str) -> bool:
@@ -139,7 +136,7 @@ def _common_start(name: str, language: str) -> bool:
 @functools.cache
 def _compass_words() -> frozenset[str]:
     """Words that make a region of a place: "Eastern Congo", "Nord Kivu", "Haute Guinée"."""
-    words = {"eastern", "western", "northern", "southern", "central", "upper", "lower"}
+    words = set(_context()["compass_words"])
     for line in (DATA_DIR / "compass.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             words.update(w.lower() for w in line.split("\t"))
@@ -198,19 +195,19 @@ class People:
     def names(self, name: str) -> bool:
         """`name` is one of these people, whole or by surname ("Velázquez" on a page
         about "Marjorie Velázquez")."""
-        folded = lexicon.fold(_core(name))
+        folded = fold_word(_core(name))
         return folded in self.full or folded in self.surnames
 
 
-def people_on_page(names: list[dict]) -> People:
+def people_on_page(names: list[Mention]) -> People:
     """The people among the model's person mentions: a name the model tags PER and that
     reads as a first name and a surname. Their surnames alone name them too, so a town
     of that name ("Hollister", "Velázquez") is not a place on that page."""
     full, surnames = set(), set()
     for m in names:
-        if m["label"] == "PER" and person_name(m["text"]):
-            words = _core(m["text"]).split()
-            full.add(lexicon.fold(" ".join(words)))
+        if m.label == "PER" and person_name(m.text):
+            words = _core(m.text).split()
+            full.add(fold_word(" ".join(words)))
             if len(words[-1].rstrip(".")) > 2:
-                surnames.add(lexicon.fold(words[-1]))
+                surnames.add(fold_word(words[-1]))
     return People(frozenset(full), frozenset(surnames))
