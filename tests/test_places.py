@@ -680,3 +680,61 @@ def test_a_person_written_in_capitals_is_not_scanned_as_a_place() -> None:
 def test_a_surname_that_is_a_big_place_stays_a_place() -> None:
     text = "Our coordinator Sarah Kenya reported from Kenya last week."
     assert "Kenya" in _places(text, [("Sarah Kenya", "PER"), ("Kenya", "LOC")], "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent", "present"),
+    [
+        (
+            "Rendez-vous au 6 rue de Dakar, puis à l'Hôtel Bamako, à Thiès.",
+            [("Dakar", "LOC"), ("Bamako", "LOC"), ("Thiès", "LOC")],
+            "fr",
+            ["Dakar", "Bamako"],
+            ["Thiès"],
+        ),
+        (
+            "Départ de la gare Saint-Charles et visite du Palais du Pharo à Marseille.",
+            [("Saint-Charles", "LOC"), ("Palais du Pharo", "LOC"), ("Marseille", "LOC")],
+            "fr",
+            ["Saint-Charles", "Palais du Pharo"],
+            ["Marseille"],
+        ),
+        (
+            "Our warehouse on Mombasa Road ships from Jomo Kenyatta International Airport"
+            " to Lodwar.",
+            [
+                ("Mombasa Road", "LOC"),
+                ("Jomo Kenyatta International Airport", "LOC"),
+                ("Lodwar", "LOC"),
+            ],
+            "en",
+            ["Mombasa Road", "Mombasa", "Jomo Kenyatta International Airport"],
+            ["Lodwar"],
+        ),
+        (
+            "Guests stayed at The Bellevue Hotel in Philadelphia and the Savoy Hotel in London.",
+            [("Philadelphia", "LOC")],
+            "en",
+            ["Bellevue"],
+            ["Philadelphia", "London"],
+        ),
+    ],
+)
+def test_a_place_inside_a_street_building_or_venue_name_is_not_a_place(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: list[str], present: list[str]
+) -> None:
+    found = _places(text, tagged, language)
+    assert not set(absent) & set(found)
+    assert set(present) <= set(found)
+
+
+def test_a_place_after_a_lower_case_building_noun_and_a_genitive_stays() -> None:
+    assert _places("Les vols partent de l'aéroport de Goma.", [("Goma", "LOC")], "fr") == ["Goma"]
+    assert _places("Flights leave from the airport of Goma.", [("Goma", "LOC")], "en") == ["Goma"]
+
+
+def test_a_known_place_named_with_a_building_noun_is_a_place() -> None:
+    assert lookup("Chapel Hill") is not None
+    assert _places("She teaches in Chapel Hill.", [("Chapel Hill", "LOC")], "en") == ["Chapel Hill"]
+    text = "Rendez-vous au Palais du Pharo puis au Château de Lány."
+    assert _places(text, [], "fr") == []

@@ -298,11 +298,13 @@ def reconcile(
         if m.label == "ORG" and d.sure is None:
             continue
         d.context = context_of(text, m.start, m.end, lang if d.sure is None else None)
-        if d.sure != "sure" and d.context != "designator" and people.names(m.text):
-            d.keep = False  # "Velázquez" on a page about "Marjorie Velázquez"
-        elif inside_organisation(text, m.start, m.end, org_spans):
-            d.keep = False if m.label == "LOC" else None
-        elif d.sure is None and _short_organisation_name(m.text, org_names):
+        # "Velázquez" on a page about "Marjorie Velázquez"; "Mombasa" of "Mombasa Road"
+        person = d.sure != "sure" and d.context != "designator" and people.names(m.text)
+        if (
+            person
+            or inside_organisation(text, m.start, m.end, org_spans)
+            or (d.sure is None and _short_organisation_name(m.text, org_names))
+        ):
             d.keep = False
         else:
             d.keep = _keep(d, text, lang)

@@ -14,7 +14,7 @@ from ..mentions import Mention
 from ..text import alternation
 from . import lexicon
 from . import organisations as org_rules
-from .gazetteer import Place
+from .gazetteer import Place, lookup
 from .places_evidence import (
     _common_start,
     _compass_words,
@@ -171,11 +171,14 @@ _PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
 def inside_organisation(
     text: str, start: int, end: int, org_spans: Iterable[tuple[int, int]] | _Spans
 ) -> bool:
-    """The name at text[start:end] is part of an organisation's name.
+    """The name at text[start:end] is part of an organisation's name, or of a street's,
+    a building's or a venue's (which the guidelines treat alike).
 
     Either an organisation mention covers more than the name, or the run of capitalised
     words around it (joined by "de", "of", "for"...) carries an organisation noun:
-    "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
+    "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government";
+    or a street or building noun ("Mombasa Road", "Palais du Pharo"), or one stands right
+    before the name ("rue de Dakar", "l'Hôtel Bamako", "gare Saint-Charles").
     `org_spans` are the organisation mentions' spans; a caller that asks for many
     names passes them as a `_Spans`, searched instead of scanned.
     """
@@ -186,12 +189,64 @@ def inside_organisation(
     head = _ORG_HEAD_BEFORE.search(before)
     if head and org_rules.has_org_cue(f"{head.group(1)} {text[start:end]}"):
         return True  # "l'école St Joseph", "le lycée Victor Hugo"
+    if _after_facility_noun(text, start):
+        return True  # "rue de Dakar", "l'Hôtel Bamako", "la gare Saint-Charles"
     left = _PHRASE_LEFT.search(before) or _PHRASE_LEFT_ELIDED.search(before)
     right = _PHRASE_RIGHT.match(_line_after(text, end, 80))
+    # a street or building noun in the name itself makes it a facility's name, unless
+    # the gazetteer knows the name ("Chapel Hill", "Castle Rock"; the noun alone,
+    # "Palais" of "Palais du Pharo", is that noun)
+    name = text[start:end]
+    own = _names_facility(name) and (" " not in name.strip() or lookup(name) is None)
     if not left and not right:
-        return False
+        return own  # "Jomo Kenyatta International Airport", "gare Saint-Charles"
     phrase = (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
-    return org_rules.has_org_cue(phrase.strip())
+    return (
+        org_rules.has_org_cue(phrase.strip())
+        or own
+        or _names_facility(left.group(0) if left else "")
+        or _names_facility(right.group(0) if right else "")
+    )
+
+
+# ------------------------------------------------------------------------ facilities
+
+
+@functools.cache
+def _facility_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A street noun before a name, with or without a genitive ("rue de la Paix");
+    a building noun right before it ("Hôtel Martinez", "gare Saint-Charles"); any of
+    them as a capitalised word of a name ("Mombasa Road", "Palais du Pharo")."""
+    spec = _context()
+    streets = alternation(spec["street_nouns"])
+    buildings = alternation(spec["building_nouns"])
+    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
+    capitalised = _capitalised(spec["street_nouns"] + spec["building_nouns"])
+    return (
+        re.compile(rf"(?:^|[\s'’(])(?i:{streets}){genitive}\s+$"),
+        re.compile(rf"(?:^|[\s'’(])(?i:{buildings})\s+$"),
+        # capitalised anywhere in a name, or in any case at its start ("gare Saint-Charles")
+        re.compile(rf"(?<![\w-])(?:{capitalised})(?![\w-])|^(?i:{streets}|{buildings})\s"),
+    )
+
+
+def _capitalised(words: list[str]) -> str:
+    """An alternation of lower-case words, matched with a capital first letter only."""
+    ordered = sorted({w[:1].upper() + w[1:] for w in words}, key=len, reverse=True)
+    return "|".join(re.escape(w) for w in ordered)
+
+
+def _names_facility(phrase: str) -> bool:
+    """A run of capitalised words that names a street, a building or a venue."""
+    return bool(_facility_patterns()[2].search(phrase))
+
+
+def _after_facility_noun(text: str, start: int) -> bool:
+    """The name at `start` follows a street noun ("rue de", "avenue") or a building
+    noun without a genitive ("Hôtel", "gare", "bâtiment")."""
+    before = _line_before(text, start, 40)
+    streets, buildings, _ = _facility_patterns()
+    return bool(streets.search(before) or buildings.search(before))
 
 
 @functools.cache
