@@ -738,3 +738,55 @@ def test_a_known_place_named_with_a_building_noun_is_a_place() -> None:
     assert _places("She teaches in Chapel Hill.", [("Chapel Hill", "LOC")], "en") == ["Chapel Hill"]
     text = "Rendez-vous au Palais du Pharo puis au Château de Lány."
     assert _places(text, [], "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        ("Le dossier a été confié à la Justice.", [("Justice", "LOC")], "fr", "Justice"),
+        ("Elle a été nommée à la Culture.", [("Culture", "MISC")], "fr", "Culture"),
+        ("Conformément à la Constitution de 2014.", [], "fr", "Constitution"),
+        ("She spoke at the White House on Monday.", [("White House", "ORG")], "en", "White House"),
+        ("Throughout the Obama era, nothing changed.", [("Obama", "PER")], "en", "Obama"),
+    ],
+)
+def test_a_town_name_after_an_article_is_not_the_town(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str
+) -> None:
+    """Town names take no article ("à Justice", Oklahoma); with one, the word is a noun
+    or another name ("la Justice", "the White House", "the Obama era")."""
+    assert lookup(absent) is not None and lookup(absent).kind == "city"
+    assert absent not in _places(text, tagged, language)
+
+
+def test_a_place_whose_name_has_its_article_or_a_region_after_an_article_stays() -> None:
+    assert _places("Nous étions à La Rochelle.", [("La Rochelle", "LOC")], "fr") == ["La Rochelle"]
+    assert "Kivu" in _places("Les pluies dans le Kivu.", [("Kivu", "LOC")], "fr")
+    assert _places("They live in The Hague.", [("The Hague", "LOC")], "en") == ["The Hague"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        (
+            "Elle a chanté Trois Ponts hier soir.",
+            [("Trois Ponts", "LOC")],
+            "fr",
+            "Trois Ponts",
+        ),
+        (
+            "Presumptive Democratic White House nominee Joe Biden spoke.",
+            [("White House", "LOC")],
+            "en",
+            "White House",
+        ),
+    ],
+)
+def test_a_small_town_named_by_ordinary_words_needs_a_context(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str
+) -> None:
+    """A name made of frequent words ("Trois Ponts", "White House") that the gazetteer knows
+    only as a small town is that phrase unless the context says place."""
+    assert lookup(absent) is not None
+    assert absent not in _places(text, tagged, language)
+    assert _places(f"Nous habitons à {absent}.", [(absent, "LOC")], "fr") == [absent]

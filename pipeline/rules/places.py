@@ -58,6 +58,7 @@ from .places_context import (
     _title_word,
     context_of,
     inside_organisation,
+    town_after_article,
 )
 from .places_evidence import (
     People,
@@ -67,6 +68,7 @@ from .places_evidence import (
     _plain_name,
     _unknown_acronym,
     ambiguous,
+    doubtful_town,
     names_people,
     not_a_place_shape,
     people_on_page,
@@ -244,7 +246,7 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
         if _common_word_opening(text, m.start, m.end, language):
             return None
         return not _named_after(text, m.start, d.place)
-    unclear = ambiguous(name, language)
+    unclear = ambiguous(name, language) or doubtful_town(d.place, name, language)
     if label == "LOC":
         if d.context == "preposition" and d.sure is None and _title_word(text, m, language):
             return None  # "A Propos", "Appel à Dons": a word after a preposition
@@ -298,10 +300,12 @@ def reconcile(
         if m.label == "ORG" and d.sure is None:
             continue
         d.context = context_of(text, m.start, m.end, lang if d.sure is None else None)
-        # "Velázquez" on a page about "Marjorie Velázquez"; "Mombasa" of "Mombasa Road"
-        person = d.sure != "sure" and d.context != "designator" and people.names(m.text)
+        # "Velázquez" on a page about "Marjorie Velázquez"; "Mombasa" of "Mombasa Road";
+        # "la Justice", "the White House" (a town, but after an article)
+        doubtful = d.sure != "sure" and d.context != "designator"
         if (
-            person
+            (doubtful and people.names(m.text))
+            or (doubtful and town_after_article(text, m.start, m.end, d.place))
             or inside_organisation(text, m.start, m.end, org_spans)
             or (d.sure is None and _short_organisation_name(m.text, org_names))
         ):
@@ -429,7 +433,7 @@ def _places_in_text(
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
             continue
-        if verdict != "sure" and people.names(text[s:e]):
+        if verdict != "sure" and (people.names(text[s:e]) or town_after_article(text, s, e, place)):
             continue
         if (verdict == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
             not inside_organisation(text, s, run_end, org_spans)

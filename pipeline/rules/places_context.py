@@ -342,3 +342,27 @@ def _common_word_opening(text: str, start: int, end: int, language: str) -> bool
         and bool(_OPENING.search(text, max(0, start - 5), start))
         and bool(_LOWER_NEXT.match(text, end))
     )
+
+
+_ARTICLE_BEFORE = re.compile(
+    r"(?:^|(?<=[^\w’']))(?P<article>le|la|les|the)[ \t]+$|(?P<elided>l)['’]$", re.I
+)
+
+
+def town_after_article(text: str, start: int, end: int, place: Place | None) -> bool:
+    """A town of the gazetteer named after an article that is not part of its name: town
+    names take none ("à Justice", Oklahoma), so "à la Justice", "la Constitution", "the
+    White House", "the Obama era" are a noun or another name. Regions and countries take
+    one ("le Kivu"); "La Rochelle", "The Hague" carry theirs."""
+    if place is None or place.kind != "city":
+        return False
+    span = text[start:end]
+    own = span.split(None, 1)
+    if len(own) == 2 and own[0].lower() in ("le", "la", "les", "the"):
+        article = own[0]
+    else:
+        found = _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
+        if not found:
+            return False
+        article = found.group("article") or "l"
+    return not place.name.lower().startswith((article.lower() + " ", article.lower() + "'"))

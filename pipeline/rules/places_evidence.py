@@ -66,6 +66,36 @@ def ambiguous(name: str, language: str) -> bool:
     )
 
 
+# Words that join the others in a name ("Bois de la Chapelle", "City of Gold").
+_JOINING = frozenset({"of", "the", "de", "la", "le", "les", "du", "des", "d", "l", "et", "and"})
+
+
+def ordinary_phrase(name: str, language: str) -> bool:
+    """Two or more words, each a frequent word of the page's language and none a first
+    name (the joining words aside): "White House", "Trois Ponts". Word frequencies count
+    well-known places as words ("British Columbia", "Hauts-de-Seine"): only asked about
+    small towns (see `doubtful_town`)."""
+    words = [w for w in re.split(r"[\s\-'’]+", name.strip()) if w and w.lower() not in _JOINING]
+    return len(words) >= 2 and all(
+        lexicon.is_common_word(w, language) and not lexicon.is_first_name(w) for w in words
+    )
+
+
+# Towns below this size are the gazetteer's smallest tier (geonames' cities1000).
+_SMALL_TOWN = 15_000
+
+
+def doubtful_town(place: Place | None, name: str, language: str) -> bool:
+    """A small town named by a phrase of frequent words ("White House", Tennessee):
+    the phrase is far more often meant than the town."""
+    return (
+        place is not None
+        and place.kind == "city"
+        and place.population < _SMALL_TOWN
+        and ordinary_phrase(_core(name), language)
+    )
+
+
 @functools.cache
 def _not_a_place_shape() -> re.Pattern[str]:
     """A postal box ("P.O. Box 30928", "B.P. 1234") or a span carrying a year or any
