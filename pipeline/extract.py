@@ -19,17 +19,22 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import timing
 from .config import BATCH_SIZE, MODELS, NER_DISABLE, ModelMissing
 from .language import UNDETERMINED
+from .mentions import Mention
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
 from .rules import figures_lines
 from .runner import DocResult, one_by_one_on_failure
 from .textnorm import normalise_for_model
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +103,38 @@ def ner_only(language: str) -> tuple[str, ...]:
     return tuple(name for name in nlp.pipe_names if name not in needed)
 
 
+def lemma_reader(language: str) -> Callable[[Token], str]:
+    """A token's lemma as the model's lemmatizer would set it, computed when a rule asks.
+
+    The figure rules read the lemma of a few counted nouns; the lemmatizer component
+    would compute one for every token of every tagged segment. It sets a token's lemma
+    from the token alone (its text, part of speech and morphology), and leaves alone one
+    that the attribute ruler has set: so does this.
+    """
+    nlp = load_model(language)
+    if "lemmatizer" not in nlp.pipe_names:
+        return lambda token: token.lemma_
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    if lemmatizer.overwrite:  # pragma: no cover - the stock models do not overwrite
+        return lambda token: lemmatizer.lemmatize(token)[0]
+    return lambda token: token.lemma_ if token.lemma else lemmatizer.lemmatize(token)[0]
+
+
 def _parse(nlp, texts: list[str], language: str) -> Iterator:
     """spaCy docs of `texts`, in order: NER on all, the tagging components where needed.
 
     A segment in which the figure rules find no candidate (no digit, no number word)
     goes through NER alone; its entities are the same, as NER reads none of the tags.
-    The two streams are read in step, so memory holds one batch of each.
+    No segment goes through the lemmatizer: the figure rules compute the lemmas they
+    read (`lemma_reader`). The two streams are read in step, so memory holds one batch
+    of each.
     """
     tagged = [figure_rules.needs_tagging(text, language) for text in texts]
-    full = nlp.pipe([t for t, f in zip(texts, tagged, strict=True) if f], batch_size=BATCH_SIZE)
+    full = nlp.pipe(
+        [t for t, f in zip(texts, tagged, strict=True) if f],
+        batch_size=BATCH_SIZE,
+        disable=[name for name in ("lemmatizer",) if name in nlp.pipe_names],
+    )
     plain = nlp.pipe(
         [t for t, f in zip(texts, tagged, strict=True) if not f],
         batch_size=BATCH_SIZE,
@@ -173,7 +201,9 @@ def _model_languages(segments: list[dict], main: str) -> list[str]:
     return out
 
 
-def _entity_rows(doc, doc_id: str, segment: dict, language: str, text: str) -> Iterator[dict]:
+def _entity_mentions(
+    doc, doc_id: str, segment: dict, language: str, text: str
+) -> Iterator[Mention]:
     extractor = MODELS[language].extractor
     base = segment["start"]
     for ent in doc.ents:
@@ -183,35 +213,53 @@ def _entity_rows(doc, doc_id: str, segment: dict, language: str, text: str) -> I
         span = trim_entity(text, base + ent.start_char, base + ent.end_char)
         if span is None:
             continue
-        yield {
-            "doc_id": doc_id,
-            "segment": segment["segment"],
-            "start": span[0],
-            "end": span[1],
-            "text": text[span[0] : span[1]],
-            "label": label,
-            "model_label": ent.label_,
-            "language": language,
-            "extractor": extractor,
-        }
+        yield Mention(
+            doc_id=doc_id,
+            segment=segment["segment"],
+            start=span[0],
+            end=span[1],
+            text=text[span[0] : span[1]],
+            label=label,
+            model_label=ent.label_,
+            language=language,
+            extractor=extractor,
+        )
 
 
-def _date_row(m, doc_id: str, segment: int, language: str) -> dict:
-    return {
-        "doc_id": doc_id,
-        "segment": segment,
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "label": "DATE",
-        "language": language,
-        "extractor": f"rule:{m.rule}@{date_rules.RULES_VERSION}",
-        "date_start": m.value_start,
-        "date_end": m.value_end,
-        "granularity": m.granularity,
-        "day": m.day,
-        "month": m.month,
-    }
+def _date_mention(m, doc_id: str, segment: int, language: str) -> Mention:
+    return Mention(
+        doc_id=doc_id,
+        segment=segment,
+        start=m.start,
+        end=m.end,
+        text=m.text,
+        label="DATE",
+        language=language,
+        extractor=f"rule:{m.rule}@{date_rules.RULES_VERSION}",
+        date_start=m.value_start,
+        date_end=m.value_end,
+        granularity=m.granularity,
+        day=m.day,
+        month=m.month,
+    )
+
+
+def _figure_mention(f, doc_id: str, segment: dict, language: str, text: str) -> Mention:
+    start, end = segment["start"] + f.start, segment["start"] + f.end
+    return Mention(
+        doc_id=doc_id,
+        segment=segment["segment"],
+        start=start,
+        end=end,
+        text=text[start:end],
+        label="FIGURE",
+        language=language,
+        extractor=f"rule:{f.rule}@{figure_rules.RULES_VERSION}",
+        value=f.value,
+        upper=f.upper,
+        unit=f.unit,
+        approximate=f.approximate,
+    )
 
 
 def _shift(match, offset: int):
@@ -237,7 +285,7 @@ def extract_documents(
         for seg, lang in zip(segs, _model_languages(segs, main), strict=True):
             jobs[lang].append((d_index, seg))
 
-    rows: list[list[dict]] = [[] for _ in documents]
+    found: list[list[Mention]] = [[] for _ in documents]
     dates: list[list] = [[] for _ in documents]
     languages: list[dict[int, str]] = [{} for _ in documents]  # segment -> model language
     seconds = [0.0 for _ in documents]
@@ -252,6 +300,7 @@ def extract_documents(
             normalise_for_model(documents[d]["text"][seg["start"] : seg["end"]]) for d, seg in items
         ]
         parsed = _parse(nlp, model_texts, lang)
+        lemma_of = lemma_reader(lang)
         for d, seg in items:
             started = time.perf_counter()
             # the model's own time, for the benchmark: a segment that completes a
@@ -262,70 +311,52 @@ def extract_documents(
             text = doc["text"]
             languages[d][seg["segment"]] = lang
             if seg.get("part") != "table-header":  # column labels, not names
-                rows[d].extend(_entity_rows(spacy_doc, doc["doc_id"], seg, lang, text))
+                found[d].extend(_entity_mentions(spacy_doc, doc["doc_id"], seg, lang, text))
             # dates are matched on the original text (they need its dashes and spaces)
             seg_text = text[seg["start"] : seg["end"]]
             seg_dates = date_rules.find_dates(seg_text, lang)
             dates[d].extend((_shift(m, seg["start"]), seg["segment"], lang) for m in seg_dates)
             exclude = [(m.start, m.end) for m in seg_dates]
             # figures too: its no-break spaces tell grouped thousands from table cells
-            for f in figure_rules.find_figures(spacy_doc, lang, exclude, seg_text):
-                rows[d].append(_figure_row(doc, seg["segment"], lang, f, seg["start"]))
+            for f in figure_rules.find_figures(spacy_doc, lang, exclude, seg_text, lemma_of):
+                found[d].append(_figure_mention(f, doc["doc_id"], seg, lang, text))
             seconds[d] += time.perf_counter() - started
     # 3. Document-level pass: figures that the lines around them explain (counters, tables of
     # contents); a day and month get a year only where the document is certain.
     for d, doc in enumerate(documents):
         segs = segments_by_doc.get(doc["doc_id"], [])
         if segs:
-            rows[d] = _figures_across_lines(doc, segs, languages[d], rows[d])
-        found = dates[d]
-        if found:
-            matches = [m for m, _, _ in found]
+            found[d] = _figures_across_lines(doc, segs, languages[d], found[d])
+        if dates[d]:
+            matches = [m for m, _, _ in dates[d]]
             resolved = date_rules.resolve_yearless(doc["text"], matches, doc.get("published"))
-            for m, (_, segment, lang) in zip(resolved, found, strict=True):
-                rows[d].append(_date_row(m, doc["doc_id"], segment, lang))
-        rows[d].sort(key=lambda r: (r["start"], r["end"], r["label"]))
-        yield DocResult(doc["doc_id"], rows[d], seconds=seconds[d])
-
-
-def _figure_row(doc: dict, segment: int, lang: str, f, offset: int = 0) -> dict:
-    """The mention row of a figure found `offset` characters into the document."""
-    start, end = offset + f.start, offset + f.end
-    return {
-        "doc_id": doc["doc_id"],
-        "segment": segment,
-        "start": start,
-        "end": end,
-        "text": doc["text"][start:end],
-        "label": "FIGURE",
-        "language": lang,
-        "extractor": f"rule:{f.rule}@{figure_rules.RULES_VERSION}",
-        "value": f.value,
-        "upper": f.upper,
-        "unit": f.unit,
-        "approximate": f.approximate,
-    }
+            for m, (_, segment, lang) in zip(resolved, dates[d], strict=True):
+                found[d].append(_date_mention(m, doc["doc_id"], segment, lang))
+        found[d].sort(key=lambda m: (m.start, m.end, m.label))
+        yield DocResult(doc["doc_id"], [m.row() for m in found[d]], seconds=seconds[d])
 
 
 def _figures_across_lines(
-    doc: dict, segs: list[dict], languages: dict[int, str], rows: list[dict]
-) -> list[dict]:
-    """The document's rows once counters are added and page numbers of a table of contents
-    dropped (pipeline.rules.figures_lines)."""
+    doc: dict, segs: list[dict], languages: dict[int, str], found: list[Mention]
+) -> list[Mention]:
+    """The document's mentions once counters are added and the page numbers of a table of
+    contents dropped (pipeline.rules.figures_lines)."""
     lines = [
         figures_lines.Line(s["start"], s["end"], languages.get(s["segment"], "en")) for s in segs
     ]
-    found = [(r["start"], r["end"]) for r in rows if r["label"] == "FIGURE"]
-    added, pages = figures_lines.across_lines(doc["text"], lines, found)
+    figures = [(m.start, m.end) for m in found if m.label == "FIGURE"]
+    added, pages = figures_lines.across_lines(doc["text"], lines, figures)
     if pages:
-        rows = [
-            r
-            for r in rows
-            if r["label"] != "FIGURE" or not any(r["start"] < e and s < r["end"] for s, e in pages)
+        found = [
+            m
+            for m in found
+            if m.label != "FIGURE" or not any(m.start < e and s < m.end for s, e in pages)
         ]
-    for i, f in added:
-        rows.append(_figure_row(doc, segs[i]["segment"], lines[i].language, f))
-    return rows
+    for i, f in added:  # document offsets: moved to the offsets of their segment
+        seg = segs[i]
+        f = _shift(f, -seg["start"])
+        found.append(_figure_mention(f, doc["doc_id"], seg, lines[i].language, doc["text"]))
+    return found
 
 
 def _main_language(segments: list[dict]) -> str:

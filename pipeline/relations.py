@@ -11,57 +11,95 @@ Attachment follows the document's structure before its sentences:
 1. the unit of evidence is a table row ("Fondation X | Belgique | 45 000"), a
    list item or a form field ("Partenaire : X") when the target sits on such a
    line, else the sentence;
-2. a unit that starts with an organisation is about it: every target of the
-   unit goes to that organisation (`table_row`, `list_item`, `form_field`), and
-   the other organisations of the unit are linked to it;
-3. a sentence whose subject stands for an organisation ("L'association a
-   atteint 5 000 bénéficiaires", "It works in three districts", "Elle …") goes
-   to the organisation of the section it sits in, the one named by the heading
-   above it (`section`), or else to the subject of the sentence before it in
-   the same paragraph (`coreference`);
-4. otherwise a sentence with organisations gives each target to the nearest
-   organisation before it, or after it when none precedes (`sentence`); a
-   unit with none, under a heading or in a card about one, goes to it (`section`);
-5. "we" and what no organisation takes go to the page's owner, found by the
-   page's structure (about line, copyright, site name, header) before counts;
-   organisations listed under "Nos partenaires", "Our funders:" are the owner's
-   partners or funders (`partner_list`); the next fields of a form record keep
-   the record's organisation (`form_field`).
+2. a record is about the organisation it names: a table row goes to the
+   organisation of its table's organisation column, a list item or form field
+   to the one it starts with, and every target of the record is its
+   (`table_row`, `list_item`, `form_field`);
+3. a sentence is cut into clauses (no dependency parse: punctuation and
+   relative pronouns stand for syntax); its anchors are the organisations it
+   names (two joined by "et"/"and" are one), "we" (the page's owner) and a
+   pronoun-like subject ("L'association", "It", "Elle": the organisation of the
+   section's heading, or the subject of the sentence before). A target goes to
+   the anchor before it in its clause, a relative clause to the name it
+   follows, else to the sentence's subject; an organisation after "avec",
+   "with", "funded by" is an object and scores less (`sentence`, `owner`,
+   `section`, `coreference`);
+4. a unit that names no one goes to the organisation of its section or card
+   (`section`), else to the page's owner (`owner`), found by the page's
+   structure (about line, copyright, site name, header) before counts, with a
+   score that grows with the owner's share of the page; organisations listed
+   under "Nos partenaires", "Our funders:" are the owner's partners or funders
+   (`partner_list`);
+5. chrome, menus, copyright notices state nothing; a reader's comment is not
+   the owner's voice.
 
 The label (`based_in`, `works_in`, `founded`, `amount`, `beneficiaries`,
 `funded_by`, `partner_of`, else `mentioned_with`) comes from cue words in the
 evidence (`rules/data/relations/cues.json`, French and English) and, for
 figures, from the unit: a currency is an `amount`, a count of people helped is
-`beneficiaries`. The score says how direct the attachment is: a one-organisation
-table row or list item is surer than the nearest organisation of a long
-sentence. Limits: no dependency parse, so "X and Y work in Z" gives Z to Y
-only; a heading's organisation rules its section until the next heading.
+`beneficiaries`. The score says how sure the attachment is (MIN_SCORE is the
+default threshold the reports keep); docs/relations.md has the rules' figures.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
 from .config import PACKAGE, code_version
-from .rules.organisations import fold
+from .relations_owner import (
+    _names,
+    owner_default_score,
+    page_owner,
+)
+from .relations_structure import (
+    _HEADING_END,
+    _ITEM_LEAD,
+    DATA,
+    Mention,
+    Unit,
+    _Within,
+    _within,
+    cues,
+    is_heading,
+    navigation,
+    partner_items,
+    table_subjects,
+    units_of,
+)
+from .text import fold
 
-DATA = PACKAGE / "rules" / "data" / "relations"
+# Every file of the rule: this module, the parts split out of it, the text helpers they
+# call and the cue words. The link stage hashes the same (config.stage_inputs).
+SOURCES = (
+    PACKAGE / "relations.py",
+    PACKAGE / "relations_structure.py",
+    PACKAGE / "relations_owner.py",
+    PACKAGE / "text.py",
+    DATA,
+)
 
 
 @cache
 def version() -> str:
-    """Hash of this module and its cue words: changes exactly when the rules do."""
-    return code_version(PACKAGE / "relations.py", DATA)
+    """Hash of the rule's modules, the text helpers they call and its cue words: changes
+    exactly when the rules do."""
+    return code_version(*SOURCES)
 
 
 def extractor(method: str) -> str:
     return f"rule:relations.{method}@{version()}"
 
+
+# The default threshold: rows scored at least this are the relations the reports
+# show and eval/relations_score.py scores by default (on the tune set it is the
+# best balance of precision and recall; docs/relations.md has the curve). Every
+# row stays in the table: a lower threshold trades precision for recall.
+MIN_SCORE = 0.5
 
 # Scores: how direct each kind of attachment is (checked against the gold of
 # eval/gold/tune; a row's score orders rows, it is not a probability).
@@ -73,133 +111,36 @@ SCORES = {
     "section": 0.75,
     "sentence": 0.7,
     "owner": 0.65,
-    "sentence_nearest": 0.5,
-    "owner_default": 0.5,
+    "clause": 0.6,
     "coreference": 0.45,
+    "object": 0.4,
 }
 # An organisation the page names once is more often a passing mention or an
 # extraction error than one it names again: its links score this much less.
 ONCE = 0.2
+# A sentence longer than this is a run-on sentence or a list flattened into one
+# line: which of its names a target belongs to is a guess (on the tune set, 13 %
+# of such links were right, against 59 % for shorter units).
+LONG_UNIT = 300
+LONG = 0.2
+# A figure in a unit of measure or of time ("40 km", "250 L", "6 ans") describes
+# a thing or a delay more often than what an organisation has or gives.
+MEASURE = 0.2
 
-_TABLE_ROW = re.compile(r"\t|\s\|\s")
-_LIST_ITEM = re.compile(r"^\s*(?:[-•*·–—▪►✓➢○◦]|\(?\d{1,2}[.)]|[a-z][.)])\s+")
-_FORM_FIELD = re.compile(r"^\s*[A-ZÀ-Ý][\w'’ /-]{1,30}?\s?:\s+\S")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"'’)\]]*\s+(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9•\-–])|\n")
-# A "row" longer than this is a page flattened around a stray bar, not a table row.
-_ROW_CHARS = 300
-_HEADING_END = re.compile(r"[.!?;,:]\s*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 # Between two items of one list of targets: commas, "et", "and".
 _COORDINATION = re.compile(r"^[\s,;/]*(?:(?:et|and|ou|or|&)\s+)?(?:(?:à|a|en|au|aux|in|at)\s+)?$")
-_ABBREVIATION = re.compile(r"(?:\b\w\.){2,}$")
 # How far before a place or a date its cue may stand ("basée en RDC et opérant dans …").
 _CUE_WINDOW = 80
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """A span of the text that is read as one piece of evidence."""
-
-    start: int
-    end: int
-    method: str  # sentence | table_row | list_item | form_field
-    segment: int
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """An organisation, place, date or figure at its offsets, with what it refers to."""
-
-    start: int
-    end: int
-    kind: str  # organisation | place | date | figure
-    key: str  # org_id, place_id, or an index into the date/figure rows
-    row: dict
-
-
-@cache
-def cues() -> dict:
-    raw = json.loads((DATA / "cues.json").read_text(encoding="utf-8"))
-
-    def alternation(words: list[str]) -> re.Pattern:
-        return re.compile(r"(?<!\w)(?:" + "|".join(words) + r")(?!\w)", re.I)
-
-    return {
-        "place": {label: alternation(words) for label, words in raw["place"].items()},
-        "founded": alternation(raw["date"]["founded"]),
-        "beneficiaries": alternation(raw["figure"]["beneficiaries"]),
-        "people": frozenset(w.lower() for w in raw["figure"]["beneficiaries_units"]),
-        "organisation": {label: alternation(w) for label, w in raw["organisation"].items()},
-        "first_person": re.compile(
-            r"(?<!\w)(?:" + "|".join(raw["subject"]["first_person"]) + r")(?!\w)", re.I
-        ),
-        "subject": re.compile(
-            r"^\W*(?:" + "|".join(raw["subject"]["fr"] + raw["subject"]["en"]) + r")(?!\w)", re.I
-        ),
-        "about": re.compile(r"^\W*(?:" + "|".join(raw["owner"]["about"]) + r")(?!\w)", re.I),
-        "copyright": re.compile(
-            r"(?:" + "|".join(raw["owner"]["copyright"]) + r")\s*(?:\d{4}\s*[-–]\s*)?(?:\d{4})?"
-            r"\s*[-–,]?\s*([^\n.|]{2,80})",
-            re.I,
-        ),
-        "partner_list": {
-            label: alternation(words)
-            for label, words in raw["partner_list"].items()
-            if not label.startswith("_")
-        },
-    }
-
-
-# --------------------------------------------------------------------- structure
-
-
-def units_of(text: str, segments: list[dict]) -> list[Unit]:
-    """The units of evidence of a document, in order: rows, items, fields, sentences."""
-    units: list[Unit] = []
-    for seg in segments:
-        start = seg["start"]
-        for line in re.finditer(r"[^\n]+", text[seg["start"] : seg["end"]]):
-            a, b = start + line.start(), start + line.end()
-            content = line.group()
-            if not content.strip():
-                continue
-            if _TABLE_ROW.search(content) and len(content) <= _ROW_CHARS:
-                units.append(Unit(a, b, "table_row", seg["segment"]))
-            elif _LIST_ITEM.match(content):
-                units.append(Unit(a, b, "list_item", seg["segment"]))
-            elif _FORM_FIELD.match(content) and len(content) < 200:
-                units.append(Unit(a, b, "form_field", seg["segment"]))
-            else:
-                pos = 0
-                for end in _SENTENCE_END.finditer(content):
-                    if content[pos : end.start()].strip():
-                        units.append(Unit(a + pos, a + end.start(), "sentence", seg["segment"]))
-                    pos = end.end()
-                if content[pos:].strip():
-                    units.append(Unit(a + pos, b, "sentence", seg["segment"]))
-    return units
-
-
-def is_heading(text: str, seg: dict, next_seg: dict | None) -> bool:
-    """A short line without final punctuation, followed by more text: a heading."""
-    content = text[seg["start"] : seg["end"]].strip()
-    if not content or "\n" in content or next_seg is None:
-        return False
-    words = content.split()
-    if len(content) > 100 or len(words) > 12:
-        return False
-    # final punctuation ends a sentence, except after an abbreviation ("A.F.A.")
-    if _HEADING_END.search(content) and not (len(words) <= 3 and _ABBREVIATION.search(content)):
-        return False
-    return not (_TABLE_ROW.search(content) or _FORM_FIELD.match(content))
-
-
-def _ruled_by(text: str, start: int, end: int, mentions: list[Mention]) -> str | None:
+def _ruled_by(text: str, start: int, end: int, mentions: list[Mention] | _Within) -> str | None:
     """The organisation a heading line is about: one it names that takes most of the
     line, the rest being places, dates, figures, punctuation or "about"
     ("Camp Lumière - Rwanda", "À propos de l'AMSS"), not a topic that happens to
     contain a name ("Résultats des votes au Centre")."""
-    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    within = mentions if isinstance(mentions, _Within) else _Within(mentions)
+    inside = within(start, end)
     orgs = [m for m in inside if m.kind == "organisation"]
     if not orgs:
         return None
@@ -227,6 +168,7 @@ def section_orgs(
     a section of its own about that organisation.
     """
     out: list[tuple[int, str | None]] = []
+    mentions = _Within(mentions)
     for i, seg in enumerate(segments):
         if is_heading(text, seg, segments[i + 1] if i + 1 < len(segments) else None):
             out.append((seg["start"], _ruled_by(text, seg["start"], seg["end"], mentions)))
@@ -238,14 +180,23 @@ def section_orgs(
             # the organisations its body names are objects, not its subject
             org = _ruled_by(text, seg["start"], seg["start"] + len(first), mentions)
             out += [(seg["start"], UNKNOWN if org is None else org), (seg["end"], None)]
-    return out
+    return _Sections(out)
+
+
+class _Sections(list):
+    """section_orgs' (start, org_id) pairs, with their starts kept for bisection."""
+
+    def __init__(self, pairs: list[tuple[int, str | None]]) -> None:
+        super().__init__(pairs)
+        self.starts = [s for s, _ in pairs]
 
 
 UNKNOWN = ""  # the section of a card whose title names no known organisation
 
 
 def _section_org(sections: list[tuple[int, str | None]], offset: int) -> str | None:
-    i = bisect_right([s for s, _ in sections], offset) - 1
+    starts = sections.starts if isinstance(sections, _Sections) else [s for s, _ in sections]
+    i = bisect_right(starts, offset) - 1
     return sections[i][1] if i >= 0 else None
 
 
@@ -316,93 +267,6 @@ def _iso(row: dict) -> str | None:
 _RECORDS = ("form_field", "table_row")
 
 
-# How strongly each place on a page says which organisation the page speaks for.
-OWNER_SIGNALS = {"about": 5, "copyright": 4, "site_name": 3, "title": 3, "header": 2, "domain": 1}
-_HEADER_LINES = 15
-_EMAIL_OR_URL = re.compile(r"[\w.+-]+@([\w.-]+\.[a-z]{2,})|https?://(?:www\.)?([\w.-]+)", re.I)
-
-
-def _names(row: dict) -> set[str]:
-    """Every folded name of an organisation row: its name, its aliases, its acronym."""
-    names = [row.get("name") or "", *(row.get("aliases") or []), row.get("acronym") or ""]
-    return {fold(n) for n in names} - {""}
-
-
-def _initials(text: str) -> set[str]:
-    """The acronyms the capitalised words of each piece of a text spell
-    ("© 2021 African Vision Malawi" → "avm"), pieces cut at dashes and bars."""
-    out = set()
-    for piece in re.split(r"[-–—|,;:]", text):
-        words = [w for w in re.findall(r"[^\W\d_][\w'’]*", piece) if w[0].isupper()]
-        if len(words) >= 2:
-            out.add("".join(w[0] for w in words).lower())
-    return out
-
-
-def _named_in(names: set[str], folded: str, initials: set[str]) -> bool:
-    """Whether a text (folded, and the acronyms it spells) names one of `names`."""
-    padded = f" {folded} "
-    return any(f" {n} " in padded for n in names) or bool(names & initials)
-
-
-def page_owner(orgs: list[Mention], text: str = "", meta: dict | None = None) -> str | None:
-    """The organisation the page speaks for ("we", "nous").
-
-    Structure first: a line that says what the page is about ("About X", "À propos
-    de X"), the copyright notice ("© 2021 X", also by X's acronym), the site name
-    and title, a line of the page's header that is X's name, the domain of an
-    e-mail or web address (the strongest wins; the one named most on ties); the
-    one it names most (twice at least) otherwise. A page
-    that names one partner once, and itself only in its chrome, has no owner
-    rather than the partner as its owner.
-    """
-    if not orgs:
-        return None
-    counts: dict[str, int] = {}
-    names: dict[str, set[str]] = {}
-    for m in orgs:
-        counts[m.key] = counts.get(m.key, 0) + 1
-        names.setdefault(m.key, _names(m.row))
-    weight = dict.fromkeys(counts, 0)
-    c = cues()
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    signals: list[tuple[str, str]] = []
-    for line in lines:
-        about = c["about"].match(line)
-        if about and len(line) < 120:
-            signals.append(("about", line[about.end() :]))
-        signals += [("copyright", m.group(1)) for m in c["copyright"].finditer(line)]
-    signals += [(k, (meta or {}).get(k) or "") for k in ("site_name", "title")]
-    # the page's header: its first lines, before the first line of prose
-    prose = next((i for i, line in enumerate(lines) if len(line.split()) >= 8), len(lines))
-    signals += [("header", line) for line in lines[: min(prose, _HEADER_LINES)]]
-    # each signal folded once, not once per organisation
-    readings = [(kind, fold(signal), _initials(signal)) for kind, signal in signals if signal]
-    address = text + " " + ((meta or {}).get("canonical_url") or "")
-    domains = [
-        set(re.split(r"[.-]", (match.group(1) or match.group(2)).lower()))
-        for match in _EMAIL_OR_URL.finditer(address)
-    ]
-    for key, found in names.items():
-        for kind, folded, initials in readings:
-            if kind == "header":
-                # the whole line is the name (a site's name atop its pages)
-                if folded not in found and not any(
-                    n in folded and len(n) >= 0.6 * len(folded) for n in found
-                ):
-                    continue
-            elif not _named_in(found, folded, initials):
-                continue
-            weight[key] = max(weight[key], OWNER_SIGNALS[kind])
-        squashed = {n.replace(" ", "") for n in found}
-        if any(labels & squashed for labels in domains):
-            weight[key] = max(weight[key], OWNER_SIGNALS["domain"])
-    best = max(counts, key=lambda k: (weight[k], counts[k]))  # first seen on ties
-    if weight[best] == 0 and counts[best] < 2:
-        return None
-    return best
-
-
 def _inside_name(target: Mention, names: set[str] | None) -> bool:
     """Whether an organisation's name is part of another's: two names of one body
     that resolution kept apart. (A place in a name, "Clean Water for Malawi", is
@@ -411,81 +275,127 @@ def _inside_name(target: Mention, names: set[str] | None) -> bool:
     return folded.strip() != "" and any(folded in f" {n} " for n in names or ())
 
 
-def _subject(unit, unit_text, head, unit_orgs, sections, previous_subject):
-    """The organisation a unit is about, with the method and score that found it."""
-    if unit.method != "sentence" and head is not None:
-        return head.key, unit.method, SCORES[unit.method]
-    if unit.method == "sentence" and cues()["subject"].match(unit_text):
-        section = _section_org(sections, unit.start)
-        if section is not None:
-            return section, "section", SCORES["section"]
-        if previous_subject and previous_subject[0] == unit.segment:
-            return previous_subject[1], "coreference", SCORES["coreference"]
-    if not unit_orgs:
-        section = _section_org(sections, unit.start)
-        if section is not None:
-            return section, "section", SCORES["section"]
-    if len({o.key for o in unit_orgs}) == 1 and unit.method != "sentence":
-        return unit_orgs[0].key, unit.method, SCORES[unit.method] - 0.1
-    if len({o.key for o in unit_orgs}) == 1:
-        return unit_orgs[0].key, "sentence", SCORES["sentence"]
-    return None, unit.method, 0.0
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Who a sentence names, where: an organisation (two joined by "et", "and" are
+    one anchor), "we" (the page's owner), or a pronoun-like subject ("L'association",
+    "It") that stands for the organisation of its section or of the sentence before."""
+
+    start: int
+    end: int
+    keys: tuple[str, ...]
+    method: str  # sentence | owner | section | coreference
+    obj: bool = False  # after an object word: "avec X", "funded by X"
+    also: str | None = None  # the page's owner, for "we" in a partner's section
 
 
-_ITEM_LEAD = " \t-•*·–—▪►✓➢○◦0123456789.)("
+def anchors_of(
+    text: str,
+    unit: Unit,
+    unit_orgs: list[Mention],
+    owner: str | None,
+    sections: list[tuple[int, str | None]],
+    previous_subject: tuple[int, str] | None,
+) -> list[Anchor]:
+    """The anchors of a unit, in order."""
+    c = cues()
+    unit_text = text[unit.start : unit.end]
+
+    def is_object(start: int) -> bool:
+        return bool(c["object"].search(text[max(unit.start, start - 40) : start]))
+
+    out: list[Anchor] = []
+    section = _section_org(sections, unit.start)
+    if section and unit_text[:1].islower():
+        # a card's body goes on from its title: "has given us desks" is the title's
+        out.append(Anchor(unit.start, unit.start, (section,), "section"))
+    # a pronoun-like subject at the start of the sentence or of a clause after a comma
+    # ("L'association a atteint…", "After the grant, they built…"): the section's
+    # organisation, else the subject of the sentence before in the same paragraph
+    starts = [unit.start] + [
+        m.end() for m in c["clause"].finditer(text, unit.start, unit.end) if m.group()[:1] in ",;"
+    ]
+    for start in starts:
+        subject = c["pronoun"].match(text, start, unit.end)
+        if subject and section:
+            out.append(Anchor(start, subject.end(), (section,), "section"))
+        elif subject and previous_subject and previous_subject[0] == unit.segment:
+            out.append(Anchor(start, subject.end(), (previous_subject[1],), "coreference"))
+    for m in unit_orgs:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and last.method == "sentence"
+            and c["conjunction"].match(text[last.end : m.start])
+        ):
+            out[-1] = Anchor(last.start, m.end, (*last.keys, m.key), "sentence", last.obj)
+        else:
+            out.append(Anchor(m.start, m.end, (m.key,), "sentence", is_object(m.start)))
+    if owner is not None:
+        # under a partner's heading, "we" tells what the page's owner does with that
+        # partner: the section's story is the partner's, the owner's only in second
+        partner = section if section not in (None, UNKNOWN, owner) else None
+        for word in c["first_person"].finditer(text, unit.start, unit.end):
+            obj = word.group().lower() in c["first_person_object"] or is_object(word.start())
+            if partner is not None:
+                out.append(Anchor(word.start(), word.end(), (partner,), "section", obj, owner))
+            else:
+                out.append(Anchor(word.start(), word.end(), (owner,), "owner", obj))
+    return sorted(out, key=lambda a: a.start)
 
 
-def partner_items(
-    text: str, segments: list[dict], mentions: list[Mention]
-) -> list[tuple[Mention, str, Unit]]:
-    """(organisation, label, its line) for each organisation listed under a line that
-    introduces partners or funders ("Nos partenaires", "Our funders:", "Thank you so
-    much to:", "Partenaires : A, B").
+def attach(
+    text: str, unit: Unit, target: Mention, anchors: list[Anchor]
+) -> list[tuple[Anchor, float]]:
+    """The anchors a target of a sentence goes to, with their scores.
 
-    The list runs from the introducing line to the next heading that names no
-    organisation and starts no record (a heading followed by a `Label: value` line
-    or a card is one of the list's items even when its name was not recognised).
-    An organisation belongs to the list when it heads a line of it; inline, every
-    organisation after the colon does.
+    Without a parse, clauses stand for syntax: the target goes to the anchor
+    before it in its own clause; a relative clause ("qui", "which") to the anchor
+    it follows; else to the sentence's subject, its first anchor. An anchor after
+    an object word ("avec X", "funded by X") is the clause's object: the subject
+    keeps the target, the object gets it with a lower score. An organisation
+    target is linked to the sentence's subject, or to its first anchor.
     """
-    c = cues()["partner_list"]
-    orgs = [m for m in mentions if m.kind == "organisation"]
-    out: list[tuple[Mention, str, Unit]] = []
-    label: str | None = None
-    for i, seg in enumerate(segments):
-        nxt = segments[i + 1] if i + 1 < len(segments) else None
-        content = text[seg["start"] : seg["end"]]
-        heading = is_heading(text, seg, nxt)
-        named = [m for m in orgs if seg["start"] <= m.start and m.end <= seg["end"]]
-        if label and heading and not named:
-            after = text[nxt["start"] : nxt["end"]] if nxt else ""
-            if not (_FORM_FIELD.match(after) or "\n" in after[:80]):
-                label = None
-        for line in re.finditer(r"[^\n]+", content):
-            a, b = seg["start"] + line.start(), seg["start"] + line.end()
-            opener = (
-                line.group().rstrip().endswith(":") or heading or _FORM_FIELD.match(line.group())
-            )
-            found = next((lab for lab, cue in c.items() if cue.search(line.group()[:80])), None)
-            if opener and found and len(line.group()) < 200:
-                colon = line.group().find(":")
-                label = found
-                if colon >= 0 and line.group()[colon + 1 :].strip():
-                    out += [
-                        (m, found, Unit(a, b, "partner_list", seg["segment"]))
-                        for m in orgs
-                        if a + colon < m.start and m.end <= b
-                    ]
-                continue
-            if label is None:
-                continue
-            lead = len(line.group()) - len(line.group().lstrip(_ITEM_LEAD))
-            out += [
-                (m, label, Unit(a, b, "partner_list", seg["segment"]))
-                for m in orgs
-                if a + lead <= m.start <= a + lead + 2 and m.end <= b
-            ]
-    return out
+    c = cues()
+    bounds = [unit.start] + [
+        m.start()
+        for m in c["clause"].finditer(text, unit.start, unit.end)
+        if m.start() > unit.start
+    ]
+
+    def clause(pos: int) -> int:
+        return bisect_right(bounds, pos) - 1
+
+    keys = {k for a in anchors for k in a.keys}
+    single = len(keys) == 1
+    primary = SCORES["sentence"] if single else SCORES["clause"]
+    subject = anchors[0] if not anchors[0].obj else None
+    if target.kind == "organisation":
+        own = next((a for a in anchors if a.start <= target.start and target.end <= a.end), None)
+        if own is not None and len(own.keys) > 1:
+            return [(own, primary)]  # "L'UNESCO et l'AMSS": one subject of two
+        chosen = subject if subject is not None and subject is not own else anchors[0]
+        return (
+            [] if chosen is own else [(chosen, primary if chosen is subject else SCORES["object"])]
+        )
+    where = clause(target.start)
+    before = [
+        a for a in anchors if a.end <= target.start and clause(max(a.start, a.end - 1)) == where
+    ]
+    if before:
+        nearest = before[-1]
+        if nearest.obj and subject is not None and subject.start < nearest.start:
+            return [(subject, primary), (nearest, SCORES["object"])]
+        return [(nearest, SCORES["sentence"] if single else primary)]
+    if where > 0 and c["relative"].match(text[bounds[where] : target.start]):
+        # the name right before the relative pronoun, a comma apart at most
+        antecedent = [a for a in anchors if a.end <= bounds[where]]
+        if antecedent and not re.search(r"\w", text[antecedent[-1].end : bounds[where]]):
+            return [(antecedent[-1], primary)]
+    if subject is not None:
+        return [(subject, primary)]
+    after = [a for a in anchors if a.start >= target.end and clause(a.start) == where]
+    return [(after[0], SCORES["object"])] if after else []
 
 
 def relations_for_document(
@@ -504,9 +414,10 @@ def relations_for_document(
     segments = sorted(segments, key=lambda s: s["start"])
     orgs = sorted((m for m in mentions if m.kind == "organisation"), key=lambda m: m.start)
     targets = sorted(mentions, key=lambda m: m.start)
+    targets_within = _Within(targets)
     sections = section_orgs(text, segments, mentions)
     names = {m.key: _names(m.row) for m in orgs}
-    named = {key: sum(m.key == key for m in orgs) for key in names}
+    named = Counter(m.key for m in orgs)
     rows: list[dict] = []
     seen: set[tuple] = set()
     previous_subject: tuple[int, str] | None = None  # (segment, org_id) of the last sentence
@@ -527,7 +438,12 @@ def relations_for_document(
         seen.add(key)
         label = label or relation_label(target.kind, target, unit_text, before)
         if named.get(org_id, 0) < 2 and org_id != owner:
-            score = round(score - ONCE, 2)
+            score -= ONCE
+        if unit.end - unit.start > LONG_UNIT and unit.method not in _RECORDS:
+            score -= LONG
+        if target.kind == "figure" and (target.row.get("unit") or "").lower() in cues()["measures"]:
+            score -= MEASURE
+        score = round(max(score, 0.05), 2)
         previous = rows[-1] if rows else None
         if (
             label == "mentioned_with"
@@ -564,65 +480,80 @@ def relations_for_document(
 
     owner = page_owner(orgs, text, meta)
     first_person = cues()["first_person"]
+    units = units_of(text, segments)
+    menus = navigation(text)
+    default = owner_default_score(text, orgs, owner, first_person)
+    copyright_line = cues()["copyright_line"]
+    row_orgs = table_subjects(text, units, orgs)
     record: str | None = None  # the organisation of the form's fields read so far
-    for unit in units_of(text, segments):
-        inside = [t for t in targets if unit.start <= t.start and t.end <= unit.end]
+    for unit in units:
+        inside = targets_within(unit.start, unit.end)
         if unit.method != "form_field":
             record = None
-        if not inside:
-            continue
-        unit_orgs = [t for t in inside if t.kind == "organisation"]
+        if not inside or unit.part == "chrome" or _within(menus, unit.start):
+            continue  # a page's header, footer or menu states nothing about anyone
         unit_text = text[unit.start : unit.end]
+        if copyright_line.match(unit_text):
+            continue  # "© 2021 X": the year of the page, not of its owner
+        unit_orgs = [t for t in inside if t.kind == "organisation"]
         lead = len(unit_text) - len(unit_text.lstrip(_ITEM_LEAD))
         if unit.method == "form_field":
             # a field's value is what it is about: "Partenaire : Aqua Trust"
             lead = unit_text.index(":") + 1
             lead += len(unit_text[lead:]) - len(unit_text[lead:].lstrip())
         head = unit_orgs[0] if unit_orgs and unit_orgs[0].start <= unit.start + lead + 2 else None
+        if unit.method == "table_row":
+            head = row_orgs.get(unit.start)
+        # a reader's comment speaks for its writer, not for the page's owner
+        voice = owner if unit.part != "comments" else None
         if _section_org(sections, unit.start) == UNKNOWN and not first_person.search(unit_text):
             continue  # a card about an organisation that was not recognised
-        if unit.method == "form_field" and not unit_orgs and record is not None:
-            # the next field of the same record: "Location: Kisumu" under "Partner: Aqua Trust"
-            subject, method, score = record, "form_field", SCORES["form_field"]
-        else:
-            subject, method, score = _subject(
-                unit, unit_text, head, unit_orgs, sections, previous_subject
-            )
-        if unit.method == "form_field" and head is not None:
-            record = head.key
-        speaks = owner is not None and first_person.search(unit_text)
-        leads = speaks and first_person.match(unit_text.lstrip(_ITEM_LEAD))
-        # a card's body goes on from its title: "has given us desks" is the title's
-        card_body = unit_text[:1].islower()
-        if speaks and (
-            leads or subject is None or (method == "section" and not unit_orgs and not card_body)
-        ):
-            # "we" is the page's own organisation, even under a partner's heading, and
-            # the subject of a sentence it opens ("Nous travaillons à Kindia avec X")
-            subject, method, score = owner, "owner", SCORES["owner"]
-        elif (
-            subject is None and owner is not None and not unit_orgs and unit.method not in _RECORDS
-        ):
-            subject, method, score = owner, "owner", SCORES["owner_default"]
-        if subject is not None:
+        if unit.method in _RECORDS or (unit.method == "list_item" and head is not None):
+            # a record is about the organisation it names: every target is its
+            if unit.method == "form_field" and head is None:
+                head_key = record  # "Location: Kisumu" under "Partner: Aqua Trust"
+            else:
+                head_key = head.key if head is not None else None
+            if unit.method == "form_field" and head is not None:
+                record = head.key
+            method = unit.method
+            if head_key is None and unit.method == "form_field" and not unit_orgs:
+                # a field under a heading about an organisation: "Location: Chios"
+                head_key, method = _section_org(sections, unit.start) or None, "section"
+            if head_key is not None:
+                for target in inside:
+                    emit(head_key, target, unit, method, SCORES[method])
+                previous_subject = (unit.segment, head_key)
+            elif unit.method == "table_row":
+                # a row of several organisations and no organisation column: they share
+                # the record (speakers of one session), its other cells are nobody's
+                for other in unit_orgs[1:]:
+                    emit(unit_orgs[0].key, other, unit, "table_row", SCORES["object"])
+            continue
+        anchors = anchors_of(text, unit, unit_orgs, voice, sections, previous_subject)
+        if not anchors:
+            # nothing in the unit names who: the section's organisation, else the owner
+            section = _section_org(sections, unit.start)
+            if section:
+                subject, method, score = section, "section", SCORES["section"]
+            elif voice is not None:
+                subject, method, score = voice, "owner", default
+            else:
+                continue
             for target in inside:
                 emit(subject, target, unit, method, score)
             previous_subject = (unit.segment, subject)
-        # the organisations the unit names take what stands near them too
+            continue
         for target in inside:
-            if target.kind == "organisation":
-                continue
-            before = [o for o in unit_orgs if o.end <= target.start and o.key != subject]
-            after = [o for o in unit_orgs if o.start >= target.end and o.key != subject]
-            if before:
-                emit(before[-1].key, target, unit, unit.method, SCORES["sentence_nearest"])
-            elif after and subject is None:
-                emit(after[0].key, target, unit, unit.method, SCORES["sentence_nearest"] - 0.1)
-        if unit_orgs and subject is None:
-            first = unit_orgs[0]
-            for other in unit_orgs[1:]:
-                emit(first.key, other, unit, unit.method, SCORES["sentence_nearest"])
-            previous_subject = (unit.segment, first.key)
+            for anchor, score in attach(text, unit, target, anchors):
+                if anchor.method == "coreference":
+                    score = min(score, SCORES["coreference"])  # a guess at who "it" is
+                for key in anchor.keys:
+                    emit(key, target, unit, anchor.method, score)
+                if anchor.also is not None:
+                    emit(anchor.also, target, unit, "owner", min(score, SCORES["object"]))
+        subject = anchors[0] if not anchors[0].obj else None
+        previous_subject = (unit.segment, (subject or anchors[0]).keys[0])
     if owner is not None:
         owner_mention = next(m for m in orgs if m.key == owner)
         for partner, label, unit in partner_items(text, segments, mentions):
@@ -701,7 +632,9 @@ def build(processed, interim) -> Iterator[dict]:
     dates = table("dates")
     figures = table("figures")
     segments = ByDoc(
-        Dataset(interim / "segments.parquet", SEGMENTS).read(["doc_id", "segment", "start", "end"])
+        Dataset(interim / "segments.parquet", SEGMENTS).read(
+            ["doc_id", "segment", "start", "end", "part"]
+        )
     )
     wanted = set(organisations.spans)
     documents = Dataset(interim / "documents.parquet", DOCUMENTS_RAW, key="doc_id")

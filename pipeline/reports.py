@@ -103,6 +103,17 @@ def load_table(
     return table.to_pandas()
 
 
+def load_relations(min_score: float | None = None, folder: Path | None = None):
+    """The relations scored at least `min_score`: by default the pipeline's threshold
+    (`pipeline.relations.MIN_SCORE`, docs/relations.md); 0 keeps every row, to trade
+    precision for recall."""
+    from pipeline.relations import MIN_SCORE
+
+    relations = load_table("relations", folder=folder)
+    threshold = MIN_SCORE if min_score is None else min_score
+    return relations[relations["score"] >= threshold - 1e-6].reset_index(drop=True)
+
+
 # --- bounds ----------------------------------------------------------------------------------
 
 # A report on thousands of documents must stay a page one can open and mail: charts with a
@@ -356,7 +367,7 @@ def pick_organisation(index, relations, wanted: str | None) -> str | None:
     A name that matches nothing is a ValueError that lists the organisations with the most
     relations, so the user can pick one.
     """
-    from pipeline.rules.organisations import fold
+    from pipeline.text import fold
 
     def folded(name: str) -> str:
         return fold(name).replace(" ", "")

@@ -16,16 +16,20 @@ and the acronym to look up when it is named by an acronym alone.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .language import Segment, document_languages
+from .mentions import Mention
 from .rules import org_context, org_junk, org_names, org_products
 from .rules import organisations as org_rules
 from .rules import places as place_rules
+from .rules.spans import DisjointSpans, SpanIndex
 from .runner import DocResult, one_by_one_on_failure
 
 NAME_LABELS = ("ORG", "LOC", "PER", "MISC")
@@ -34,6 +38,7 @@ CUE_RULE = f"rule:organisations.consistency@{org_rules.RULES_VERSION}"
 LIST_RULE = f"rule:organisations.list_item@{org_rules.RULES_VERSION}"
 ENUMERATION_RULE = f"rule:organisations.enumeration@{org_rules.RULES_VERSION}"
 APPOSITION_RULE = f"rule:organisations.apposition@{org_rules.RULES_VERSION}"
+DESCRIBED_RULE = f"rule:organisations.described@{org_rules.RULES_VERSION}"
 JUNK_RULE = f"rule:organisations.junk@{org_junk.JUNK_VERSION}"
 CARD_RULE = f"rule:organisations.card@{org_context.CONTEXT_VERSION}"
 # Generic words that an organisation's name carries or drops from one mention
@@ -58,7 +63,7 @@ class OrgEntity:
     forms: list[str] = field(default_factory=list)  # every surface form, with repeats
     acronym: str | None = None
     long_form: str | None = None
-    mentions: list[dict] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -68,10 +73,6 @@ class OrgEntity:
 
     def aliases(self) -> list[str]:
         return aliases_of(self.name, [*self.forms, *([self.acronym] if self.acronym else [])])
-
-
-def _overlaps(a: dict, start: int, end: int) -> bool:
-    return a["start"] < end and start < a["end"]
 
 
 @lru_cache(maxsize=200_000)
@@ -89,13 +90,35 @@ class _Spans:
     """Rule mentions claimed so far, highest priority first: later rules never overlap them."""
 
     def __init__(self) -> None:
-        self.mentions: list[dict] = []
+        self.mentions: list[Mention] = []
+        self._spans = DisjointSpans()
 
     def free(self, start: int, end: int) -> bool:
-        return not any(m["start"] < end and start < m["end"] for m in self.mentions)
+        return self._spans.free(start, end)
 
-    def claim(self, mention: dict) -> None:
+    def claim(self, mention: Mention) -> None:
+        self._spans.add(mention.start, mention.end)
         self.mentions.append(mention)
+
+
+def _segment_finder(segments: list[dict]):
+    """The first segment, in the list's order, that holds a position (or None).
+
+    Segments in order of their starts, each ending before the next starts, are
+    searched by bisection; any other list is scanned as it is.
+    """
+    starts = [s["start"] for s in segments]
+    ordered = all(
+        a["start"] <= b["start"] and a["end"] <= b["start"] for a, b in itertools.pairwise(segments)
+    )
+
+    def find(pos: int) -> dict | None:
+        if not ordered:
+            return next((s for s in segments if s["start"] <= pos < s["end"]), None)
+        i = bisect.bisect_right(starts, pos) - 1
+        return segments[i] if i >= 0 and pos < segments[i]["end"] else None
+
+    return find
 
 
 def _common_noun(name: str, lower_words: set[str]) -> bool:
@@ -105,7 +128,7 @@ def _common_noun(name: str, lower_words: set[str]) -> bool:
     habit, written in lower case elsewhere in the same document.
     `lower_words` are the words the document writes in lower case.
     """
-    if " " in name or org_rules.is_acronym(name) or not name[:1].isupper():
+    if len(name.split()) > 1 or org_rules.is_acronym(name) or not name[:1].isupper():
         return False
     lower = name.lower()
     if lower in lower_words:
@@ -124,22 +147,20 @@ def lower_case_words(text: str) -> set[str]:
 _ORG_OF_PLACE = re.compile(r"^[ \t]+(?:de|du|des|de la|de l'|de l’|d'|d’)[ \t]*$")
 
 
-def _merge_org_of_place(names: list[dict], text: str) -> list[dict]:
+def _merge_org_of_place(names: list[Mention], text: str) -> list[Mention]:
     """French names that carry their place: "FGTB" + " de " + "Liège-Huy-Waremme" is one organisation."""
-    names = sorted(names, key=lambda m: m["start"])
-    out: list[dict] = []
+    names = sorted(names, key=lambda m: m.start)
+    out: list[Mention] = []
     for m in names:
         prev = out[-1] if out else None
         if (
             prev is not None
-            and prev["label"] == "ORG"
-            and m["label"] in ("LOC", "ORG")
-            and (prev.get("language") or "fr") == "fr"
-            and _ORG_OF_PLACE.match(text[prev["end"] : m["start"]])
+            and prev.label == "ORG"
+            and m.label in ("LOC", "ORG")
+            and (prev.language or "fr") == "fr"
+            and _ORG_OF_PLACE.match(text[prev.end : m.start])
         ):
-            prev["end"] = m["end"]
-            prev["text"] = text[prev["start"] : prev["end"]]
-            prev["extractor"] = f"{prev['extractor']}+{CUE_RULE}"
+            out[-1] = prev.respanned(text, prev.start, m.end, CUE_RULE)
             continue
         out.append(m)
     return out
@@ -147,36 +168,40 @@ def _merge_org_of_place(names: list[dict], text: str) -> list[dict]:
 
 def resolve_labels(
     doc_id: str,
-    mentions: list[dict],
+    mentions: list[Mention],
     text: str,
     segments: list[dict],
     language: str,
     definitions: list | None = None,
-) -> list[dict]:
+) -> list[Mention]:
     """A document's name mentions with one label per name, rule names added, junk dropped.
 
     In order of trust: acronym definitions and their later uses, bullet items of
     partner lists, enumerations after a plural organisation noun, appositions
     ("l'asbl X"), then the model's own entities, relabelled by evidence.
     """
-    names = [dict(m) for m in mentions if m["label"] in NAME_LABELS]
+    names = [m for m in mentions if m.label in NAME_LABELS]
     rules = _Spans()
+    segment_at = _segment_finder(segments)
 
     def add(start: int, end: int, extractor: str, short: str | None = None) -> None:
         if rules.free(start, end):
-            rules.claim(_rule_mention(doc_id, segments, start, end, text, "ORG", extractor, short))
+            rules.claim(
+                _rule_mention(doc_id, segment_at, start, end, text, "ORG", extractor, short)
+            )
 
     # 1. Acronym definitions: organisation, place, or neither, by evidence.
     place_acronyms: set[str] = set()
     org_definitions = []
     if definitions is None:
         definitions = org_rules.find_acronym_definitions(text)
+    model_orgs = SpanIndex((m.start, m.end) for m in names if m.label == "ORG")
+    model_org_texts = {m.text for m in names if m.label == "ORG"}
     for d in definitions:
-        inside = [m for m in names if _overlaps(m, d.long_start, d.long_end)]
         org_evidence = (
             org_rules.has_org_cue(d.long)
-            or any(m["label"] == "ORG" for m in inside)
-            or any(m["label"] == "ORG" and m["text"] == d.short for m in names)
+            or model_orgs.overlaps(d.long_start, d.long_end)
+            or d.short in model_org_texts
         )
         if _gazetteer_kind(d.long, language) and not org_rules.has_org_cue(d.long):
             place_acronyms.add(d.short)
@@ -185,70 +210,69 @@ def resolve_labels(
     for d in org_definitions:
         add(d.long_start, d.long_end, ACRONYM_RULE, d.short)
         add(d.short_start, d.short_end, ACRONYM_RULE, d.short)
-    for d in org_definitions:
-        for s, e in org_rules.find_occurrences(text, d.short):
-            add(s, e, ACRONYM_RULE, d.short)
+    # each acronym once: a second pass over the same occurrences would find them taken
+    for short in dict.fromkeys(d.short for d in org_definitions):
+        for s, e in org_rules.find_occurrences(text, short):
+            add(s, e, ACRONYM_RULE, short)
 
     # 2. Names the model misses or cuts: partner lists, enumerations, appositions.
-    tagged = [(m["start"], m["end"]) for m in names if m["label"] in ("ORG", "MISC")]
+    tagged = [(m.start, m.end) for m in names if m.label in ("ORG", "MISC")]
     for s, e in org_rules.find_list_item_names(text, tagged):
         add(s, e, LIST_RULE)
-    for s, e in org_rules.find_enumerated_names(text):
-        add(s, e, ENUMERATION_RULE)
     is_place = lambda n: _gazetteer_kind(n, language) is not None  # noqa: E731
+    for s, e in org_rules.find_enumerated_names(text):
+        name = text[s:e]
+        # "nos membres Aminata et Moussa", "partners in Mali and Niger"
+        # an acronym listed with organisations is one: "ILO" is no Ilo, a town of Peru
+        written = not org_rules.is_acronym(name)
+        place = written and is_place(name)
+        if not (place or (written and org_junk.is_first_name(name)) or org_junk.is_person(name)):
+            add(s, e, ENUMERATION_RULE)
     for s, e in org_names.find_named_after(text, is_place):
         add(s, e, f"rule:organisations.named_after@{org_names.NAMES_VERSION}")
     terms = org_rules.find_term_acronyms(text)
     lower_words = lower_case_words(text)
     for s, e in org_rules.find_apposition_names(text):
-        if not _common_noun(text[s:e], lower_words) and text[s:e] not in terms:
+        name = text[s:e]
+        # "un club Madagascar": a country after the noun names the club's subject
+        known_place = _gazetteer_kind(name, language) in ("country", "region", "continent")
+        if not _common_noun(name, lower_words) and name not in terms and not known_place:
             add(s, e, APPOSITION_RULE)
+    for s, e in org_rules.find_described_names(text):
+        name = text[s:e]
+        if not is_place(name) and org_junk.junk_reason(name) in (None, "topic"):
+            add(s, e, DESCRIBED_RULE)
     for s, e, signal in org_names.find_names(text, tagged, is_place):
         add(s, e, f"rule:organisations.{signal}@{org_names.NAMES_VERSION}")
-    names = [m for m in names if rules.free(m["start"], m["end"])]
+    names = [m for m in names if rules.free(m.start, m.end)]
 
     # 3. Junk out: function words, page furniture, common nouns with a capital,
     # acronyms of terms.
-    for m in names:
-        bare = org_rules.footnote_stripped(m["text"], text)
-        if bare:  # "IRFAM1": a footnote marker glued to the name
-            m["end"] = m["start"] + len(bare)
-            m["text"] = bare
+    names = [_without_footnote(m, text) for m in names]
+    for i, m in enumerate(names):
+        start, end = org_rules.whole_words(text, m.start, m.end)
+        if (start, end) != (m.start, m.end) and rules.free(start, end):
+            names[i] = m.respanned(text, start, end)
     names = [
         m
         for m in names
-        if not org_rules.is_junk(m["text"])
-        and not _common_noun(m["text"], lower_words)
-        and m["text"] not in terms
-        and not org_rules.is_generic_body(m["text"])
-        and not org_junk.names_no_organisation(m["text"])
-        and not (m["label"] != "LOC" and org_rules.is_cited_author(text, m["end"]))
+        if not org_rules.is_junk(m.text)
+        and not _common_noun(m.text, lower_words)
+        and m.text not in terms
+        and not org_rules.is_generic_body(m.text)
+        and not org_junk.names_no_organisation(m.text)
+        and not (m.label != "LOC" and org_rules.is_cited_author(text, m.end))
     ]
 
     # a name a rule found as an organisation is one everywhere in the document
-    rule_orgs = org_names.organisation_evidence([r["text"] for r in rules.mentions], names, text)
+    rule_orgs = org_names.organisation_evidence([r.text for r in rules.mentions], names, text)
     names = _card_organisations(names, rules, rule_orgs, text, is_place, add)
 
     # 4. One label per name: votes, with organisation nouns and the gazetteer as evidence.
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in names:
-        votes[org_rules.fold(m["text"])][m["label"]] += 1
-    for m in names:
-        if org_rules.has_org_cue(m["text"]) or org_rules.fold(m["text"]) in rule_orgs:
-            label = "ORG"
-        elif m["text"] in place_acronyms:
-            label = "LOC"
-        else:
-            counts = votes[org_rules.fold(m["text"])]
-            kind = _gazetteer_kind(m["text"], language) if m["label"] != "PER" else None
-            if kind in ("country", "region", "continent", "city"):
-                counts = counts + Counter({"LOC": 2})
-            label = max(counts, key=lambda lab: (counts[lab], lab == "ORG"))
-            if label == "MISC" and org_rules.is_name_like_acronym_or_brand(m["text"]):
-                label = "ORG"  # the French model files most acronyms and brand names as MISC
-        if label != m["label"]:
-            m["label"] = label
-            m["extractor"] = f"{m['extractor']}+{CUE_RULE}"
+        votes[org_rules.fold(m.text)][m.label] += 1
+    names = [_voted(m, votes, rule_orgs, place_acronyms, language) for m in names]
     names = _merge_org_of_place(names, text)
     names = org_junk.drop_junk_organisations(
         names, text, rule_orgs, lambda n: _gazetteer_kind(n, language), JUNK_RULE
@@ -257,18 +281,48 @@ def resolve_labels(
         text,
         names + rules.mentions,
         language,
-        lambda s, e, rule: _rule_mention(doc_id, segments, s, e, text, "LOC", rule),
+        lambda s, e, rule: _rule_mention(doc_id, segment_at, s, e, text, "LOC", rule),
     )
-    out.sort(key=lambda m: (m["start"], m["end"]))
+    out.sort(key=lambda m: (m.start, m.end))
     return out
 
 
-def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dict]:
+def _without_footnote(m: Mention, text: str) -> Mention:
+    """ "IRFAM1": the name without a footnote marker glued to it."""
+    bare = org_rules.footnote_stripped(m.text, text)
+    return m.respanned(text, m.start, m.start + len(bare)) if bare else m
+
+
+def _voted(
+    m: Mention,
+    votes: dict[str, Counter[str]],
+    rule_orgs: set[str],
+    place_acronyms: set[str],
+    language: str,
+) -> Mention:
+    """The mention with the label its name gets: an organisation noun or a rule makes it an
+    organisation, else the votes of its name's mentions, the gazetteer weighing for a place."""
+    if org_rules.has_org_cue(m.text) or org_rules.fold(m.text) in rule_orgs:
+        label = "ORG"
+    elif m.text in place_acronyms:
+        label = "LOC"
+    else:
+        counts = votes[org_rules.fold(m.text)]
+        kind = _gazetteer_kind(m.text, language) if m.label != "PER" else None
+        if kind in ("country", "region", "continent", "city"):
+            counts = counts + Counter({"LOC": 2})
+        label = max(counts, key=lambda lab: (counts[lab], lab == "ORG"))
+        if label == "MISC" and org_rules.is_name_like_acronym_or_brand(m.text):
+            label = "ORG"  # the French model files most acronyms and brand names as MISC
+    return m if label == m.label else m.relabelled(label, CUE_RULE)
+
+
+def _card_organisations(names, rules, evidence, text, is_place, add) -> list[Mention]:
     """Titles of cards whose siblings are organisations, and the owner named by the
     copyright notice, become organisations, and so does every other place the page
     writes them (org_context); `evidence` gains them."""
-    org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
-    org_spans += [(r["start"], r["end"]) for r in rules.mentions]
+    org_spans = [(m.start, m.end) for m in names if m.label == "ORG"]
+    org_spans += [(r.start, r.end) for r in rules.mentions]
     org_folds = {org_rules.fold(text[s:e]) for s, e in org_spans} | evidence
 
     def is_organisation(start: int, end: int) -> bool:
@@ -287,82 +341,100 @@ def _card_organisations(names, rules, evidence, text, is_place, add) -> list[dic
         )
 
     found = org_context.card_organisations(text, is_organisation, refused)
+    found += [
+        span
+        for span in org_context.record_organisations(text, is_organisation, refused)
+        if span not in found
+    ]
+    rule_spans = [(r.start, r.end) for r in rules.mentions]
+
+    def named_by_rule(start: int, end: int) -> bool:
+        # stronger than the model's ORG, which also tags bridges and tools in lists
+        name = text[start:end]
+        return org_context.covers(rule_spans, start, end) or (
+            org_rules.has_org_cue(name) or org_rules.fold(name) in evidence
+        )
+
+    listed = org_context.coordinated_organisations(
+        text, named_by_rule, lambda name: refused(name) or org_junk.is_single_common_word(name)
+    )
+    found += [span for span in listed if span not in found]
     owners = org_context.owner_names(text, refused)
     if not found and not owners:
         return names
-    taken = [(r["start"], r["end"]) for r in rules.mentions]
+    taken = [(r.start, r.end) for r in rules.mentions]
     found += org_context.repeated_mentions(
         text, [text[s:e] for s, e in found] + owners, taken + found
     )
     kept = []
     for m in names:
-        inside = [(s, e) for s, e in found if s < m["end"] and m["start"] < e]
-        same = (m["start"], m["end"]) in inside and m["label"] == "ORG"
-        if inside and not same and all(s <= m["start"] and m["end"] <= e for s, e in inside):
+        inside = [(s, e) for s, e in found if s < m.end and m.start < e]
+        same = (m.start, m.end) in inside and m.label == "ORG"
+        if inside and not same and all(s <= m.start and m.end <= e for s, e in inside):
             continue  # the model's other label or piece of it ("Up" of "Banlieue Up") gives way
         kept.append(m)
     for s, e in found:
-        if not any(m["start"] < e and s < m["end"] for m in kept):
+        if not any(m.start < e and s < m.end for m in kept):
             add(s, e, CARD_RULE)
         evidence.add(org_rules.fold(text[s:e]))
     return kept
 
 
-def _rule_mention(doc_id, segments, start, end, text, label, extractor, short=None) -> dict:
-    seg = next((s for s in segments if s["start"] <= start < s["end"]), None)
-    return {
-        "doc_id": doc_id,
-        "segment": seg["segment"] if seg else -1,
-        "start": start,
-        "end": end,
-        "text": text[start:end],
-        "label": label,
-        "language": seg["language"] if seg else None,
-        "extractor": extractor,
-        "acronym": short,
-    }
+def _rule_mention(doc_id, segment_at, start, end, text, label, extractor, short=None) -> Mention:
+    seg = segment_at(start)
+    return Mention(
+        doc_id=doc_id,
+        segment=seg["segment"] if seg else -1,
+        start=start,
+        end=end,
+        text=text[start:end],
+        label=label,
+        language=seg["language"] if seg else None,
+        extractor=extractor,
+        acronym=short,
+    )
 
 
-def organisations_of(names: list[dict]) -> list[OrgEntity]:
+def organisations_of(names: list[Mention]) -> list[OrgEntity]:
     """Group a document's ORG mentions into organisations."""
     entities: list[OrgEntity] = []
     by_key: dict[str, OrgEntity] = {}
     for m in names:
-        if m["label"] != "ORG":
+        if m.label != "ORG":
             continue
-        short = m.get("acronym")
-        keys = [group_key(m["text"])]
+        short = m.acronym
+        keys = [group_key(m.text)]
         if short:
             keys.append(group_key(short))
         entity = next((by_key[k] for k in keys if k in by_key), None)
         if entity is None:
             entity = OrgEntity()
             entities.append(entity)
-        entity.forms.append(m["text"])
+        entity.forms.append(m.text)
         entity.mentions.append(m)
         if short:
             entity.acronym = short
-            if m["text"] != short:
-                entity.long_form = m["text"]
+            if m.text != short:
+                entity.long_form = m.text
         for k in keys:
             by_key.setdefault(k, entity)
     return entities
 
 
-def places_of(names: list[dict], language: str) -> list[dict]:
+def places_of(names: list[Mention], language: str) -> list[dict]:
     """A document's places: gazetteer entries where known, local names otherwise.
 
     The document's own countries break ties between homonyms: "Beni" in a page
     about North Kivu is the Congolese town, not the Bolivian department.
     """
-    locs = [m for m in names if m["label"] == "LOC"]
-    first = [lookup_place(m["text"], m.get("language") or language) for m in locs]
+    locs = [m for m in names if m.label == "LOC"]
+    first = [lookup_place(m.text, m.language or language) for m in locs]
     countries = Counter(p.country_code for p in first if p and p.country_code)
     hint = countries.most_common(1)[0][0] if countries else None
     places: dict[str, dict] = {}
     for m, place in zip(locs, first, strict=True):
         if hint:
-            place = lookup_place(m["text"], m.get("language") or language, hint)
+            place = lookup_place(m.text, m.language or language, hint)
         if place is not None:
             key, name, values = (
                 place.place_id,
@@ -375,13 +447,13 @@ def places_of(names: list[dict], language: str) -> list[dict]:
                 },
             )
         else:
-            name = local_place_name(m["text"])
+            name = local_place_name(m.text)
             key = stable_id("local", org_rules.fold(name))
             values = {"kind": "local", "country_code": None, "latitude": None, "longitude": None}
         entry = places.setdefault(
             key, {"place_id": key, "name": name, **values, "forms": [], "mentions": []}
         )
-        entry["forms"].append(m["text"])
+        entry["forms"].append(m.text)
         entry["mentions"].append(m)
     return list(places.values())
 
@@ -407,44 +479,54 @@ def local_place_name(text: str) -> str:
     return org_rules.strip_article(stripped if stripped[:1].isupper() else text.strip())
 
 
-def date_rows(mentions: list[dict]) -> list[dict]:
+def where(mention: Mention, segments: dict[int, dict]) -> dict:
+    """Where a mention stands: its segment, that segment's PDF page and part."""
+    seg = segments.get(mention.segment, {})
+    return {"segment": mention.segment, "page": seg.get("page"), "part": seg.get("part")}
+
+
+def date_rows(mentions: list[Mention], segments: dict[int, dict]) -> list[dict]:
+    """One row per date mention; `segments` by number, for where each stands."""
     return [
         {
-            "doc_id": m["doc_id"],
-            "text": m["text"],
-            "start": m["date_start"],
-            "end": m["date_end"],
-            "granularity": m["granularity"] or "day",
-            "start_offset": m["start"],
-            "end_offset": m["end"],
-            "language": m["language"],
-            "extractor": m["extractor"],
+            "doc_id": m.doc_id,
+            "text": m.text,
+            "start": m.date_start,
+            "end": m.date_end,
+            "granularity": m.granularity or "day",
+            "start_offset": m.start,
+            "end_offset": m.end,
+            "language": m.language,
+            "extractor": m.extractor,
+            **where(m, segments),
         }
         for m in mentions
-        if m["label"] == "DATE"
+        if m.label == "DATE"
     ]
 
 
-def figure_rows(mentions: list[dict]) -> list[dict]:
+def figure_rows(mentions: list[Mention], segments: dict[int, dict]) -> list[dict]:
+    """One row per figure mention, two for a range; `segments` by number."""
     rows = []
     for m in mentions:
-        if m["label"] != "FIGURE" or m["value"] is None:
+        if m.label != "FIGURE" or m.value is None:
             continue
         base = {
-            "doc_id": m["doc_id"],
-            "text": m["text"],
-            "unit": m["unit"],
-            "approximate": bool(m["approximate"]),
-            "start_offset": m["start"],
-            "end_offset": m["end"],
-            "language": m["language"],
-            "extractor": m["extractor"],
+            "doc_id": m.doc_id,
+            "text": m.text,
+            "unit": m.unit,
+            "approximate": bool(m.approximate),
+            "start_offset": m.start,
+            "end_offset": m.end,
+            "language": m.language,
+            "extractor": m.extractor,
+            **where(m, segments),
         }
-        if m["upper"] is None:
-            rows.append({**base, "value": m["value"], "bound": None})
+        if m.upper is None:
+            rows.append({**base, "value": m.value, "bound": None})
         else:
-            rows.append({**base, "value": m["value"], "bound": "lower"})
-            rows.append({**base, "value": m["upper"], "bound": "upper"})
+            rows.append({**base, "value": m.value, "bound": "lower"})
+            rows.append({**base, "value": m.upper, "bound": "upper"})
     return rows
 
 
@@ -484,7 +566,7 @@ def entities_of(
     doc_id: str,
     text: str,
     segments: list[dict],
-    mentions: list[dict],
+    mentions: list[Mention],
     language: str,
     definitions: list | None = None,
 ) -> dict[str, list[dict]]:
@@ -495,10 +577,13 @@ def entities_of(
     """
     names = resolve_labels(doc_id, mentions, text, segments, language, definitions)
     org_rows, place_rows = [], []
+    # what each name mention belongs to, by the mention's identity
+    link_keys: dict[int, tuple[str, str | None]] = {}
+    entity_ids: dict[int, str] = {}
     for e in organisations_of(names):
         key, short = link_key(e)
         for m in e.mentions:
-            m["org_key"], m["org_short"] = key, short
+            link_keys[id(m)] = (key, short)
         org_rows.append(
             {
                 "doc_id": doc_id,
@@ -508,7 +593,7 @@ def entities_of(
                 "aliases": e.aliases(),
                 "acronym": e.acronym,
                 "n_mentions": len(e.mentions),
-                "first_offset": min(m["start"] for m in e.mentions),
+                "first_offset": min(m.start for m in e.mentions),
             }
         )
     for place in places_of(names, language):
@@ -521,36 +606,34 @@ def entities_of(
                 },
                 "aliases": aliases_of(place["name"], place["forms"]),
                 "n_mentions": len(place["mentions"]),
-                "first_offset": min(m["start"] for m in place["mentions"]),
+                "first_offset": min(m.start for m in place["mentions"]),
             }
         )
         for m in place["mentions"]:
-            m["entity_id"] = place["place_id"]
+            entity_ids[id(m)] = place["place_id"]
     seg_info = {s["segment"]: s for s in segments}
-    kept = names + [m for m in mentions if m["label"] in ("DATE", "FIGURE")]
+    kept = names + [m for m in mentions if m.label in ("DATE", "FIGURE")]
     mention_rows = [
         {
             "doc_id": doc_id,
-            "start_offset": m["start"],
-            "end_offset": m["end"],
-            "text": m["text"],
-            "label": m["label"],
-            "language": m["language"],
-            "extractor": m["extractor"],
-            "entity_id": m.get("entity_id"),
-            "org_key": m.get("org_key"),
-            "org_short": m.get("org_short"),
-            "segment": m["segment"],
-            "page": seg_info.get(m["segment"], {}).get("page"),
-            "part": seg_info.get(m["segment"], {}).get("part"),
+            "start_offset": m.start,
+            "end_offset": m.end,
+            "text": m.text,
+            "label": m.label,
+            "language": m.language,
+            "extractor": m.extractor,
+            "entity_id": entity_ids.get(id(m)),
+            "org_key": link_keys.get(id(m), (None, None))[0],
+            "org_short": link_keys.get(id(m), (None, None))[1],
+            **where(m, seg_info),
         }
-        for m in sorted(kept, key=lambda m: (m["start"], m["end"]))
+        for m in sorted(kept, key=lambda m: (m.start, m.end))
     ]
     return {
         "organisations": org_rows,
         "places": place_rows,
-        "dates": date_rows(mentions),
-        "figures": figure_rows(mentions),
+        "dates": date_rows(mentions, seg_info),
+        "figures": figure_rows(mentions, seg_info),
         "mentions": mention_rows,
     }
 
@@ -586,7 +669,8 @@ def resolve_document(
     ]
     if mentions:
         # the language the text itself is in, before any page hint
-        tables.update(entities_of(doc_id, text, segments, mentions, main or "und", definitions))
+        found = [Mention.from_row(m) for m in mentions]
+        tables.update(entities_of(doc_id, text, segments, found, main or "und", definitions))
     return tables
 
 

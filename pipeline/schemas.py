@@ -107,6 +107,14 @@ STAGE_STATE = pa.schema(
 
 # --- processed/ -------------------------------------------------------------
 
+# Where in the document a row's text stands: its segment, its PDF page and its
+# part (main, comments, chrome...), as in `mentions`.
+_WHERE = [
+    pa.field("segment", pa.int32()),
+    pa.field("page", pa.int32()),
+    pa.field("part", pa.string()),
+]
+
 DOCUMENTS = pa.schema(
     [
         pa.field("doc_id", pa.string(), nullable=False),
@@ -176,6 +184,7 @@ DATES = pa.schema(
         pa.field("end_offset", pa.int32(), nullable=False),
         pa.field("language", pa.string()),
         pa.field("extractor", pa.string(), nullable=False),
+        *_WHERE,
     ]
 )
 
@@ -191,6 +200,7 @@ FIGURES = pa.schema(
         pa.field("end_offset", pa.int32(), nullable=False),
         pa.field("language", pa.string()),
         pa.field("extractor", pa.string(), nullable=False),
+        *_WHERE,
     ]
 )
 
@@ -204,9 +214,7 @@ MENTIONS = pa.schema(
         pa.field("language", pa.string()),
         pa.field("extractor", pa.string(), nullable=False),
         pa.field("entity_id", pa.string()),  # org_id / place_id; null for other labels
-        pa.field("segment", pa.int32()),
-        pa.field("page", pa.int32()),
-        pa.field("part", pa.string()),
+        *_WHERE,
     ]
 )
 

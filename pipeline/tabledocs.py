@@ -43,11 +43,11 @@ which `pd.read_parquet` reads as well).
 # What each table is, one row of it.
 TABLES: dict[str, str] = {
     "processed/documents": "One row per file in raw/, whatever became of it",
-    "processed/organisations": "One row per organisation per document",
+    "processed/organisations": "One row per organisation per document; where each of its mentions stands (segment, part, page): `mentions`, by `entity_id`",
     "processed/organisation_index": "One row per organisation of the corpus (`org_id`)",
-    "processed/places": "One row per place per document",
-    "processed/dates": "One row per date expression",
-    "processed/figures": "One row per figure; a range gives two (`bound`)",
+    "processed/places": "One row per place per document; where each of its mentions stands: `mentions`, by `entity_id`",
+    "processed/dates": "One row per date expression, with where it stands (segment, part, page) as in `mentions`",
+    "processed/figures": "One row per figure; a range gives two (`bound`); where it stands (segment, part, page) as in `mentions`",
     "processed/mentions": "Every mention kept, with the entity it belongs to",
     "processed/relations": "One row per link between an organisation and a place, a date, a figure or another organisation, with its evidence (docs/relations.md)",
     "processed/corrections": "One row per line of the user's corrections.csv: applied, matched nothing, or an error (docs/corrections.md)",
@@ -140,8 +140,8 @@ SPECIFIC: dict[str, dict[str, str]] = {
         "evidence_start": "offset of the evidence's start in the document's text",
         "evidence_end": "offset of the evidence's end",
         "evidence": "the sentence, table row, list item or form field that links them",
-        "method": "how it was attached: `table_row`, `list_item`, `form_field`, `section` (the heading's organisation), `coreference` (the subject of the sentence before), `sentence`",
-        "score": "how direct the attachment is, 0 to 1 (a one-organisation table row is surer than the nearest organisation in a long sentence)",
+        "method": "how it was attached: `table_row`, `list_item`, `form_field`, `partner_list`, `section` (the heading's organisation), `sentence` (the organisation of the target's clause), `owner` (\"we\", or the page's owner by default), `coreference` (a pronoun: the subject of the sentence before)",
+        "score": "how sure the attachment is, 0 to 1; the reports keep rows scored at least 0.5 (`pipeline.relations.MIN_SCORE`), a lower threshold trades precision for recall (docs/relations.md)",
     },
     "processed/corrections": {
         "line": "line number in the corrections file",

@@ -12,8 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import relations
 from pipeline.config import PACKAGE, stage_inputs, stage_versions
-from pipeline.rules import dates, figures, gazetteer, places
+from pipeline.rules import (
+    dates,
+    figures,
+    gazetteer,
+    org_context,
+    org_junk,
+    org_names,
+    org_products,
+    organisations,
+    places,
+)
 
 RULES = PACKAGE / "rules"
 # Modules of pipeline/rules that decide no output: the package marker and the on-disk
@@ -62,7 +73,21 @@ def test_a_rule_hashes_every_module_it_is_split_into(rule):
     assert sorted(p.name for p in parts - set(rule.SOURCES)) == []
 
 
-@pytest.mark.parametrize("rule", [dates, figures, places, gazetteer], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "rule",
+    [
+        dates,
+        figures,
+        places,
+        gazetteer,
+        organisations,
+        org_products,
+        org_junk,
+        org_names,
+        org_context,
+    ],
+    ids=lambda m: m.__name__,
+)
 def test_a_rule_hashes_the_modules_its_code_imports(rule):
     """Code a rule calls decides its output as much as its own: a helper moved into another
     module must be added to SOURCES (config gives the hash function, cache keeps built word
@@ -71,6 +96,24 @@ def test_a_rule_hashes_the_modules_its_code_imports(rule):
     imported = set().union(*(_imported_modules(p) for p in sources))
     tools = {PACKAGE / "config.py", RULES / "cache.py"}
     assert sorted(str(p.relative_to(PACKAGE)) for p in imported - sources - tools) == []
+
+
+def test_the_relations_rule_hashes_every_module_it_is_split_into():
+    """relations.py, relations_structure.py and relations_owner.py are one rule: each part
+    is in relations.SOURCES (its ``extractor`` version) and in the link stage's inputs."""
+    parts = set(PACKAGE.glob("relations_*.py"))
+    assert parts, "relations has no split-out module: the test checks nothing"
+    assert sorted(p.name for p in parts - set(relations.SOURCES)) == []
+    assert sorted(p.name for p in parts - _files(stage_inputs()["link"])) == []
+
+
+def test_the_relations_rule_hashes_the_modules_its_code_imports():
+    """As for the rules above; build() alone reads the tables (schemas, storage, tables:
+    input and output, not the rule), so those are the only modules left out."""
+    sources = _files(relations.SOURCES)
+    imported = set().union(*(_imported_modules(p) for p in sources))
+    io = {PACKAGE / f"{name}.py" for name in ("config", "schemas", "storage", "tables")}
+    assert sorted(str(p.relative_to(PACKAGE)) for p in imported - sources - io) == []
 
 
 def test_a_stage_version_changes_with_the_stage_before_it():

@@ -71,6 +71,18 @@ def test_segments_without_figures_skip_the_tagging_and_keep_their_mentions(monke
         assert {f"{language}0", f"{language}3"} <= named
 
 
+def test_a_mention_row_has_the_columns_of_the_extract_table():
+    from pipeline.mentions import Mention
+    from pipeline.schemas import MENTIONS_RAW
+
+    mention = Mention("d", 0, 4, 9, "Goma.", "LOC", "fr", "spacy:test", model_label="LOC")
+    assert sorted(mention.row()) == sorted(MENTIONS_RAW.names)
+    assert Mention.from_row({**mention.row(), "other": 1}) == mention
+    assert mention.relabelled("ORG", "rule:x").extractor == "spacy:test+rule:x"
+    cut = mention.respanned("Vers Goma.", 5, 9)
+    assert (cut.text, cut.extractor, mention.text) == ("Goma", "spacy:test", "Goma.")
+
+
 def test_figures_across_segments_counters_and_contents():
     """The document-level pass adds counters read over two segments and drops the page
     numbers of a table of contents (pipeline.rules.figures_lines)."""

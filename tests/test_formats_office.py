@@ -348,6 +348,36 @@ def test_organisations_places_dates_and_figures_of_the_report(office_run, fmt):
     assert "chrome" in set(mentions[mentions.text == "Solidarité Kasaï"].part)
 
 
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+def test_dates_and_figures_say_where_they_stand(office_run, fmt):
+    """A date of the heading, of a paragraph and of a footnote, a figure of a paragraph
+    and of a table row: each row carries its segment and part, as its mention does."""
+    doc_id = _doc_ids(office_run)[f"rapport.{fmt}"]
+
+    def mine(name):
+        table = _table(office_run, name)
+        return table[table.doc_id == doc_id]
+
+    def where(row):
+        return (int(row.segment), row.part)
+
+    dates = {row.text: where(row) for row in mine("dates").itertuples()}
+    assert dates["2021"] == (0, "heading")  # "Rapport d'activité 2021"
+    assert dates["12 mars 2021"] == (1, "main")
+    assert [part for text, (_, part) in dates.items() if "décembre" in text] == ["notes"]
+    figures = {row.value: where(row) for row in mine("figures").itertuples()}
+    assert figures[340.0] == (2, "main")
+    assert figures[45000.0] == (4, "table")  # the first row under the header row
+    assert figures[8500.0] == (6, "table")
+    assert mine("figures").page.isna().all()  # no pages outside a PDF
+    # the same place as the mentions table gives
+    mentions = mine("mentions")
+    figure_mentions = mentions[mentions.label == "FIGURE"]
+    assert set(zip(figure_mentions.segment, figure_mentions.part, strict=True)) == set(
+        figures.values()
+    )
+
+
 # --------------------------------------------------------------------------- figures in rows
 
 

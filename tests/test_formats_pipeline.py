@@ -94,6 +94,7 @@ def test_html_day_and_month_take_the_year_of_publication(formats_run):
     dates = _table(formats_run, "dates")
     may = dates[(dates.doc_id == doc_id) & (dates.text.str.contains("3 mai"))]
     assert may.start.item() == datetime.date(2019, 5, 3)
+    assert may.part.item() == "main"
 
 
 def test_pdf_flows_through_every_stage_with_pages(formats_run):
@@ -105,7 +106,9 @@ def test_pdf_flows_through_every_stage_with_pages(formats_run):
     fondation = mine[mine.text.str.contains("Fondation Roi Baudouin")]
     assert set(fondation.page) == {2}
     figures = _table(formats_run, "figures")
-    assert {340.0, 12.0, 85000.0} <= set(figures[figures.doc_id == pdf.doc_id].value)
+    pages = figures[figures.doc_id == pdf.doc_id].set_index("value").page
+    assert {340.0, 12.0, 85000.0} <= set(pages.index)
+    assert (pages[340.0], pages[85000.0]) == (1, 2)  # each figure on the page it is printed on
     # running header removed, hyphenated word rejoined
     texts = pq.read_table(
         formats_run / "interim" / "documents.parquet", columns=["source", "text"]

@@ -44,7 +44,7 @@ Martha Kellow
 
 def _orgs(text, mentions):
     names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
-    return {m["text"] for m in names if m["label"] == "ORG"}
+    return {m.text for m in names if m.label == "ORG"}
 
 
 def test_card_titles_are_found_in_runs_of_paragraphs():
@@ -67,7 +67,7 @@ def test_card_titles_whose_siblings_are_organisations_become_organisations_in_fr
     assert {"Fondation Kalao", "Jigiya", "Sahel Horizons", "Association Tilé"} <= orgs
     names = resolve_labels("d", mentions, MEMBERS_FR, SEGMENTS, "fr")
     # the second mention of Jigiya, in the card's body, is the organisation too
-    assert sum(1 for m in names if m["text"] == "Jigiya" and m["label"] == "ORG") == 2
+    assert sum(1 for m in names if m.text == "Jigiya" and m.label == "ORG") == 2
 
 
 def test_card_titles_that_go_on_as_a_subject_in_english_but_not_people():
@@ -140,3 +140,63 @@ def test_no_owner_from_a_copyright_notice_named_once_or_a_person():
     assert owner_names("Photos © 2023 Sunrise Studio.", lambda n: False) == []
     text = "Photos de Martha Kellow.\n© Martha Kellow 2023"
     assert "Martha Kellow" not in _orgs(text, [_mention(text, "Martha Kellow", "PER")])
+
+
+def test_names_listed_with_organisations_are_organisations():
+    en = (
+        "The survey is run by the Kivu Health Network (KHN), Tumaini Data (TD) and "
+        "the Goma Water Board, with partners including the Lake Institute of Science (LIS), "
+        "Maji Meters, Tatu Labs and the Ruzizi Farmers Cooperative among others.\n"
+    )
+    mentions = [_mention(en, "Tumaini Data", "PER", language="en")]
+    orgs = _orgs(en, mentions)
+    assert {"Tumaini Data", "Maji Meters", "Tatu Labs"} <= orgs
+    fr = (
+        "Le projet réunit l'Association Kalao, la Fondation Sahel Vert, Jigiya et "
+        "Tilé Production.\n"
+    )
+    assert {"Jigiya", "Tilé Production"} <= _orgs(fr, [_mention(fr, "Jigiya", "PER")])
+
+
+def test_lists_of_places_people_or_words_make_no_organisations():
+    fr = "Nous travaillons à Dakar, Thiès, Kaolack et Ziguinchor avec Aminata Diallo et Moussa Sow."
+    assert _orgs(fr, []) == set()
+    # one organisation among places and words is not enough; a cut name is no item
+    en = (
+        "Our teams visited the Goma Water Board, Bukavu, Education and Uvira, and the "
+        "Kasese District Local government and Tumaini Data.\n"
+    )
+    assert "Tumaini Data" not in _orgs(en, [])
+    assert "Education" not in _orgs(en, [])
+
+
+def test_titles_of_records_with_one_field_label_are_one_list():
+    en = (
+        "The following organisations used our app in 2023:\n"
+        "Kivu Relief Foundation\nLocation: Goma (since May 2021)\n"
+        "Amani Wells Trust\nLocations: Bukavu, Uvira\n"
+        "Tumaini\nLocation: Kigali (since June 2022)\n"
+        "Paper Kites\nLocation: Kampala\n"
+    )
+    assert {"Tumaini", "Paper Kites"} <= _orgs(en, [])
+    fr = (
+        "Nos partenaires\nAssociation Kalao\nPays : Mali\nFondation Tilé\nPays : Niger\n"
+        "Jigiya\nPays : Burkina Faso\n"
+    )
+    assert "Jigiya" in _orgs(fr, [])
+
+
+def test_records_of_people_or_places_make_no_organisations():
+    from pipeline.rules.org_context import record_organisations
+
+    text = "Aminata Diallo\nRôle : trésorière\nMoussa Sow\nRôle : secrétaire\nKalao Santé\nRôle : partenaire\n"
+    assert record_organisations(text, lambda s, e: False, lambda n: False) == []
+
+
+def test_a_country_after_an_organisation_noun_is_no_organisation_s_name():
+    fr = "Les élèves ont créé un club Sénégal au collège. Le club Kalaobo joue."
+    orgs = _orgs(fr, [_mention(fr, "Sénégal", "LOC")])
+    assert "Sénégal" not in orgs and "Kalaobo" in orgs
+    en = "Pupils started a club Kenya at the school and the charity Amani Wells helped."
+    orgs = _orgs(en, [_mention(en, "Kenya", "LOC", language="en")])
+    assert "Kenya" not in orgs and "Amani Wells" in orgs

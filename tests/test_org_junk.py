@@ -1,11 +1,21 @@
 """The organisation junk filter: topics, chrome, roles, people, money, on sentences of our own."""
 
+from pipeline.mentions import Mention
 from pipeline.rules.org_junk import (
     drop_junk_organisations,
     in_prose,
     is_first_name,
     junk_reason,
 )
+
+
+def _org_mentions(text: str, *surfaces: str) -> list[Mention]:
+    """The model's ORG mentions of `surfaces` (first occurrence of each) in `text`."""
+    out = []
+    for surface in surfaces:
+        start = text.index(surface)
+        out.append(Mention("d", 0, start, start + len(surface), surface, "ORG", "fr", "m"))
+    return out
 
 
 def test_topics_are_phrases_of_common_words_without_an_organisation_head():
@@ -65,39 +75,27 @@ def test_a_common_phrase_inside_a_sentence_is_a_name():
     assert not in_prose(text, heading, heading + 13)
     assert in_prose(text, prose, prose + 12)
     names = [
-        {
-            "text": "Water Quality",
-            "start": heading,
-            "end": heading + 13,
-            "label": "ORG",
-            "extractor": "m",
-        },
-        {
-            "text": "Green Valley",
-            "start": prose,
-            "end": prose + 12,
-            "label": "ORG",
-            "extractor": "m",
-        },
+        Mention("d", 0, heading, heading + 13, "Water Quality", "ORG", "en", "m"),
+        Mention("d", 0, prose, prose + 12, "Green Valley", "ORG", "en", "m"),
     ]
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
-    assert [m["text"] for m in kept] == ["Green Valley"]
+    assert [m.text for m in kept] == ["Green Valley"]
 
 
 def test_places_become_places_and_evidence_wins():
     text = "Réunion à Dakar. Le Secours Populaire aussi."
     names = [
-        {"text": "Dakar", "start": 10, "end": 15, "label": "ORG", "extractor": "m"},
-        {"text": "Secours Populaire", "start": 20, "end": 37, "label": "ORG", "extractor": "m"},
+        Mention("d", 0, 10, 15, "Dakar", "ORG", "fr", "m"),
+        Mention("d", 0, 20, 37, "Secours Populaire", "ORG", "fr", "m"),
     ]
     kinds = {"Dakar": "city"}
     kept = drop_junk_organisations(names, text, set(), kinds.get, "rule:junk")
-    assert [(m["text"], m["label"]) for m in kept] == [
+    assert [(m.text, m.label) for m in kept] == [
         ("Dakar", "LOC"),
         ("Secours Populaire", "ORG"),
     ]
-    assert kept[0]["extractor"] == "m+rule:junk"
-    names = [{"text": "Voir Plus", "start": 0, "end": 9, "label": "ORG", "extractor": "m"}]
+    assert kept[0].extractor == "m+rule:junk"
+    names = [Mention("d", 0, 0, 9, "Voir Plus", "ORG", "fr", "m")]
     assert drop_junk_organisations(names, "Voir Plus", {"voir plus"}, kinds.get, "r") == names
 
 
@@ -169,3 +167,128 @@ def test_products_software_and_devices_are_not_organisations():
 def test_code_identifiers_are_not_names():
     assert junk_reason("MAX_USERS") == "code"
     assert junk_reason("NOM_DU_PROJET") == "code"
+
+
+def test_a_name_with_no_break_spaces_inside_a_sentence_is_kept():
+    # web pages join the words of a name with no-break spaces (U+00A0)
+    for name, sentence in [
+        (
+            "Eau\xa0Claire\xa0Partage",
+            "Depuis 2021 nous travaillons en partenariat avec {} dans les écoles du district.",
+        ),
+        (
+            "Green\xa0Valley",
+            "The clinic was built in 2019 with the help of {} and the families of the village.",
+        ),
+    ]:
+        text = "Nos actualités\n" + sentence.format(name) + "\n"
+        names = _org_mentions(text, name)
+        kept = drop_junk_organisations(names, text, set(), lambda n: None, "rule:junk")
+        assert [m.text for m in kept] == [name]
+
+
+def test_acronyms_of_everyday_terms_are_not_organisations():
+    for term in ["VPN", "CE2", "B.E.P.C", "HIV", "COVID-19", "IBAN", "TVA", "STEM", "ONG"]:
+        assert junk_reason(term) == "term", term
+    # a common phrase built on a term's acronym is a topic
+    assert junk_reason("HIV Testing Days") == "topic"
+    assert junk_reason("Formation TIC") == "topic"
+    # organisations' acronyms are not terms
+    for name in ["UNICEF", "OMS", "AMREF", "MSF"]:
+        assert junk_reason(name) is None, name
+
+
+def test_an_everyday_term_in_a_sentence_is_dropped():
+    for text, term in [
+        ("Les élèves du CM1 et du CM2 ont reçu des livres neufs cette année scolaire.", "CM1"),
+        (
+            "Patients on ART receive their medicines at the clinic every month, said the nurse.",
+            "ART",
+        ),
+    ]:
+        names = _org_mentions(text, term)
+        assert drop_junk_organisations(names, text, set(), lambda n: None, "r") == []
+
+
+def test_a_spaced_dash_ends_a_name():
+    text = (
+        "Partenaires : Lycée Jean Moulin de Bamako - Projet Jardins\n"
+        "Press: Kigali Daily Courier – Rwanda – Article on the camp.\n"
+    )
+    names = _org_mentions(
+        text,
+        "Lycée Jean Moulin de Bamako - Projet Jardins",
+        "Kigali Daily Courier – Rwanda – Article",
+    )
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    assert [m.text for m in kept] == ["Lycée Jean Moulin de Bamako", "Kigali Daily Courier"]
+    # a hyphen inside a word is no spaced dash
+    assert junk_reason("Croix-Rouge de Goma") is None
+
+
+def test_people_and_places_share_one_first_names_list():
+    from pipeline.rules import lexicon
+
+    # given names of many countries: Tibetan, Wolof
+    for first in ["Tenzin", "Sonam", "Fatou"]:
+        assert is_first_name(first) and lexicon.is_first_name(first), first
+    assert junk_reason("Tenzin Norbuling") == "person"
+    assert junk_reason("Fatou Ndiayelle") == "person"
+    # a town some parent once gave as a name is no given name
+    assert not is_first_name("Dakar")
+
+
+def test_a_name_followed_by_a_post_is_a_person():
+    text = (
+        "Mot de la Présidente\n"
+        "Ousmane Ag Kiyou — Directeur des Programmes\n"
+        "Notre équipe\n\nNgozi Chukwuebuka\nHead of Finance\n"
+        "Kalao Santé — Bamako\n"
+    )
+    names = _org_mentions(text, "Ousmane Ag Kiyou", "Ngozi Chukwuebuka", "Kalao Santé")
+    kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
+    assert [m.text for m in kept] == ["Kalao Santé"]
+
+
+def test_events_diplomas_and_documents_are_not_organisations():
+    # the head noun decides: first in French, last or before "of" in English
+    for thing in [
+        "Foire aux Associations",
+        "Diplôme d'Études Universitaires",
+        "Rapport d'Activité",
+        "Nairobi Schools Debating Tournament",
+        "Kenya Certificate Examination",
+        "Theory of Change",
+    ]:
+        assert junk_reason(thing) == "thing", thing
+    # an organisation noun at the head wins
+    for name in ["Association du Festival de Kaolack", "Festival Foundation", "Ministry of Health"]:
+        assert junk_reason(name) is None, name
+
+
+def test_a_head_noun_inside_an_event_is_no_evidence():
+    from pipeline.rules.org_names import organisation_evidence
+
+    text = "Pupils sat the Kenya Secondary School Examination. Le Club Jeunesse joue."
+    names = _org_mentions(text, "Kenya Secondary School Examination", "Club Jeunesse")
+    assert organisation_evidence([], names, text) == {"club jeunesse"}
+
+
+def test_a_second_given_name_is_part_of_a_person_s_name():
+    assert junk_reason("Hans Peter Gürtnerberg") == "person"
+    assert junk_reason("Marie Claire Kabongolo") == "person"
+    # a name of common words with no given name first is no person
+    assert junk_reason("Kalao Santé") is None
+
+
+def test_bridges_roads_and_rivers_are_places_not_organisations():
+    for place in ["Kigali Peace Bridge", "Pont des Martyrs", "Avenue de la Paix", "Lake Kivu Road"]:
+        assert junk_reason(place) == "facility", place
+    # French order: the head comes first, a river at the end is the complement
+    assert junk_reason("Médecins du Fleuve") != "facility"
+    assert junk_reason("Bridge Foundation") is None
+    text = "Trucks cross the Kigali Peace Bridge every day."
+    names = _org_mentions(text, "Kigali Peace Bridge")
+    assert [m.label for m in drop_junk_organisations(names, text, set(), lambda n: None, "r")] == [
+        "LOC"
+    ]

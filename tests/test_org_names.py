@@ -1,5 +1,6 @@
 """Organisation names from head nouns, labels and name-and-address lines, on sentences of our own."""
 
+from pipeline.mentions import Mention
 from pipeline.rules.org_names import (
     find_head_names,
     find_label_values,
@@ -116,13 +117,7 @@ def test_acronyms_of_sentence_case_names_and_open_brackets():
 
 def _m(text, name, label):
     start = text.index(name)
-    return {
-        "text": name,
-        "start": start,
-        "end": start + len(name),
-        "label": label,
-        "extractor": "m",
-    }
+    return Mention("d", 0, start, start + len(name), name, label, "fr", "m")
 
 
 def test_a_name_is_one_organisation_everywhere_in_its_document():
@@ -155,8 +150,8 @@ def test_possessives_and_places_are_cut_off_organisation_mentions():
     text = "Le siège du Secours Mutuel à Lyon. The Amani Trust’s volunteers came."
     names = [_m(text, "Secours Mutuel à Lyon", "ORG"), _m(text, "Amani Trust’s", "ORG")]
     kept = drop_junk_organisations(names, text, set(), {"Lyon": "city"}.get, "r")
-    assert [m["text"] for m in kept] == ["Secours Mutuel", "Amani Trust"]
-    assert [text[m["start"] : m["end"]] for m in kept] == ["Secours Mutuel", "Amani Trust"]
+    assert [m.text for m in kept] == ["Secours Mutuel", "Amani Trust"]
+    assert [text[m.start : m.end] for m in kept] == ["Secours Mutuel", "Amani Trust"]
 
 
 def test_legal_forms_of_other_languages_make_a_name_in_any_case():
@@ -172,15 +167,15 @@ def test_legal_forms_of_other_languages_make_a_name_in_any_case():
 def test_years_and_people_nouns_are_cut_off_organisation_mentions():
     from pipeline.rules.org_junk import drop_junk_organisations
 
-    text = "Le Festival Kora Jazz 2019 a réuni les Bénévoles. Five Amani Corps Volunteers came."
-    names = [_m(text, "Festival Kora Jazz 2019", "ORG"), _m(text, "Amani Corps Volunteers", "ORG")]
+    text = "La Chorale Kora Jazz 2019 a réuni les Bénévoles. Five Amani Corps Volunteers came."
+    names = [_m(text, "Chorale Kora Jazz 2019", "ORG"), _m(text, "Amani Corps Volunteers", "ORG")]
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
-    assert [m["text"] for m in kept] == ["Festival Kora Jazz", "Amani Corps"]
+    assert [m.text for m in kept] == ["Chorale Kora Jazz", "Amani Corps"]
     text = "Nos bénévoles rejoignent Amis de Kindu Membres."
     kept = drop_junk_organisations(
         [_m(text, "Amis de Kindu Membres", "ORG")], text, set(), lambda n: None, "r"
     )
-    assert [m["text"] for m in kept] == ["Amis de Kindu"]
+    assert [m.text for m in kept] == ["Amis de Kindu"]
 
 
 def test_institutions_named_after_a_person_with_a_lower_case_noun():
@@ -209,15 +204,15 @@ def test_a_place_tail_stays_when_the_page_acronym_spells_it():
     text = "ACDK\nL'Association Culturelle pour le Développement au Kivu (siège à Goma).\n"
     names = [_m(text, "Association Culturelle pour le Développement au Kivu", "ORG")]
     kept = drop_junk_organisations(names, text, set(), {"Kivu": "region"}.get, "r")
-    assert [m["text"] for m in kept] == ["Association Culturelle pour le Développement au Kivu"]
+    assert [m.text for m in kept] == ["Association Culturelle pour le Développement au Kivu"]
     text = "The Friends of Education Trust in Kenya runs two schools."
     names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
     kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
-    assert [m["text"] for m in kept] == ["Friends of Education Trust"]
+    assert [m.text for m in kept] == ["Friends of Education Trust"]
     text = "FETK\nThe Friends of Education Trust in Kenya runs two schools."
     names = [_m(text, "Friends of Education Trust in Kenya", "ORG")]
     kept = drop_junk_organisations(names, text, set(), {"Kenya": "country"}.get, "r")
-    assert [m["text"] for m in kept] == ["Friends of Education Trust in Kenya"]
+    assert [m.text for m in kept] == ["Friends of Education Trust in Kenya"]
 
 
 def test_a_capitalised_administrative_noun_names_the_institution():
@@ -240,4 +235,24 @@ def test_a_verb_after_a_clitic_pronoun_is_cut_off_organisation_mentions():
         _m(text, "Amani Trust", "ORG"),
     ]
     kept = drop_junk_organisations(names, text, set(), lambda n: None, "r")
-    assert [m["text"] for m in kept] == ["Fondation Kalao", "Réseau Tilé", "Amani Trust"]
+    assert [m.text for m in kept] == ["Fondation Kalao", "Réseau Tilé", "Amani Trust"]
+
+
+def test_libraries_and_a_capitalised_joining_word_after_one():
+    fr = "La Bibliothèque de San Pedro del Norte nous a aidés."
+    assert "Bibliothèque de San Pedro del Norte" in _texts(
+        fr, [(s, e) for s, e, _ in find_names(fr, [], lambda n: False)]
+    )
+    en = "We thank the Public Library of Puerto del Rosario for the books."
+    assert "Public Library of Puerto del Rosario" in _texts(
+        en, [(s, e) for s, e, _ in find_names(en, [], lambda n: False)]
+    )
+
+
+def test_troupes_choirs_and_companies_named_after_their_noun():
+    from pipeline.rules.organisations import find_apposition_names
+
+    fr = "Cette année la troupe Les Baladins du Lac a joué, avec la chorale Voix Libres."
+    assert _texts(fr, find_apposition_names(fr)) == ["Les Baladins du Lac", "Voix Libres"]
+    en = "The choir Hope Singers and the orchestra Kivu Strings played."
+    assert _texts(en, find_apposition_names(en)) == ["Hope Singers", "Kivu Strings"]

@@ -215,3 +215,102 @@ def test_term_acronyms_take_linear_time_on_an_unclosed_bracket():
 
     # a long word after an acronym's open bracket once backtracked for minutes
     assert find_term_acronyms("ABC (" + "a" * 5000 + " ") == set()
+
+
+def test_a_name_in_capitals_is_not_cut_at_an_apostrophe_inside_a_word():
+    from pipeline.rules.organisations import whole_words
+
+    def grown(text, name, nth=0):
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(name, start + 1)
+        s, e = whole_words(text, start, start + len(name))
+        return text[s:e]
+
+    fr = "Les associations KANO'BA SANTE et N’KO TEMBE travaillent avec l'ONG TILÉ."
+    assert grown(fr, "KANO") == "KANO'BA SANTE"
+    assert grown(fr, "KO TEMBE") == "N’KO TEMBE"
+    # an elided article or preposition stays outside the name
+    assert grown(fr, "ONG") == "ONG"
+    assert grown("Le rapport D'AMANI est prêt.", "AMANI") == "AMANI"
+    en = "Funding came from TOGO'S FRIENDS and from UNICEF’s regional office."
+    assert grown(en, "UNICEF") == "UNICEF"
+    assert grown(en, "TOGO") == "TOGO'S FRIENDS"
+
+
+def test_international_ends_an_english_organisation_name():
+    from pipeline.rules.organisations import has_org_cue
+
+    assert has_org_cue("Kivu Hands International")
+    assert has_org_cue("Handicap Solidaire International")
+    # an adjective elsewhere
+    assert not has_org_cue("International Literacy Day")
+    assert not has_org_cue("Sahel international")
+
+
+def test_names_an_organisation_noun_describes():
+    from pipeline.rules.organisations import find_described_names
+
+    def found(text):
+        return [text[s:e] for s, e in find_described_names(text)]
+
+    fr = (
+        "Le retard vient de Jigiya Kalao (association malienne qui gère les fonds). "
+        "Notre partenaire, Tilé Santé, a aidé."
+    )
+    assert found(fr) == ["Jigiya Kalao", "Tilé Santé"]
+    en = "Amani Wells (a charity in Leeds) and students at my university, Kivu Tech. came."
+    assert found(en) == ["Amani Wells", "Kivu Tech"]
+    # brackets that gloss a place or a term, a comma after a place
+    assert found("Goma (Nord-Kivu) et le PIB (produit intérieur brut).") == []
+    assert found("In our district, Kasese, the school is new.") == []
+
+
+def test_acronym_definitions_wrapped_at_a_line_end_or_after_a_dash():
+    def defs(text):
+        return [(d.long, d.short) for d in find_acronym_definitions(text)]
+
+    en = "We support two partners, Kivu Women and Children Relief\nFoundation (KWCRF), in Goma."
+    assert defs(en) == [("Kivu Women and Children Relief\nFoundation", "KWCRF")]
+    fr = "Nos partenaires :\nCentres régionaux d'appui aux femmes – CRAF, de Goma et de Bukavu.\n"
+    assert defs(fr) == [("Centres régionaux d'appui aux femmes", "CRAF")]
+    # a sentence that ended on the line before is no part of the long form
+    assert defs("Merci.\nFondation (FO) est là.") == []
+
+
+def test_a_name_in_quotation_marks_after_an_organisation_noun():
+    from pipeline.rules.organisations import find_apposition_names
+
+    def found(text):
+        return [text[s:e] for s, e in find_apposition_names(text)]
+
+    assert found("avec l’Association « LES AMIS DU LAC » de Goma, puis") == ["LES AMIS DU LAC"]
+    assert found("the charity “Hope Wells” drilled a well") == ["Hope Wells"]
+    # quotation marks after another noun name no organisation
+    assert found("le projet « Jardins Partagés » a commencé") == []
+
+
+def test_names_right_after_a_plural_organisation_noun():
+    from pipeline.rules.organisations import find_enumerated_names
+
+    def found(text):
+        return [text[s:e] for s, e in find_enumerated_names(text)]
+
+    fr = "Pour cela, les associations KALAO SANTÉ et N’KO TEMBE ont uni leurs forces."
+    assert found(fr) == ["KALAO SANTÉ", "N’KO TEMBE"]
+    en = "We thank our partners Amani Wells, Tumaini Trust and Paper Kites for their help."
+    assert found(en) == ["Amani Wells", "Tumaini Trust", "Paper Kites"]
+    # one name is no list; a sentence that goes on in capitals is no list
+    assert found("Nos partenaires Kalao ont aidé.") == []
+
+
+def test_people_and_places_listed_after_a_plural_noun_are_no_organisations():
+    from test_resolve import SEGMENTS
+
+    from pipeline.resolve import resolve_labels
+
+    text = "Nos membres Aminata Koné et Veronica Ndagano, nos partenaires Jigiya et ILO (Genève)."
+    names = resolve_labels("d", [], text, SEGMENTS, "fr")
+    orgs = {m.text for m in names if m.label == "ORG"}
+    assert "Aminata Koné" not in orgs and "Veronica Ndagano" not in orgs
+    assert {"Jigiya", "ILO"} <= orgs

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.mentions import Mention
 from pipeline.rules import lexicon
 from pipeline.rules.gazetteer import lookup
 from pipeline.rules.places import (
@@ -13,38 +14,25 @@ from pipeline.rules.places import (
     reconcile,
     split_run_together,
 )
+from pipeline.text import fold_word
 
 
-def _mention(text: str, surface: str, label: str, language: str, nth: int = 0) -> dict:
+def _mention(text: str, surface: str, label: str, language: str, nth: int = 0) -> Mention:
     start = -1
     for _ in range(nth + 1):
         start = text.index(surface, start + 1)
-    return {
-        "start": start,
-        "end": start + len(surface),
-        "text": surface,
-        "label": label,
-        "language": language,
-        "extractor": "spacy:test",
-    }
+    return Mention("d", 0, start, start + len(surface), surface, label, language, "spacy:test")
 
 
 def _places(text: str, tagged: list[tuple[str, str]], language: str) -> list[str]:
     """The LOC spans after reconcile, given the model's (surface, label) mentions."""
     names = [_mention(text, surface, label, language) for surface, label in tagged]
 
-    def new(start: int, end: int, rule: str) -> dict:
-        return {
-            "start": start,
-            "end": end,
-            "text": text[start:end],
-            "label": "LOC",
-            "language": language,
-            "extractor": rule,
-        }
+    def new(start: int, end: int, rule: str) -> Mention:
+        return Mention("d", 0, start, end, text[start:end], "LOC", language, rule)
 
     out = reconcile(text, names, language, new)
-    return [m["text"] for m in out if m["label"] == "LOC"]
+    return [m.text for m in out if m.label == "LOC"]
 
 
 # ------------------------------------------------------------------ run-together spans
@@ -584,5 +572,252 @@ def test_two_names_of_one_place_make_one_place_row_with_both(
     places = places_of(names, language)
     assert len(places) == 1
     shown = {places[0]["name"], *aliases_of(places[0]["name"], places[0]["forms"])}
-    folded = {lexicon.fold(n) for n in shown}
-    assert all(lexicon.fold(f.replace("village de ", "")) in folded for f in forms)
+    folded = {fold_word(n) for n in shown}
+    assert all(fold_word(f.replace("village de ", "")) in folded for f in forms)
+
+
+def test_an_institution_named_by_its_capitalised_noun_is_no_place() -> None:
+    # the organisation rules made "Ville de Nantes" an institution; its noun is no designator
+    fr = "Nous remercions la VILLE DE NANTES et la Ville de Lyon ; la ville de Lille est loin."
+    tagged = [("VILLE DE NANTES", "ORG"), ("Ville de Lyon", "ORG"), ("Lille", "LOC")]
+    assert _places(fr, tagged, "fr") == ["Lille"]
+    en = "A grant from the Municipality of Kampala helped the school in Jinja."
+    assert _places(en, [("Municipality of Kampala", "ORG"), ("Jinja", "LOC")], "en") == ["Jinja"]
+
+
+# ------------------------------------------------------------- places3: generality
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "language"),
+    [
+        ("Le procureur du district Attorney Jean Dufresne a parlé.", "Jean Dufresne", "fr"),
+        ("County District Attorney Mary Hollins dropped the charges.", "Mary Hollins", "en"),
+        ("Greenville City Mayor Tom Brady spoke first.", "Tom Brady", "en"),
+    ],
+)
+def test_a_capitalised_title_after_a_place_noun_does_not_designate_a_person(
+    text: str, person: str, language: str
+) -> None:
+    """Only a lower-case word may stand between a kind-of-place noun and its name
+    ("province insulaire de X"): "District Attorney X", "City Mayor X" are titles."""
+    start = text.index(person)
+    assert context_of(text, start, start + len(person)) != "designator"
+    assert person not in _places(text, [(person, "PER")], language)
+    assert _places("La province insulaire de Kabwelu.", [], "fr") == ["Kabwelu"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent", "present"),
+    [
+        (
+            "Nous avons rencontré à Thiès, Aminata Traoré et Moussa Diop.",
+            [("Thiès", "LOC"), ("Aminata Traoré", "PER"), ("Moussa Diop", "PER")],
+            "fr",
+            "Aminata Traoré",
+            "Thiès",
+        ),
+        (
+            "In the village of Kabwelu, Grace Mwangi met the elders.",
+            [("Kabwelu", "LOC"), ("Grace Mwangi", "PER")],
+            "en",
+            "Grace Mwangi",
+            "Kabwelu",
+        ),
+    ],
+)
+def test_a_person_with_a_first_name_is_not_made_a_place_by_its_neighbours(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str, present: str
+) -> None:
+    found = _places(text, tagged, language)
+    assert absent not in found and present in found
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "surname"),
+    [
+        (
+            "Chirens a parlé aux habitants. Le maire Daniel Chirens est venu.",
+            [("Chirens", "LOC"), ("Daniel Chirens", "PER")],
+            "fr",
+            "Chirens",
+        ),
+        (
+            "Residents felt no support from Velázquez, said Councilmember Marjorie Velázquez.",
+            [("Velázquez", "ORG"), ("Marjorie Velázquez", "PER")],
+            "en",
+            "Velázquez",
+        ),
+        (
+            "Hollister said the well was dry, wrote our director Margaret Hollister.",
+            [("Hollister", "LOC"), ("Margaret Hollister", "PER")],
+            "en",
+            "Hollister",
+        ),
+        (
+            "Les élus attendent un geste de Chirens, a dit Daniel Chirens.",
+            [("Daniel Chirens", "PER")],
+            "fr",
+            "Chirens",
+        ),
+    ],
+)
+def test_the_surname_of_a_person_on_the_page_is_that_person(
+    text: str, tagged: list[tuple[str, str]], language: str, surname: str
+) -> None:
+    assert lookup(surname) is not None  # a town of that name exists
+    assert surname not in _places(text, tagged, language)
+
+
+def test_a_person_written_in_capitals_is_not_scanned_as_a_place() -> None:
+    text = "An interview with Victoria Kampala.\n\nVICTORIA KAMPALA: I grew up in Jinja."
+    found = _places(text, [("Victoria Kampala", "PER"), ("Jinja", "LOC")], "en")
+    assert found == ["Jinja"]
+    text = "Entretien avec Florence Dakar.\n\nFLORENCE DAKAR : J'ai grandi à Thiès."
+    assert _places(text, [("Florence Dakar", "PER"), ("Thiès", "LOC")], "fr") == ["Thiès"]
+
+
+def test_a_surname_that_is_a_big_place_stays_a_place() -> None:
+    text = "Our coordinator Sarah Kenya reported from Kenya last week."
+    assert "Kenya" in _places(text, [("Sarah Kenya", "PER"), ("Kenya", "LOC")], "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent", "present"),
+    [
+        (
+            "Rendez-vous au 6 rue de Dakar, puis à l'Hôtel Bamako, à Thiès.",
+            [("Dakar", "LOC"), ("Bamako", "LOC"), ("Thiès", "LOC")],
+            "fr",
+            ["Dakar", "Bamako"],
+            ["Thiès"],
+        ),
+        (
+            "Départ de la gare Saint-Charles et visite du Palais du Pharo à Marseille.",
+            [("Saint-Charles", "LOC"), ("Palais du Pharo", "LOC"), ("Marseille", "LOC")],
+            "fr",
+            ["Saint-Charles", "Palais du Pharo"],
+            ["Marseille"],
+        ),
+        (
+            "Our warehouse on Mombasa Road ships from Jomo Kenyatta International Airport"
+            " to Lodwar.",
+            [
+                ("Mombasa Road", "LOC"),
+                ("Jomo Kenyatta International Airport", "LOC"),
+                ("Lodwar", "LOC"),
+            ],
+            "en",
+            ["Mombasa Road", "Mombasa", "Jomo Kenyatta International Airport"],
+            ["Lodwar"],
+        ),
+        (
+            "Guests stayed at The Bellevue Hotel in Philadelphia and the Savoy Hotel in London.",
+            [("Philadelphia", "LOC")],
+            "en",
+            ["Bellevue"],
+            ["Philadelphia", "London"],
+        ),
+    ],
+)
+def test_a_place_inside_a_street_building_or_venue_name_is_not_a_place(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: list[str], present: list[str]
+) -> None:
+    found = _places(text, tagged, language)
+    assert not set(absent) & set(found)
+    assert set(present) <= set(found)
+
+
+def test_a_place_after_a_lower_case_building_noun_and_a_genitive_stays() -> None:
+    assert _places("Les vols partent de l'aéroport de Goma.", [("Goma", "LOC")], "fr") == ["Goma"]
+    assert _places("Flights leave from the airport of Goma.", [("Goma", "LOC")], "en") == ["Goma"]
+
+
+def test_a_known_place_named_with_a_building_noun_is_a_place() -> None:
+    assert lookup("Chapel Hill") is not None
+    assert _places("She teaches in Chapel Hill.", [("Chapel Hill", "LOC")], "en") == ["Chapel Hill"]
+    text = "Rendez-vous au Palais du Pharo puis au Château de Lány."
+    assert _places(text, [], "fr") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        ("Le dossier a été confié à la Justice.", [("Justice", "LOC")], "fr", "Justice"),
+        ("Elle a été nommée à la Culture.", [("Culture", "MISC")], "fr", "Culture"),
+        ("Conformément à la Constitution de 2014.", [], "fr", "Constitution"),
+        ("She spoke at the White House on Monday.", [("White House", "ORG")], "en", "White House"),
+        ("Throughout the Obama era, nothing changed.", [("Obama", "PER")], "en", "Obama"),
+    ],
+)
+def test_a_town_name_after_an_article_is_not_the_town(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str
+) -> None:
+    """Town names take no article ("à Justice", Oklahoma); with one, the word is a noun
+    or another name ("la Justice", "the White House", "the Obama era")."""
+    assert lookup(absent) is not None and lookup(absent).kind == "city"
+    assert absent not in _places(text, tagged, language)
+
+
+def test_a_place_whose_name_has_its_article_or_a_region_after_an_article_stays() -> None:
+    assert _places("Nous étions à La Rochelle.", [("La Rochelle", "LOC")], "fr") == ["La Rochelle"]
+    assert "Kivu" in _places("Les pluies dans le Kivu.", [("Kivu", "LOC")], "fr")
+    assert _places("They live in The Hague.", [("The Hague", "LOC")], "en") == ["The Hague"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        (
+            "Elle a chanté Trois Ponts hier soir.",
+            [("Trois Ponts", "LOC")],
+            "fr",
+            "Trois Ponts",
+        ),
+        (
+            "Presumptive Democratic White House nominee Joe Biden spoke.",
+            [("White House", "LOC")],
+            "en",
+            "White House",
+        ),
+    ],
+)
+def test_a_small_town_named_by_ordinary_words_needs_a_context(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str
+) -> None:
+    """A name made of frequent words ("Trois Ponts", "White House") that the gazetteer knows
+    only as a small town is that phrase unless the context says place."""
+    assert lookup(absent) is not None
+    assert absent not in _places(text, tagged, language)
+    assert _places(f"Nous habitons à {absent}.", [(absent, "LOC")], "fr") == [absent]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "language", "absent"),
+    [
+        (
+            "La demande a été transmise à la Confédération.",
+            [("Confédération", "LOC")],
+            "fr",
+            "Confédération",
+        ),
+        ("Le secteur de l'Éducation recrute.", [("Éducation", "MISC")], "fr", "Éducation"),
+    ],
+)
+def test_a_frequent_word_the_gazetteer_does_not_know_needs_a_place_noun(
+    text: str, tagged: list[tuple[str, str]], language: str, absent: str
+) -> None:
+    """A capitalised frequent word the model calls a place, unknown to the gazetteer, is
+    that word after "la" or "l'", which institutions and fields take and French names of
+    villages do not ("à la Confédération", "le secteur de l'Éducation")."""
+    assert absent not in _places(text, tagged, language)
+
+
+def test_a_frequent_word_after_a_kind_of_place_noun_stays() -> None:
+    text = "Les ateliers ont lieu dans le quartier Liberté, à Dakar."
+    assert "Liberté" in _places(text, [("Liberté", "LOC"), ("Dakar", "LOC")], "fr")
+    text = "Classes are held in the village of Hope, near Jinja."
+    assert "Hope" in _places(text, [("Hope", "LOC"), ("Jinja", "LOC")], "en")
+    assert "Burkina" in _places("Nous travaillons sur le Burkina.", [("Burkina", "LOC")], "fr")
+    # English names of places take "the" ("the Bronx"): only French "la" and "l'" count
+    assert _places("She grew up in the Bronx.", [("Bronx", "LOC")], "en") == ["Bronx"]

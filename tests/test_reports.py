@@ -140,9 +140,8 @@ def test_organisation_report_shows_places_dates_and_figures_with_evidence(
 
 
 def test_organisation_report_defaults_to_the_most_related(sample_reports: Path) -> None:
-    import pandas as pd
-
-    relations = pd.read_parquet(sample_reports.parent / "processed" / "relations.parquet")
+    # the report reads the relations scored at least the default threshold
+    relations = reports.load_relations(folder=sample_reports.parent / "processed")
     most = relations["org_id"].value_counts().index[0]
     html = _check_report(sample_reports / "03-organisation.html", min_pictures=1)
     assert most in text_of(html)
@@ -683,3 +682,18 @@ def test_bounded_says_how_many_rows_were_left_out() -> None:
     same, none = reports.bounded(frame, 250, "figures")
     assert same is frame and none == ""
     assert reports.note_html("<b>") == "<p><em>&lt;b&gt;</em></p>" and reports.note_html("") == ""
+
+
+def test_reports_read_the_relations_scored_at_least_the_default_threshold(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.relations import MIN_SCORE
+    from pipeline.schemas import RELATIONS
+
+    rows = _relations({"score": MIN_SCORE - 0.2}, {"score": MIN_SCORE}, {"score": 0.9})
+    rows = [{k: (None if v != v else v) for k, v in r.items()} for r in rows.to_dict("records")]
+    pq.write_table(pa.Table.from_pylist(rows, schema=RELATIONS), tmp_path / "relations.parquet")
+    kept = reports.load_relations(folder=tmp_path)
+    assert sorted(kept["score"].astype(float).round(2)) == [round(MIN_SCORE, 2), 0.9]
+    assert len(reports.load_relations(0, folder=tmp_path)) == 3

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 from conftest import folders, run_cli
 
 from pipeline.config import Paths
+from pipeline.mentions import Mention
 from pipeline.resolve import (
     local_place_name,
     organisations_of,
@@ -21,16 +23,7 @@ def _mention(text, name, label, nth=0, language="fr"):
     start = -1
     for _ in range(nth + 1):
         start = text.index(name, start + 1)
-    return {
-        "doc_id": "d",
-        "segment": 0,
-        "start": start,
-        "end": start + len(name),
-        "text": name,
-        "label": label,
-        "language": language,
-        "extractor": "spacy:test",
-    }
+    return Mention("d", 0, start, start + len(name), name, label, language, "spacy:test")
 
 
 SEGMENTS = [{"segment": 0, "start": 0, "end": 10_000, "language": "fr"}]
@@ -45,10 +38,10 @@ def test_one_label_per_name_by_votes_and_evidence():
         _mention(text, "Goma", "LOC"),
     ]
     names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
-    labels = {(m["text"], m["label"]) for m in names}
+    labels = {(m.text, m.label) for m in names}
     assert labels == {("Kivu Solidarité", "ORG"), ("Goma", "LOC")}
-    relabelled = next(m for m in names if m["start"] == mentions[1]["start"])
-    assert "organisations.consistency" in relabelled["extractor"]
+    relabelled = next(m for m in names if m.start == mentions[1].start)
+    assert "organisations.consistency" in relabelled.extractor
 
 
 def test_acronym_definition_links_later_uses():
@@ -71,7 +64,7 @@ def test_a_place_acronym_is_a_place():
         _mention(text, "RDC", "ORG", 1),
     ]
     names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
-    assert {m["label"] for m in names} == {"LOC"}
+    assert {m.label for m in names} == {"LOC"}
     places = places_of(names, "fr")
     assert [p["country_code"] for p in places] == ["CD"]
 
@@ -80,7 +73,7 @@ def test_an_organisation_carries_its_place_in_french():
     text = "- La Maison des Jeunes de Tournai\n"
     mentions = [_mention(text, "Maison des Jeunes", "ORG"), _mention(text, "Tournai", "LOC")]
     names = resolve_labels("d", mentions, text, SEGMENTS, "fr")
-    assert [(m["text"], m["label"]) for m in names] == [("Maison des Jeunes de Tournai", "ORG")]
+    assert [(m.text, m.label) for m in names] == [("Maison des Jeunes de Tournai", "ORG")]
 
 
 def test_common_nouns_and_generic_bodies_are_dropped():
@@ -112,13 +105,16 @@ def test_a_document_resolved_gives_its_rows_per_table():
         "L'Union des Femmes Rurales (UFR) forme 40 animatrices à Goma depuis mars 2021. "
         "L'UFR recrute."
     )
+    figure = replace(_mention(text, "40 animatrices", "FIGURE"), value=40.0, unit="animatrice")
+    date = replace(_mention(text, "mars 2021", "DATE"), granularity="month")
     mentions = [
-        _mention(text, "Union des Femmes Rurales", "ORG"),
-        _mention(text, "Goma", "LOC"),
-        {**_mention(text, "40 animatrices", "FIGURE"), "value": 40.0, "upper": None}
-        | {"unit": "animatrice", "approximate": False},
-        {**_mention(text, "mars 2021", "DATE"), "date_start": None, "date_end": None}
-        | {"granularity": "month"},
+        m.row()  # as the extract stage's table gives them
+        for m in [
+            _mention(text, "Union des Femmes Rurales", "ORG"),
+            _mention(text, "Goma", "LOC"),
+            replace(figure, approximate=False),
+            date,
+        ]
     ]
     segments = [{**SEGMENTS[0], "end": len(text), "score": 0.99, "part": "main", "page": None}]
     tables = resolve_document({"doc_id": "d", "text": text}, segments, mentions)

@@ -81,6 +81,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..config import code_version
+from ..text import fold_case, web_address_spans
 from .dates_grammar import _DASH, _DASHES, _DATA_DIR, _LANGS, _SP, _Grammar, _grammar, _langs
 from .dates_values import (
     _DAY_RANGE_RULES,
@@ -88,18 +89,19 @@ from .dates_values import (
     _RANGE_RULES,
     DateMatch,
     _day_range_parts,
-    _key,
     _match,
     _mk_date,
     _month_end,
     _v_day_range,
 )
 
-# The files of the dates rule: this module, its grammar and values, and its word lists.
+# The files of the dates rule: this module, its grammar and values, the text helpers they
+# call and its word lists.
 SOURCES = (
     Path(__file__),
     Path(__file__).parent / "dates_grammar.py",
     Path(__file__).parent / "dates_values.py",
+    Path(__file__).parent.parent / "text.py",
     _DATA_DIR,
 )
 # The version in every date mention's extractor column: a hash of the rule's code and data.
@@ -244,22 +246,6 @@ def _is_citation(text: str, s: int, e: int, prev: str) -> bool:
 # Only decades written in words ("les années soixante", "the nineties") have no digit.
 _NO_DIGIT_HINT_RE = re.compile(r"ann[ée]es|ties\b", re.IGNORECASE)
 _DECADE_HINT_RE = re.compile(r"ann[ée]es|\d0['\u2019]?s\b|ties\b", re.IGNORECASE)
-_URL_RE = re.compile(r"(?=[hHwW])(?:\bhttps?://|\bwww\.)\S+")
-_EMAIL_AT_RE = re.compile(r"(?<=\w)@(?=\w)")
-
-
-def _blocked_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of URLs and e-mail addresses: numbers inside them are never dates."""
-    spans = [m.span() for m in _URL_RE.finditer(text)]
-    if "@" in text:
-        for m in _EMAIL_AT_RE.finditer(text):
-            s = e = m.start()
-            while s > 0 and not text[s - 1].isspace():
-                s -= 1
-            while e < len(text) and not text[e].isspace():
-                e += 1
-            spans.append((s, e))
-    return spans
 
 
 def _extend_left(g: _Grammar, text: str, start: int, kind: str) -> tuple[int, str | None]:
@@ -363,7 +349,7 @@ def _range_of(g: _Grammar, text: str, a: DateMatch, b: DateMatch) -> DateMatch |
     if gap is None or not (a.value_start < b.value_start and a.value_end < b.value_end):
         return None
     start, cue = _extend_left(g, text, a.start, "range")
-    if gap.group("cand") and (cue is None or _key(cue) not in g.range_and_cues):
+    if gap.group("cand") and (cue is None or fold_case(cue) not in g.range_and_cues):
         return None
     return DateMatch(
         start,
@@ -416,7 +402,7 @@ def find_dates(text: str, language: str) -> list[DateMatch]:
     if not text or (not _DIGIT_RE.search(text) and not _NO_DIGIT_HINT_RE.search(text)):
         return []
     g = _grammar(_langs(language))
-    blocked = _blocked_spans(text)
+    blocked = web_address_spans(text)  # numbers inside them are never dates
     cands = _candidates(g, text, blocked)
     chosen = _join_ranges(g, text, _select(text, cands, blocked))
     if log.isEnabledFor(logging.DEBUG):
@@ -533,7 +519,7 @@ def resolve_yearless(
                             resolved = (a, b)
             else:
                 wd = g.weekday_re.search(m.text)
-                weekday = g.weekday_index.get(_key(wd.group(0))) if wd else None
+                weekday = g.weekday_index.get(fold_case(wd.group(0))) if wd else None
                 v = _place_in_year(m.day, m.month, anchor, weekday)
                 if v is not None:
                     resolved = (v, v)

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text import alternation, fold_case
 from .dates_values import (
     _APOS,
-    _key,
     _v_day,
     _v_day_range,
     _v_decade,
@@ -52,13 +52,11 @@ _WORD_AFTER_RE = re.compile(r"[^\S\n]+([^\W\d_][\w'\u2019\-]*)")
 
 
 def _alt(words: Iterable[str]) -> str:
-    """Regex alternation of vocabulary entries, longest first, tolerant of spaces/apostrophes."""
-    out = []
-    for w in sorted({_key(w) for w in words}, key=len, reverse=True):
-        esc = re.escape(w).replace("'", _APOS).replace("\\ ", _S)
-        esc = esc.replace("\\-", f"[{_DASHES}\\s]")
-        out.append(esc)
-    return "|".join(out)
+    """Regex alternation of vocabulary entries, the longest where several fit, tolerant of
+    spaces (one line break), apostrophes and dashes."""
+    return alternation(
+        (fold_case(w) for w in words), blank=_S, apostrophe=_APOS, hyphen=f"[{_DASHES}\\s]"
+    )
 
 
 @functools.cache
@@ -91,10 +89,12 @@ class _Grammar:
         for lang, d in zip(langs, data, strict=True):
             english = lang == "en"
             for w, m in d["months"].items():
-                self.month_reqs.setdefault(_key(w), []).append(_MonthReq(m, english, False, lang))
+                self.month_reqs.setdefault(fold_case(w), []).append(
+                    _MonthReq(m, english, False, lang)
+                )
             for w, m in d["month_abbreviations"].items():
-                abbrevs.add(_key(w))
-                self.month_reqs.setdefault(_key(w), []).append(
+                abbrevs.add(fold_case(w))
+                self.month_reqs.setdefault(fold_case(w), []).append(
                     _MonthReq(m, english, not english, lang)
                 )
         month_alts = []
@@ -106,14 +106,16 @@ class _Grammar:
         self._month_first = "[" + re.escape("".join(initials)) + "]"
         self._weekday_alt = _alt(merged("weekdays"))
         # Weekday lists are Monday first, like datetime.date.weekday().
-        self.weekday_index = {_key(w): i for d in data for i, w in enumerate(d["weekdays"])}
+        self.weekday_index = {fold_case(w): i for d in data for i, w in enumerate(d["weekdays"])}
         self.weekday_re = re.compile(rf"(?<!\w)(?:{self._weekday_alt})(?!\w)", re.IGNORECASE)
         self._ord_alt = _alt(merged("ordinal_suffixes"))
-        self.follow_words = {_key(w) for w in merged("follow_words")}
-        self.units = {_key(w) for w in common["amount_units"]}
+        self.follow_words = {fold_case(w) for w in merged("follow_words")}
+        self.units = {fold_case(w) for w in common["amount_units"]}
         symbols = "".join(re.escape(c) for c in common["currency_symbols"])
-        self.range_and_cues = {_key(w) for w in merged("range_and_cues")}
-        self.decade_words = {_key(w): v for d in data for w, v in d.get("decade_words", {}).items()}
+        self.range_and_cues = {fold_case(w) for w in merged("range_and_cues")}
+        self.decade_words = {
+            fold_case(w): v for d in data for w, v in d.get("decade_words", {}).items()
+        }
 
         flags = re.IGNORECASE
         # A nominal cue may be a label: "Année : 2021", "Year: 2021".
@@ -140,8 +142,8 @@ class _Grammar:
         self.year_det_re = re.compile(
             rf"(?<!\w)(?:{_alt(merged('year_determiners'))}){_S}\Z", flags
         )
-        self.dated_plurals = {_key(w) for w in merged("dated_plurals")}
-        self.plurals_without_s = {_key(w) for w in merged("plurals_without_s")}
+        self.dated_plurals = {fold_case(w) for w in merged("dated_plurals")}
+        self.plurals_without_s = {fold_case(w) for w in merged("plurals_without_s")}
         self.year_mod_re = re.compile(
             rf"(?<!\w)(?:{_alt(merged('year_modifiers'))})(?:{_S}|[{_DASHES}]{_OS})\Z", flags
         )
@@ -153,7 +155,8 @@ class _Grammar:
         self.dateline_cue_re = re.compile(
             rf"(?<!\w)(?:{_alt(merged('dateline_cues'))})\s*:?\s*\Z", flags
         )
-        self.enum_re = re.compile(rf"(\d{{4}})(?:{_OS},{_OS}|{_S}(?:et|and|ou|or|&){_S})\Z", flags)
+        joiner = _alt(merged("list_joiners") + common["list_joiners"])
+        self.enum_re = re.compile(rf"(\d{{4}})(?:{_OS},{_OS}|{_S}(?:{joiner}){_S})\Z", flags)
         conn_alt = _alt(merged("range_connectors"))
         and_alt = _alt(merged("range_and"))
         self.failed_range_re = re.compile(
@@ -169,7 +172,7 @@ class _Grammar:
         # Months listed before a month and year share its year: "en mars et novembre 2025".
         self.month_list_re = re.compile(
             rf"(?<![^\W\d_])(?:(?:{self._month_alt})"
-            rf"(?:{_OS},{_OS}|{_S}(?:et|and|ou|or|&){_S}))+\Z",
+            rf"(?:{_OS},{_OS}|{_S}(?:{joiner}){_S}))+\Z",
             flags,
         )
         # Cheap pre-scans: most paragraphs have no month name and no decade, so the patterns
@@ -409,7 +412,7 @@ class _Grammar:
         the vocabulary (month-first dates, "May 25", are English only)."""
         if not token:
             return None
-        k = _key(token).rstrip(".")
+        k = fold_case(token).rstrip(".")
         for req in self.month_reqs.get(k, ()):
             if lang is not None and req.lang != lang:
                 continue
@@ -429,16 +432,16 @@ class _Grammar:
         tok = _NEXT_TOKEN_RE.match(stripped)
         assert tok is not None
         word = tok.group(0)
-        k = _key(word).rstrip("'")
-        if k in self.units or _key(word) in self.units:
+        k = fold_case(word).rstrip("'")
+        if k in self.units or fold_case(word) in self.units:
             return False
         if not word[0].isalpha():
             return not word.isdigit()
         if word[0].isupper():
             return True
-        if "'" in _key(word):
+        if "'" in fold_case(word):
             return True  # elided article or pronoun: l', d', qu'...
-        return _key(word) in self.follow_words
+        return fold_case(word) in self.follow_words
 
     def not_counted(self, text: str, end: int) -> bool:
         """True unless the word after a number is a unit or looks like a counted plural: after
@@ -447,7 +450,7 @@ class _Grammar:
         m = _WORD_AFTER_RE.match(text, end)
         if m is None:
             return False
-        w = _key(m.group(1))
+        w = fold_case(m.group(1))
         if w in self.units:
             return False
         return w in self.dated_plurals or not self._looks_plural(w)
@@ -467,7 +470,7 @@ class _Grammar:
             m = _WORD_AFTER_RE.match(text, pos)
             if m is None:
                 break
-            w = _key(m.group(1))
+            w = fold_case(m.group(1))
             if w in self.units:
                 return False
             if w in self.dated_plurals:
@@ -483,7 +486,7 @@ class _Grammar:
     def unit_follows(self, text: str, end: int) -> bool:
         stripped = text[end : end + 20].lstrip(" \t\u00a0\u202f\u2009")
         tok = _NEXT_TOKEN_RE.match(stripped)
-        return bool(tok) and _key(tok.group(0)).rstrip("'") in self.units
+        return bool(tok) and fold_case(tok.group(0)).rstrip("'") in self.units
 
 
 @functools.cache

@@ -11,9 +11,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ..text import fold_case
 
 if TYPE_CHECKING:
     from .dates_grammar import _Grammar
@@ -37,14 +38,6 @@ _YEAR_MIN, _YEAR_MAX = 1800, 2100
 _CAL_YEAR_MIN = 1000
 _APOS = "['\u2019\u02bc]"
 _HYPHENS_RE = re.compile(r"[\s\-\u2010\u2011]+")
-_APOS_RE = re.compile(_APOS)
-
-
-def _key(s: str) -> str:
-    """Fold a vocabulary token or matched word for dictionary lookup."""
-    s = unicodedata.normalize("NFC", s).lower()
-    s = _APOS_RE.sub("'", s)
-    return " ".join(s.split())
 
 
 def _mk_date(y: int, m: int, d: int) -> datetime.date | None:
@@ -115,7 +108,7 @@ _IMPOSSIBLE = DateMatch(0, 0, "", None, None, "day", "dates.impossible")
 
 def _range_cue_ok(g: _Grammar, m: re.Match, cue: str | None, *, words_need_cue: bool) -> bool:
     if m.group("cand"):
-        return cue is not None and _key(cue) in g.range_and_cues
+        return cue is not None and fold_case(cue) in g.range_and_cues
     if m.group("cw") and words_need_cue:
         return cue is not None
     return True
@@ -352,7 +345,7 @@ def _v_numeric_month(
 def _v_decade(g: _Grammar, text: str, m: re.Match, rule: str, cue: str | None) -> DateMatch | None:
     gd = m.groupdict()
     if gd.get("word"):
-        first = g.decade_words.get(_HYPHENS_RE.sub("-", _key(gd["word"])))
+        first = g.decade_words.get(_HYPHENS_RE.sub("-", fold_case(gd["word"])))
         if first is None:
             return None
     elif gd.get("cent"):

@@ -53,7 +53,7 @@ import bisect
 import contextlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -80,12 +80,14 @@ if TYPE_CHECKING:  # spaCy itself is imported where the model loads: a re-run wi
     from spacy.tokens import Doc, Token
 
 # The files of the figures rule: this module, its vocabularies and rejections, what the lines
-# around a number show (figures_lines.py, called by the extract stage), and its data.
+# around a number show (figures_lines.py, called by the extract stage), the text helpers they
+# call and its data.
 SOURCES = (
     Path(__file__),
     Path(__file__).parent / "figures_vocab.py",
     Path(__file__).parent / "figures_reject.py",
     Path(__file__).parent / "figures_lines.py",
+    Path(__file__).parent.parent / "text.py",
     _DATA_DIR,
 )
 # The version in every figure mention's extractor column: a hash of the rule's code and data.
@@ -122,8 +124,6 @@ _DIGIT_FRACTION = re.compile(r"(?<![\w/.,])(\d{1,2})/(\d{1,2})(?![\d/])")
 _MAX_DENOMINATOR = 16
 # the whole number of "1 1/2 cups"
 _WHOLE_BEFORE = re.compile(r"(?<![\w.,/])(\d{1,3})[ \u00a0]\Z")
-_ORDINAL_TAIL = ("ième", "ieme", "ème", "th", "ths", "rd", "rds", "nd", "nds", "st")
-_FRACTION_TAIL = ("half", "halves", "quarter", "quarters", "quart", "quarts", "tiers")
 # The rejections that say a number belongs to a name; the numbers listed after it do too.
 _NAME_REJECTIONS = frozenset({"figures.reject.in_name", "figures.reject.acronym_label"})
 
@@ -173,10 +173,12 @@ class _Matcher:
         lang: _Lang,
         exclude: Sequence[tuple[int, int]],
         words: frozenset[str] | None = None,
+        lemma_of: Callable[[Token], str] | None = None,
     ) -> None:
         self.doc = doc
         self.text = text
         self.L = lang
+        self.lemma_of = lemma_of or _token_lemma
         self.words = words  # the paragraph's words when it has no digit, else None
         self.debug = log.isEnabledFor(logging.DEBUG)
         self.blocked = sorted([(s, e) for s, e in exclude] + _blocked_spans(text, self.debug))
@@ -282,7 +284,7 @@ class _Matcher:
     def word_cand(self, s: int, e: int, value: float, first: str, n: int) -> _Cand | None:
         L, text = self.L, self.text
         tail = _HYPHEN_WORD.match(text, e)
-        if tail and tail.group(1).lower().endswith(_ORDINAL_TAIL + _FRACTION_TAIL):
+        if tail and tail.group(1).lower().endswith(L.hyphen_tails):
             return None  # "vingt-deuxième", "two-thirds"
         if self.blocked_at(s, e) or _DIGIT_BEFORE.search(self.before(s, 4)):
             return None  # "5 sept." is a date, not 5 then 7
@@ -565,7 +567,7 @@ class _Matcher:
             return L.irregular[low]
         if low in L.invariable:
             return low
-        lemma = tok.lemma_.lower()
+        lemma = self.lemma_of(tok).lower()
         if lemma in L.irregular:
             return L.irregular[lemma]
         plural = "Plur" in tok.morph.get("Number")
@@ -747,8 +749,16 @@ def needs_tagging(text: str, language: str) -> bool:
     return _may_have_figures(text, _lang("fr" if language == "fr" else "en"))[0]
 
 
+def _token_lemma(tok: Token) -> str:
+    return tok.lemma_
+
+
 def find_figures(
-    doc: Doc, language: str, exclude: Sequence[tuple[int, int]] = (), text: str | None = None
+    doc: Doc,
+    language: str,
+    exclude: Sequence[tuple[int, int]] = (),
+    text: str | None = None,
+    lemma_of: Callable[[Token], str] | None = None,
 ) -> list[FigureMatch]:
     """Figures of a paragraph parsed by spaCy (parser not needed).
 
@@ -757,7 +767,9 @@ def find_figures(
     of the same length as ``doc.text`` (the model may have read it with typographic spaces and
     apostrophes made plain): its no-break spaces tell a grouped "1 250" from two table cells,
     and ``doc.text`` rebuilds the string token by token, which costs more than most
-    paragraphs' rules. Non-overlapping, sorted by start.
+    paragraphs' rules. `lemma_of` gives a token's lemma (by default its ``lemma_``; the
+    extract stage computes the few that a rule reads instead of running the lemmatizer on
+    every token). Non-overlapping, sorted by start.
     """
     lang = _lang("fr" if language == "fr" else "en")
     if text is None:
@@ -765,4 +777,4 @@ def find_figures(
     maybe, words = _may_have_figures(text, lang)
     if not maybe:
         return []
-    return _Matcher(doc, text, lang, exclude, words).run()
+    return _Matcher(doc, text, lang, exclude, words, lemma_of).run()

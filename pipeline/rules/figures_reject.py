@@ -12,6 +12,7 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
+from ..text import email_spans, url_spans
 from .figures_vocab import _BLANKS, _DIGIT, _SP
 
 if TYPE_CHECKING:
@@ -24,8 +25,8 @@ log = logging.getLogger("pipeline.rules.figures")
 
 _BULLETS = "•·▪►○◦‣∙*-–—>"
 
-# Spans that never hold figures, whatever the language. Each pattern runs only on
-# a paragraph that has what it cannot match without (a digit, an "@", a URL's start).
+# Spans that never hold figures, whatever the language, besides web and e-mail addresses
+# (pipeline/text.py). The pattern runs only on a paragraph that has a digit.
 _NEEDS_DIGIT = re.compile(
     # what every branch starts with, tested first: a third less time on a paragraph
     r"(?=[+0(\[\d]|(?i:t[ée]l|phone|fax|gsm|mobile|cell|isbn|issn|doi))(?:"
@@ -41,8 +42,6 @@ _NEEDS_DIGIT = re.compile(
     r"|(?P<isbn>(?i:isbn|issn|doi)[\s:]*[\dX][\dX\- ./]*)"  # (an X alone is no number to block)
     r")"
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A path or an address without its scheme, as a whole token: "example.org/projects/2019",
 # "docs/2019/report" (a word, a slash, then at least one more slash, or a domain first)
 _PATH_TOKEN = re.compile(
@@ -65,14 +64,11 @@ _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]{4}
 def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
     """Spans that hold no figure: URLs, paths and file names, e-mail addresses, phone
     numbers, references (each kind named in the debug log)."""
-    found: list[tuple[str, re.Match[str]]] = []
-    if "://" in text or "www." in text:
-        found.extend(("url", m) for m in _URL.finditer(text))
-    if "@" in text:
-        found.extend(("email", m) for m in _EMAIL.finditer(text))
+    found = [("url", span) for span in url_spans(text)]
+    found += [("email", span) for span in email_spans(text)]
     if _DIGIT.search(text):
-        found.extend((m.lastgroup or "", m) for m in _NEEDS_DIGIT.finditer(text))
-    spans = [m.span() for _, m in found]
+        found += [(m.lastgroup or "", m.span()) for m in _NEEDS_DIGIT.finditer(text)]
+    spans = [span for _, span in found]
     if "/" in text:
         seen = -1
         for m in _SLASH.finditer(text):
@@ -84,9 +80,9 @@ def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
             while e < len(text) and not text[e].isspace():
                 e += 1
             seen = e
-            if path := _PATH_TOKEN.fullmatch(text, s, e):
+            if _PATH_TOKEN.fullmatch(text, s, e):
                 spans.append((s, e))
-                found.append(("path", path))
+                found.append(("path", (s, e)))
     for m in _FILE_EXT.finditer(text) if "." in text else ():
         s = m.start()
         while s > 0 and not text[s - 1].isspace():
@@ -95,8 +91,8 @@ def _blocked_spans(text: str, debug: bool = False) -> list[tuple[int, int]]:
         if debug:
             log.debug("figures.block.file rejected: %r", text[s : m.end()])
     if debug:
-        for name, m in found:
-            log.debug("figures.block.%s rejected: %r", name, m.group())
+        for name, (s, e) in found:
+            log.debug("figures.block.%s rejected: %r", name, text[s:e])
     return spans
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ..text import alternation, phrase
+
 _DATA_DIR = Path(__file__).parent / "data" / "figures"
 
 _SP = r"[ \t\u00a0\u202f\u2009]"  # blanks inside a line (no newline)
@@ -35,45 +37,6 @@ _WORD_RUN = re.compile(r"\w+")
 # --------------------------------------------------------------------------- vocabularies
 
 
-def _phrase(p: str) -> str:
-    """Regex for a lower-case phrase: blanks match any blank run, apostrophes both kinds."""
-    out = []
-    for ch in p:
-        if ch == " ":
-            out.append(r"\s+")
-        elif ch in "'’":
-            out.append("['’]")
-        else:
-            out.append(re.escape(ch))
-    return "".join(out)
-
-
-def _alt(phrases: Sequence[str]) -> str:
-    """Regex matching any of the phrases, the longest where several fit.
-
-    Written as a trie ("cinq(?:uante)?" rather than "cinquante|cinq"): the regex
-    engine tries each position of a text once against the first letters instead
-    of once per phrase, and these alternations run over every paragraph.
-    Depth first, a longer continuation is tried before the phrase ends, so the
-    longest phrase matches, as with the phrases sorted longest first.
-    """
-    trie: dict = {}
-    for phrase in set(phrases):
-        node = trie
-        for ch in phrase:
-            node = node.setdefault("'" if ch in "'’" else ch, {})
-        node[""] = {}  # a phrase ends here
-
-    def branch(node: dict) -> str:
-        parts = [_phrase(ch) + branch(node[ch]) for ch in sorted(k for k in node if k)]
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return branch(trie)
-
-
 def _cue_before(phrases: Sequence[str], quoted: bool = False) -> re.Pattern[str]:
     """End-anchored pattern: one of the phrases right before the number (then blanks); with
     `quoted`, an opening quote may stand between them ("la section « 37 »")."""
@@ -81,14 +44,14 @@ def _cue_before(phrases: Sequence[str], quoted: bool = False) -> re.Pattern[str]
     for p in sorted(set(phrases), key=len, reverse=True):
         tail = r"\s*" if not p[-1].isalnum() else r"\s+"
         head = r"(?<!\w)" if p[0].isalnum() else ""
-        parts.append(head + _phrase(p) + tail)
+        parts.append(head + phrase(p) + tail)
     quote = r"(?:[«\"“‘]\s*)?" if quoted else ""
     return re.compile("(?:" + "|".join(parts) + r")" + quote + r"\Z", re.IGNORECASE)
 
 
 def _cue_after(phrases: Sequence[str]) -> re.Pattern[str]:
     """Start-anchored pattern: blanks then one of the phrases right after the number."""
-    return re.compile(r"\s+(?:" + _alt(phrases) + r")(?![^\W_])", re.IGNORECASE)
+    return re.compile(r"\s+(?:" + alternation(phrases) + r")(?![^\W_])", re.IGNORECASE)
 
 
 def _street_words(data: dict) -> str:
@@ -97,8 +60,9 @@ def _street_words(data: dict) -> str:
     kilometres" are counts."""
     words = data["street_words_after"]
     if not data.get("street_words_capitalised"):
-        return r"(?i:" + _alt(words) + r")"
-    return r"(?:" + _alt([w[:1].upper() + w[1:] for w in words] + [w.upper() for w in words]) + r")"
+        return r"(?i:" + alternation(words) + r")"
+    title = [w[:1].upper() + w[1:] for w in words]
+    return r"(?:" + alternation(title + [w.upper() for w in words]) + r")"
 
 
 @dataclass(frozen=True)
@@ -174,6 +138,7 @@ class _Lang:
     approx_words: frozenset[str]  # words that an approximation noun phrase needs
     number_words: frozenset[str]  # words that start a number in words
     fraction_hint: tuple[str, ...]  # a fraction word is looked for only where one of these is
+    hyphen_tails: tuple[str, ...]  # a number word then "-" and a word ending so is no count
 
 
 @cache
@@ -236,8 +201,8 @@ def _lang(code: str) -> _Lang:
     data = json.loads((_DATA_DIR / f"{code}.json").read_text(encoding="utf-8"))
     misspelt = dict(data.get("misspellings", {}))
     words = data["number_words"] + list(misspelt)
-    word_alt = "(?:" + _alt(words) + r")(?![^\W\d_])"
-    joiners = "|".join(_phrase(j) for j in data["number_joiners"])
+    word_alt = "(?:" + alternation(words) + r")(?![^\W\d_])"
+    joiners = "|".join(phrase(j) for j in data["number_joiners"])
     sep = (
         r"(?:-(?:"
         + joiners
@@ -264,9 +229,13 @@ def _lang(code: str) -> _Lang:
     for noun, (value, unit) in data["exact_nouns"].items():
         approx_values[noun] = (float(value), False, unit, False)
     dets = sorted(data["approx_noun_dets"], key=len, reverse=True)
-    det_alt = "|".join(_phrase(d) + (r"\s*" if not d[-1].isalnum() else r"\s+") for d in dets)
+    det_alt = "|".join(phrase(d) + (r"\s*" if not d[-1].isalnum() else r"\s+") for d in dets)
     approx_noun = re.compile(
-        r"(?<!\w)(?P<det>(?:" + det_alt + r"))?(?P<noun>" + _alt(list(approx_values)) + r")(?!\w)",
+        r"(?<!\w)(?P<det>(?:"
+        + det_alt
+        + r"))?(?P<noun>"
+        + alternation(list(approx_values))
+        + r")(?!\w)",
         re.IGNORECASE,
     )
 
@@ -276,7 +245,7 @@ def _lang(code: str) -> _Lang:
     sym_alt = "|".join(re.escape(s) for s in sorted(sym_codes, key=len, reverse=True))
     sym_re = r"(?:" + sym_alt + r")(?![A-Za-z])"
     currency_after = re.compile(
-        _SP + r"{0,2}(?:" + sym_re + r"|(?i:" + _alt(cur_words) + r")(?![^\W_]))"
+        _SP + r"{0,2}(?:" + sym_re + r"|(?i:" + alternation(cur_words) + r")(?![^\W_]))"
     )
     currency_before = re.compile(r"(?<![A-Za-z])(?:" + sym_re + r")" + _SP + r"?\Z")
     codes = {s.lower(): c for s, c, _ in cur_rows}
@@ -311,13 +280,12 @@ def _lang(code: str) -> _Lang:
     unit_end = r"(?![^\W_]|['’])"
     fractions = data["fraction_words"]
     nums = "|".join(
-        _phrase(w)
-        for w in sorted(data["number_words"] + data["fraction_numerators"], key=len)[::-1]
+        phrase(w) for w in sorted(data["number_words"] + data["fraction_numerators"], key=len)[::-1]
     )
-    frac_alt = _alt(list(fractions))
+    frac_alt = alternation(list(fractions))
     mult_words = [m["surface"] for m in data["multipliers"] if not m.get("case")]
 
-    mids = [_phrase(c) for c in data["range_connectors"] if c[0].isalnum()]
+    mids = [phrase(c) for c in data["range_connectors"] if c[0].isalnum()]
     dashes = "".join(re.escape(c) for c in data["range_connectors"] if not c[0].isalnum())
     range_mid = re.compile(
         r"(?:\s*[" + dashes + r"]\s*|\s+(?:" + "|".join(mids) + r")\s+)\Z", re.IGNORECASE
@@ -325,9 +293,9 @@ def _lang(code: str) -> _Lang:
     pairs = tuple(
         (
             re.compile(
-                r"(?<!\w)" + _phrase(o) + (r"\s+" if o[-1].isalnum() else r"\s*") + r"\Z", re.I
+                r"(?<!\w)" + phrase(o) + (r"\s+" if o[-1].isalnum() else r"\s*") + r"\Z", re.I
             ),
-            re.compile(r"\s+" + _phrase(m) + r"\s+\Z", re.IGNORECASE),
+            re.compile(r"\s+" + phrase(m) + r"\s+\Z", re.IGNORECASE),
         )
         for o, m in data["range_pairs"]
     )
@@ -341,7 +309,7 @@ def _lang(code: str) -> _Lang:
         + [m["surface"] for m in data["multipliers"] if not m.get("case")]
     )
     # number words only: digits are looked for first (see _may_have_figures)
-    precheck = re.compile(r"(?<!\w)(?:" + _alt(all_words) + r")(?!\w)", re.IGNORECASE)
+    precheck = re.compile(r"(?<!\w)(?:" + alternation(all_words) + r")(?!\w)", re.IGNORECASE)
     first_words = {_WORD_RUN.match(w.lower()) for w in all_words}
 
     bma = data.get("bare_multiplier_articles") or []
@@ -361,9 +329,11 @@ def _lang(code: str) -> _Lang:
         approx_noun=approx_noun,
         approx_values=approx_values,
         multipliers=tuple(mults),
-        link=re.compile(r"\s*(?:" + _alt(data["link_words"]) + r")(?:\s+|(?<=['’]))", re.I),
-        partitive=re.compile(r"\s+(?:" + _alt(data["partitive_links"]) + r")\s+", re.I),
-        percent=re.compile(_SP + r"?(?:%|(?i:" + _alt(data["percent_words"]) + r")(?![^\W_]))"),
+        link=re.compile(r"\s*(?:" + alternation(data["link_words"]) + r")(?:\s+|(?<=['’]))", re.I),
+        partitive=re.compile(r"\s+(?:" + alternation(data["partitive_links"]) + r")\s+", re.I),
+        percent=re.compile(
+            _SP + r"?(?:%|(?i:" + alternation(data["percent_words"]) + r")(?![^\W_]))"
+        ),
         currency_after=currency_after,
         currency_before=currency_before,
         currency_codes=codes,
@@ -371,7 +341,7 @@ def _lang(code: str) -> _Lang:
         approx_after=_cue_after(data["approx_after"]),
         range_mid=range_mid,
         range_pairs=pairs,
-        labels_before=_cue_before(data["labels_before"] + ["n°", "nº", "#", "§"], quoted=True),
+        labels_before=_cue_before(data["labels_before"] + _common()["labels_before"], quoted=True),
         street_after=re.compile(  # "12 rue ...", "12, avenue ...", "149 Main Street"
             r"\s*,?(?:\s+[A-Z][\w'’-]*){0,3}\s*" + _street_words(data) + r"(?![^\W_])"
         ),
@@ -380,8 +350,8 @@ def _lang(code: str) -> _Lang:
         months_title_only=bool(data.get("months_title_case_only")),
         weekdays=frozenset(data["weekdays"]),
         name_list_gap=re.compile(  # a comma, a joiner or both: blanks alone separate cells
-            r"[ \u00a0]*(?:,[ \u00a0]*(?:(?:" + _alt(data["list_joiners"]) + r")[ \u00a0]+)?"
-            r"|(?:" + _alt(data["list_joiners"]) + r")[ \u00a0]+)"
+            r"[ \u00a0]*(?:,[ \u00a0]*(?:(?:" + alternation(data["list_joiners"]) + r")[ \u00a0]+)?"
+            r"|(?:" + alternation(data["list_joiners"]) + r")[ \u00a0]+)"
         ),
         list_hyphen_lowercase=bool(data.get("list_hyphen_lowercase")),
         time_after=re.compile(
@@ -415,16 +385,16 @@ def _lang(code: str) -> _Lang:
         fraction_values={k.lower(): float(v) for k, v in fractions.items()},
         fraction_article_link=_cue_after(data["fraction_article_links"]),
         fraction_unit_link=re.compile(
-            r"\s+(?:" + _alt(data["fraction_unit_links"]) + r")(?:\s+|(?<=['’]))"
-            r"(?P<unit>" + _alt(data["fraction_units"]) + r")(?![^\W_])",
+            r"\s+(?:" + alternation(data["fraction_unit_links"]) + r")(?:\s+|(?<=['’]))"
+            r"(?P<unit>" + alternation(data["fraction_units"]) + r")(?![^\W_])",
             re.IGNORECASE,
         ),
         half_after=re.compile(
-            r"\s+(?:" + _alt(data["fraction_half_after"]) + r")(?![^\W_])", re.IGNORECASE
+            r"\s+(?:" + alternation(data["fraction_half_after"]) + r")(?![^\W_])", re.IGNORECASE
         ),
         half_multiplier=re.compile(
-            r"(?<!\w)(?:" + _alt(data["half_multiplier_prefix"]) + r")\s*"
-            r"(?P<mult>" + _alt(mult_words) + r")(?![^\W_])",
+            r"(?<!\w)(?:" + alternation(data["half_multiplier_prefix"]) + r")\s*"
+            r"(?P<mult>" + alternation(mult_words) + r")(?![^\W_])",
             re.IGNORECASE,
         ),
         one_idioms=frozenset(data["one_idiom_nouns"]),
@@ -440,6 +410,7 @@ def _lang(code: str) -> _Lang:
             for w in _WORD_RUN.findall(phrase.lower())
         ),
         fraction_hint=tuple(sorted({w.lower()[:5] for w in fractions})),
+        hyphen_tails=tuple(_common()["ordinal_endings"] + _common()["fraction_endings"]),
         street_suffixes=tuple(street_suffixes),
         street_suffix_before=re.compile(
             r"(?<![^\W\d_])[A-ZÀ-ÖØ-Þ][^\W\d_]*(?i:"

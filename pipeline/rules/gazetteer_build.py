@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..text import fold_place, strip_folded_article
+from . import lexicon
 from .gazetteer import (
     _CITY_MIN_POPULATION,
     _TIER_CITY,
@@ -28,9 +30,7 @@ from .gazetteer import (
     DATA_DIR,
     Place,
     _Candidate,
-    _fold,
     _Gazetteer,
-    _strip_article,
     _Town,
 )
 
@@ -73,10 +73,10 @@ _USABLE_ALTERNATE_RE = re.compile(
 
 
 class _FoldMemo(dict[str, str]):
-    """_fold results during one index build (city names are folded several times)."""
+    """fold_place results during one index build (city names are folded several times)."""
 
     def __missing__(self, name: str) -> str:
-        folded = self[name] = _fold(name)
+        folded = self[name] = fold_place(name)
         return folded
 
 
@@ -195,7 +195,7 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
             elif how == "folded":
                 found = fold[city["name"]] == wanted[code]
             else:
-                found = any(_fold(alt) == wanted[code] for alt in city["alternatenames"])
+                found = any(fold_place(alt) == wanted[code] for alt in city["alternatenames"])
             best = capitals.get(code)
             if found and (best is None or city["population"] > best["population"]):
                 capitals[code] = city
@@ -235,7 +235,7 @@ def _country_records(geo_countries: dict, cities: dict, fold: _FoldMemo) -> dict
                 if is_french or (index == 0 and natural != name):
                     record.shown.append(natural)
                 if short:
-                    shorts.setdefault(_fold(short), []).append((code, short))
+                    shorts.setdefault(fold_place(short), []).append((code, short))
         records[code] = record
     # A short name cut from an inverted ISO name ("Tanzania") is kept only when it names
     # a single country ("Congo" and "Korea" are left to the alias list and the hint).
@@ -270,6 +270,28 @@ def _subdivision_records(us_states: dict) -> dict[str, _Record]:
     return records
 
 
+# Words that join the others in a place's name ("City of David", "Le Retour de la Chasse").
+_JOINING_WORDS = frozenset({"of", "the", "de", "la", "le", "les", "du", "des", "del", "l", "d"})
+
+
+def _ordinary_phrase(key: str, own_name: str = "") -> bool:
+    """A name that is a phrase of ordinary words: two or more words of four letters or
+    more, each a frequent English or French word and no first name, none of them a word
+    of the place's own name (when `key` is another name of it). Geonames lists
+    translations and nicknames among alternate names ("White House" for Casablanca,
+    "Garden City", "Motor City"); in a text they are that phrase. "Le Caire", "Quebec
+    City", "Port Arthur" stay."""
+    words = [w for w in key.split() if w not in _JOINING_WORDS]
+    if len(words) < 2 or set(words) & set(own_name.split()):
+        return False
+    return all(
+        len(w) >= 4
+        and (lexicon.is_common_word(w, "en") or lexicon.is_common_word(w, "fr"))
+        and not lexicon.is_first_name(w)
+        for w in words
+    )
+
+
 def _index_cities(
     cities: dict,
     extra_aliases: dict[str, list[str]],
@@ -294,7 +316,7 @@ def _index_cities(
             population=int(population),
         )
         places[place_id] = place
-        folded_name = _fold(name)
+        folded_name = fold_place(name)
         index.setdefault(folded_name, []).append(
             _Candidate(place, _TIER_CITY, population, False, False)
         )
@@ -309,12 +331,12 @@ def _index_cities(
         alias = _Candidate(place, _TIER_CITY, population * _ALTERNATE_WEIGHT, False, True)
         several_words = " " in folded_name
         for alt in _USABLE_ALTERNATE_RE.findall("\n".join(names)):
-            key = _fold(alt)
+            key = fold_place(alt)
             # Short alternates are mostly other languages' spellings that are words here
             # ("Seul" for Seoul, "Lion" for Lyon); a short one-word alternate of a longer
             # name is a clipping ("Gold" for Gold Coast, "Sainte" for Saint-Étienne).
             too_short = len(key) < 5 or (several_words and " " not in key and len(key) <= 6)
-            if too_short and alt not in extra:
+            if (too_short or _ordinary_phrase(key, folded_name)) and alt not in extra:
                 continue
             if key not in done:
                 done.add(key)
@@ -410,7 +432,7 @@ def _build_gazetteer() -> _Gazetteer:
             plain = _Candidate(place, record.tier, weight, False, is_alias)
             for raw in names:
                 key = fold[raw]
-                keys = (key, _strip_article(key)) if record.strip_article_keys else (key,)
+                keys = (key, strip_folded_article(key)) if record.strip_article_keys else (key,)
                 for key in keys:
                     if key and key not in done:
                         done.add(key)
@@ -466,10 +488,11 @@ def _build_towns() -> dict[str, tuple[_Town, ...]]:
         )
         # Names of three letters or fewer are dropped: for towns they are mostly words
         # or codes of another language ("Us", "Eau").
-        keys = {_fold(name)}
+        own = fold_place(name)
+        keys = {own}
         for alt in _USABLE_ALTERNATE_RE.findall("\n".join(city["alternatenames"])):
-            key = _fold(alt)
-            if len(key) >= 5:
+            key = fold_place(alt)
+            if len(key) >= 5 and not _ordinary_phrase(key, own):
                 keys.add(key)
         for key in keys:
             if len(key) >= 4:

@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import functools
 import json
-import unicodedata
+import re
 from importlib import metadata
 from pathlib import Path
 
+from ..text import fold_word
 from .cache import cached, source_digest
 
+# The code the cached lists are built with (their keys carry its digest).
+_CODE = (Path(__file__), Path(__file__).parent.parent / "text.py")
 _FIRST_NAME_MIN_SOURCES = 10
 _FIRST_NAME_MIN_PEOPLE = 1_000
 # Zipf frequency from which a word is "common": about 3 uses per million words
@@ -34,17 +37,11 @@ _FIRST_NAME_MIN_PEOPLE = 1_000
 COMMON_WORD_ZIPF = 3.4
 
 
-def fold(word: str) -> str:
-    """Lower case, no accents: how the lists compare words."""
-    text = unicodedata.normalize("NFKD", word.strip().casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("’", "'")
-
-
 def _build_first_names() -> frozenset[str]:
     path = metadata.distribution("nomquamgender").locate_file("nomquamgender/name_data.json")
     table = json.loads(Path(str(path)).read_text(encoding="utf-8"))
     return frozenset(
-        fold(name)
+        fold_word(name)
         for name, row in table.items()
         if row[0] >= _FIRST_NAME_MIN_SOURCES
         and row[1] >= _FIRST_NAME_MIN_PEOPLE
@@ -56,14 +53,14 @@ def _build_first_names() -> frozenset[str]:
 def first_names() -> frozenset[str]:
     key = (
         f"{metadata.version('nomquamgender')}:{_FIRST_NAME_MIN_SOURCES}:"
-        f"{_FIRST_NAME_MIN_PEOPLE}:{source_digest(Path(__file__))}"
+        f"{_FIRST_NAME_MIN_PEOPLE}:{source_digest(*_CODE)}"
     )
     return cached("first-names", key, _build_first_names)
 
 
 def is_first_name(word: str) -> bool:
     """A single word that is a common given name somewhere ("Victoria", "Bintou")."""
-    return " " not in word.strip() and fold(word) in first_names()
+    return " " not in word.strip() and fold_word(word) in first_names()
 
 
 def _build_common_words(language: str) -> frozenset[str]:
@@ -82,7 +79,7 @@ def _build_common_words(language: str) -> frozenset[str]:
 def common_words(language: str) -> frozenset[str]:
     """The words of `language` ("fr" or "en") at or above COMMON_WORD_ZIPF."""
     language = language if language in ("fr", "en") else "fr"
-    key = f"{metadata.version('wordfreq')}:{language}:{COMMON_WORD_ZIPF}:{source_digest(Path(__file__))}"
+    key = f"{metadata.version('wordfreq')}:{language}:{COMMON_WORD_ZIPF}:{source_digest(*_CODE)}"
     return cached(f"common-words-{language}", key, lambda: _build_common_words(language))
 
 
@@ -94,7 +91,13 @@ def is_common_word(word: str, language: str) -> bool:
 
 @functools.cache
 def language_names() -> frozenset[str]:
-    """Folded English and French names of the major languages ("swahili", "peul")."""
+    """Folded English and French names of the major languages ("swahili", "peul"), built
+    once per machine (pycountry's tables take a fifth of a second to load)."""
+    key = f"{metadata.version('pycountry')}:{source_digest(Path(__file__))}"
+    return cached("language-names", key, _build_language_names)
+
+
+def _build_language_names() -> frozenset[str]:
     import gettext
 
     import pycountry
@@ -111,21 +114,64 @@ def language_names() -> frozenset[str]:
             for part in name.split(";"):  # "Fulah; Peul"
                 base = part.split("(")[0].strip()
                 if base:
-                    names.add(fold(base))
+                    names.add(fold_word(base))
     return frozenset(names)
 
 
 def is_language_name(name: str) -> bool:
-    return fold(name) in language_names()
+    return fold_word(name) in language_names()
 
 
 __all__ = [
     "COMMON_WORD_ZIPF",
     "common_words",
     "first_names",
-    "fold",
     "is_common_word",
     "is_first_name",
     "is_language_name",
     "language_names",
 ]
+
+
+# A word that wordfreq reads as itself: lower-case Latin letters, composed, nothing else
+# (no digit, apostrophe, hyphen or combining mark, which its tokenizer would split or fold).
+_PLAIN_WORD = re.compile(r"[a-zà-öø-ÿœ]+")
+
+
+def _build_zipf_words(zipf: float, languages: tuple[str, ...]) -> frozenset[str]:
+    from wordfreq import get_frequency_dict, zipf_frequency
+
+    # the dictionary's values are frequencies (Zipf = log10(frequency * 1e9)); those well
+    # below the cut are skipped, and the cut itself is wordfreq's own rounded Zipf value
+    floor = 10 ** (zipf - 0.1 - 9)
+    return frozenset(
+        word
+        for language in languages
+        for word, freq in get_frequency_dict(language).items()
+        if freq >= floor and _PLAIN_WORD.fullmatch(word) and zipf_frequency(word, language) >= zipf
+    )
+
+
+@functools.cache
+def zipf_words(zipf: float, languages: tuple[str, ...]) -> frozenset[str]:
+    """The plain words (`_PLAIN_WORD`) whose wordfreq Zipf value is at least `zipf` in
+    one of `languages`, built once per machine (wordfreq's import and tables cost
+    about half a second in each process)."""
+    key = f"{metadata.version('wordfreq')}:{zipf}:{','.join(languages)}:{source_digest(Path(__file__))}"
+    return cached(
+        f"zipf-words-{zipf}-{'-'.join(languages)}", key, lambda: _build_zipf_words(zipf, languages)
+    )
+
+
+def zipf_at_least(word: str, zipf: float, languages: tuple[str, ...]) -> bool:
+    """``max(wordfreq.zipf_frequency(word, l) for l in languages) >= zipf``, exactly.
+
+    A plain word is looked up in `zipf_words`: wordfreq reads it as one token, itself,
+    so its value is that of the same key in the list. Any other word (an apostrophe,
+    a digit, a capital) is left to wordfreq.
+    """
+    if _PLAIN_WORD.fullmatch(word):
+        return word in zipf_words(zipf, languages)
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, language) for language in languages) >= zipf

@@ -26,16 +26,21 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
-from .organisations import _NAME, _lists, fold, has_org_cue, legal_forms
+from ..mentions import Mention
+from ..text import blank_spans, fold, web_address_spans
+from . import org_junk
+from .organisations import _NAME, _lists, has_org_cue, legal_forms
 from .organisations import DATA as _ORG_DATA
+from .spans import DisjointSpans, SpanIndex
 
 DATA = Path(_ORG_DATA)
-# the hash of this module (and its data): the extractor column changes with the code
-NAMES_VERSION = code_version(Path(__file__), DATA)
+# this module and what it builds on: the extractor column changes with any of them
+SOURCES = (Path(__file__), *org_junk.SOURCES)
+NAMES_VERSION = code_version(*SOURCES)
 
 _TOKEN = re.compile(
     r"(?P<elision>\b[dlDL]['’](?=\w))"
@@ -72,7 +77,9 @@ def _vocabulary() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return frozenset(heads), joining, lead
 
 
+@lru_cache(maxsize=100_000)
 def _classify(word: str) -> str:
+    """A word's class letter; remembered, as a page repeats its words."""
     heads, joining, _ = _vocabulary()
     key = word.lower().replace("’", "'")
     if key in joining and (word.islower() or word.isupper() or word[:1].isupper()):
@@ -88,24 +95,38 @@ def _classify(word: str) -> str:
     return "C"
 
 
-def tokens(text: str) -> list[Token]:
-    """The text as tokens with their class letters (see name_patterns.json)."""
-    out = []
-    for m in _TOKEN.finditer(text):
+def _classes(text: str) -> tuple[list[re.Match[str]], str]:
+    """The text's token matches, and their class letters as one string."""
+    matches = list(_TOKEN.finditer(text))
+    classes = []
+    after_joining = False  # the token before is a joining word in lower case
+    for m in matches:
         kind = m.lastgroup
+        token = m.group()
         if kind == "word":
-            word = m.group()
-            cls = "x" if word[:1].isdigit() else _classify(word.rstrip("."))
-        elif kind == "elision":
-            cls = "J"
-        elif kind == "newline":
-            cls = "n"
-        elif m.group() == "&":
+            cls = "x" if token[:1].isdigit() else _classify(token.rstrip("."))
+        elif kind == "elision" or token == "&":
             cls = "J"
         else:
-            cls = "x"
-        out.append(Token(m.group(), m.start(), m.end(), cls))
-    return out
+            cls = "n" if kind == "newline" else "x"
+        if cls == "J" and after_joining and token[:1].isupper() and not token.isupper():
+            cls = "C"  # "San Juan del Sur": a capitalised joining word after one is a name
+        classes.append(cls)
+        after_joining = cls == "J" and token.islower()
+    return matches, "".join(classes)
+
+
+def _tokens_of(matches: list[re.Match[str]], classes: str, start: int, end: int) -> list[Token]:
+    return [
+        Token(m.group(), m.start(), m.end(), classes[i])
+        for i, m in enumerate(matches[start:end], start)
+    ]
+
+
+def tokens(text: str) -> list[Token]:
+    """The text as tokens with their class letters (see name_patterns.json)."""
+    matches, classes = _classes(text)
+    return _tokens_of(matches, classes, 0, len(matches))
 
 
 def _trimmed(toks: list[Token]) -> list[Token]:
@@ -148,13 +169,13 @@ def _split_coordination(toks: list[Token]) -> list[list[Token]]:
 
 def find_head_names(text: str) -> list[tuple[int, int]]:
     """Names built around an organisation head noun, with their full extent."""
-    toks = tokens(text)
-    classes = "".join(t.cls for t in toks)
+    # tokens are made only where the pattern over the class letters matched
+    matches, classes = _classes(text)
     pattern = re.compile(_patterns()["patterns"]["head_name"])
     min_words = _patterns()["patterns"]["min_words"]
     spans = []
     for m in pattern.finditer(classes):
-        for part in _split_coordination(toks[m.start() : m.end()]):
+        for part in _split_coordination(_tokens_of(matches, classes, m.start(), m.end())):
             found = _trimmed(part)
             words = [t for t in found if t.cls in "CHA"]
             if len(words) < min_words or not any(t.cls == "H" for t in words):
@@ -302,14 +323,16 @@ def find_names(
     from .organisations import is_junk
 
     found: list[tuple[int, int, str]] = []
+    taken = DisjointSpans()
 
     def keep(start: int, end: int, signal: str) -> None:
         name = text[start:end]
         if is_junk(name) or junk_reason(name) is not None:
             return
-        if any(s < end and start < e for s, e, _ in found):
+        if not taken.free(start, end):
             return
         found.append((start, end, signal))
+        taken.add(start, end)
 
     for start, end in find_label_values(text):
         if not is_place(text[start:end]):
@@ -318,12 +341,13 @@ def find_names(
         keep(start, end, "name_url")
     for start, end in find_institution_names(text):
         keep(start, end, "institution")
+    model_spans = SpanIndex(tagged)
     for start, end in find_head_names(text):
         trimmed = _without_place_tail(
             text[start:end], lambda n: "place" if is_place(n) else None, text
         )
         end = start + len(trimmed)
-        covered = any(s <= start and end <= e for s, e in tagged)
+        covered = model_spans.covers(start, end)
         if not covered and _proper(text[start:end]):
             keep(start, end, "head")
     return found
@@ -370,9 +394,11 @@ def find_named_after(text: str, is_place: Callable[[str], bool]) -> list[tuple[i
     return spans
 
 
-_WEB = re.compile(
-    r"(?i)(?:https?://|www\.|[\w.+-]+@)((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})"
-)
+_DOMAIN = r"((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})"
+_WEB = re.compile(rf"(?i)(?:https?://|www\.|[\w.+-]+@){_DOMAIN}")
+# The e-mail branch tries every run of word characters: a text without "@" is read
+# with the patterns without it, which find the same.
+_WEB_NO_MAIL = re.compile(rf"(?i)(?:https?://|www\.){_DOMAIN}")
 
 
 def _squash(name: str) -> str:
@@ -385,7 +411,7 @@ def web_names(text: str) -> frozenset[str]:
     Platforms that host everyone's pages (name_patterns.json) are left out."""
     platforms = {fold(w) for w in _patterns()["web_platforms"]["words"]}
     found = set()
-    for m in _WEB.finditer(text):
+    for m in (_WEB if "@" in text else _WEB_NO_MAIL).finditer(text):
         labels = m.group(1).lower().split(".")[:-1]  # without the top-level domain
         for label in labels:
             for part in {label.replace("-", ""), label.split("-")[0]}:
@@ -404,7 +430,7 @@ def bare_name(name: str) -> str:
     return bare or folded
 
 
-def organisation_evidence(found: list[str], names: list[dict], text: str) -> set[str]:
+def organisation_evidence(found: list[str], names: list[Mention], text: str) -> set[str]:
     """Folded names that are organisations in this document whatever the model said.
 
     `found` are the texts of names a rule found as organisations, `names` the
@@ -415,22 +441,22 @@ def organisation_evidence(found: list[str], names: list[dict], text: str) -> set
     kuwasha.net, "Kids on Computers" and kidsoncomputers.org). A name is one
     organisation everywhere in its document.
     """
+    from .org_junk import names_a_thing
+
     evidence = {fold(t) for t in found} | {bare_name(t) for t in found}
     for m in names:
-        if has_org_cue(m["text"]):
-            evidence.add(bare_name(m["text"]))
+        # "Malawi School Certificate Examination" holds a head noun but names an exam
+        if has_org_cue(m.text) and not names_a_thing(m.text):
+            evidence.add(bare_name(m.text))
     domains = web_names(text)
     if domains:
         for m in names:
-            name = _POSSESSIVE.sub("", m["text"].strip())
+            name = _POSSESSIVE.sub("", m.text.strip())
             if name[:1].isupper() and _squash(name) in domains:
-                evidence.add(fold(m["text"]))
+                evidence.add(fold(m.text))
     return evidence
-
-
-_WEB_ADDRESS = re.compile(r"(?i)\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def without_web_addresses(text: str) -> str:
     """The text with its web and e-mail addresses blanked (same length)."""
-    return _WEB_ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    return blank_spans(text, web_address_spans(text))

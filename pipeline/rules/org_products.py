@@ -22,14 +22,18 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..config import code_version
-from .organisations import DATA, find_acronym_definitions, fold, has_org_cue
+from ..text import fold
+from . import organisations
+from .organisations import DATA, find_acronym_definitions, has_org_cue
+from .textscan import WordStarts
 
-# the hash of this module (and its data): the extractor column changes with the code
-PRODUCTS_VERSION = code_version(Path(__file__), DATA)
+# this module and what it builds on: the extractor column changes with any of them
+SOURCES = (Path(__file__), *organisations.SOURCES)
+PRODUCTS_VERSION = code_version(*SOURCES)
 
 
 @cache
@@ -52,7 +56,8 @@ def _alternation(words: Iterable[str]) -> str:
 
 
 @cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[WordStarts, WordStarts]:
+    """The two patterns, each searched where a product noun starts (textscan)."""
     nouns = _alternation(_data()["nouns"]["words"])
     intro = _alternation(_data()["introducers"]["words"])
     # "apps like X, Y, and Z" / "tools including X" / "logiciels comme X": the list runs to
@@ -64,7 +69,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     before = re.compile(
         rf"(?<![\w-])(?:{nouns})(?:[ \t]+(?:{intro}))?[ \t]+(?P<name>[A-ZÀ-Ý][\w.+-]*(?:[ \t]+[A-ZÀ-Ý][\w.+-]*)*)"
     )
-    return listing, before
+    words = _data()["nouns"]["words"]
+    return WordStarts(listing, words, ignore_case=True), WordStarts(
+        before, words, ignore_case=False
+    )
 
 
 _ITEM_ARTICLE = re.compile(r"^(?:(?:the|le|la|les|un|une|a|an)\s+|l['’]\s*)", re.I)
@@ -100,18 +108,41 @@ def is_product_name(name: str) -> bool:
     )
 
 
+# what follows a name in "the Kobo suite": a lower-case word, and the word after it
+_AFTER_NAME = re.compile(r"[ \t]+([a-zà-ÿ][\w-]*)(?:[ \t]+([\w'’]+))?")
+_NAME_START = re.compile(r"(?<![\w-])")
+
+
 def _followed_by_product_noun(text: str, name: str) -> bool:
-    """ "the Kobo suite", "Lenovo tablets": the name modifies a product noun."""
-    pattern = rf"(?<![\w-]){re.escape(name)}[ \t]+([a-zà-ÿ][\w-]*)(?:[ \t]+([\w'’]+))?"
-    for m in re.finditer(pattern, text):
+    """ "the Kobo suite", "Lenovo tablets": the name modifies a product noun.
+
+    The name's occurrences are found with `str.find` and what follows each is
+    matched where it ends: the matches of the regular expression "name, blanks,
+    word[, blanks, word]" read left to right without overlap, as `re.finditer`
+    would find them, without a pattern compiled and run over the text per name.
+    """
+    nouns = _nouns()
+    pos = text.find(name)
+    while pos >= 0:
+        m = _NAME_START.match(text, pos) and _AFTER_NAME.match(text, pos + len(name))
+        if not m:
+            pos = text.find(name, pos + 1)
+            continue
         # "Oxfam suite à l'appel": the French preposition "suite à" is no product
-        if fold(m.group(1)) in _nouns() and (m.group(2) or "") not in ("à", "au", "aux"):
+        if fold(m.group(1)) in nouns and (m.group(2) or "") not in ("à", "au", "aux"):
             return True
+        pos = text.find(name, m.end())
     return False
 
 
-def product_names(text: str, names: Iterable[str]) -> set[str]:
-    """The folded names, among `names`, that the document uses as products."""
+@lru_cache(maxsize=4)
+def _named_products(text: str) -> frozenset[str]:
+    """The folded names the text itself calls products: list items after "apps like",
+    names after "le logiciel", and the acronyms of product names it defines.
+
+    Remembered for the last few texts: resolve asks once per acronym definition
+    and once for all the organisations of the same document.
+    """
     listing, before = _patterns()
     named: set[str] = set()
     for m in listing.finditer(text):
@@ -121,8 +152,14 @@ def product_names(text: str, names: Iterable[str]) -> set[str]:
     for d in find_acronym_definitions(text):  # "General Public License (GPL)": GPL too
         if is_product_name(d.long) or fold(d.long) in named:
             named.add(fold(d.short))
+    return frozenset(named)
+
+
+def product_names(text: str, names: Iterable[str]) -> set[str]:
+    """The folded names, among `names`, that the document uses as products."""
+    named = _named_products(text)
     out = set()
-    for name in names:
+    for name in dict.fromkeys(names):  # each name once: a document repeats its names
         folded = fold(name)
         if has_org_cue(name) or not folded:
             continue

@@ -21,20 +21,29 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from ..config import code_version
+from ..config import PACKAGE, code_version
+from ..text import fold
+from .spans import SpanIndex, find_literal
+from .textscan import WordStarts
 
 DATA = Path(__file__).parent / "data" / "organisations"
-# the hash of this module (and its data): the extractor column changes with the code
-RULES_VERSION = code_version(Path(__file__), DATA)
+# this module, the text helpers it calls and its data: the extractor column changes with
+# any of them (the org_* rules that build on this module add their own files)
+SOURCES = (
+    Path(__file__),
+    PACKAGE / "text.py",
+    Path(__file__).parent / "textscan.py",
+    Path(__file__).parent / "spans.py",
+    DATA,
+)
+RULES_VERSION = code_version(*SOURCES)
 
 _ARTICLE = re.compile(r"^(?:the|le|la|les|l'|l |un|une|an|a)\s*", re.I)
-_FOLD_ARTICLES = ("the ", "le ", "la ", "les ", "l ", "l'")
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Z][A-Za-z0-9&.\-]{1,11}$")
 # "Long Form (ACR)" or "ACR (Long Form)"; a bracket left open at the end of a
 # line (a heading cut by the PDF's layout) counts as closed
@@ -45,22 +54,11 @@ _COLON_DEF = re.compile(
 )
 
 
-@lru_cache(maxsize=200_000)
-def fold(name: str) -> str:
-    """Case, accents, apostrophes, punctuation and a leading article folded away.
-
-    The same folding as the reference scorer, so that names that count as one
-    there are one here.
-    """
-    # The typographic apostrophe is not ASCII: it becomes ' before accents are
-    # dropped, so that "L’Agence" loses its article like "L'Agence".
-    s = name.replace("\u2019", "'")
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().lower()
-    for article in _FOLD_ARTICLES:
-        if s.startswith(article):
-            s = s[len(article) :]
-    s = re.sub(r"[^a-z0-9]+", " ", s)
-    return " ".join(s.split())
+# "Long Form – ACR" at the start of a line or item, the acronym after a spaced dash
+_DASH_DEF = re.compile(
+    r"(?m)^[ \t]*(?:[-•*][ \t]+)?([A-ZÀ-Ý][^\n:()–—]{3,120}?)[ \t]+[–—-][ \t]+"
+    r"([A-Z][A-Z0-9&.\-]{1,11})(?=[ \t]*(?:$|[,.;:)]))"
+)
 
 
 @cache
@@ -70,6 +68,22 @@ def _lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     org_words = frozenset(fold(w) for key in ("fr", "en") for w in cues[key]) | legal_forms()
     institutions = frozenset(fold(w) for w in cues["institution_if_capitalised"]["words"])
     return org_words, institutions, frozenset(fold(w) for w in not_names["words"])
+
+
+def org_head_nouns() -> frozenset[str]:
+    """The organisation head nouns of both languages and the legal forms, folded."""
+    return _lists()[0]
+
+
+@cache
+def final_heads() -> frozenset[str]:
+    """Words that head an English name only at its end ("Rotary International"), folded."""
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return frozenset(fold(w) for w in cues["final_heads"]["words"])
+
+
+def _capitalised_words(name: str) -> bool:
+    return all(w[:1].isupper() for w in _ARTICLE.sub("", name.strip()).split())
 
 
 @cache
@@ -92,7 +106,7 @@ def is_junk(name: str) -> bool:
 def has_org_cue(name: str) -> bool:
     """One of the name's first two words or its last is an organisation noun
     ("Haute École de Namur", "Lutheran World Foundation"), or it names an institution."""
-    org_words, institutions, _ = _lists()
+    org_words = _lists()[0]
     words = fold(name).split()
     if len(words) < 2:
         return False
@@ -100,11 +114,21 @@ def has_org_cue(name: str) -> bool:
         return True
     if " ".join(words[-2:]) in legal_forms():  # "Offene Arme e.V."
         return True
+    if words[-1] in final_heads() and _capitalised_words(name):  # "Rotary International"
+        return True
     raw_words = _ARTICLE.sub("", name.strip()).split()
     if len(raw_words) > 2 and raw_words[1][:1].isupper() and fold(raw_words[1]) in org_words:
         return True
+    return names_institution(name)
+
+
+def names_institution(name: str) -> bool:
+    """A capitalised administrative noun and its complement: "la Ville de Liège",
+    "VILLE DE STRASBOURG", "Municipality of Gulu" name the institution; "la ville de
+    Liège" names the place."""
+    raw_words = _ARTICLE.sub("", name.strip()).split()
     first = raw_words[0] if raw_words else ""
-    return fold(first) in institutions and first[:1].isupper() and len(words) >= 3
+    return fold(first) in _lists()[1] and first[:1].isupper() and len(fold(name).split()) >= 3
 
 
 def is_generic_body(name: str) -> bool:
@@ -132,9 +156,32 @@ _FOOTNOTE = re.compile(r"^(.*[A-ZÀ-Ý])(\d{1,2})$")
 def footnote_stripped(name: str, text: str) -> str | None:
     """ "IRFAM1" is IRFAM with a footnote marker, when the text also writes IRFAM alone."""
     m = _FOOTNOTE.match(name)
-    if m and re.search(rf"(?<!\w){re.escape(m.group(1))}(?![\w])", text):
+    if m and next(find_literal(text, m.group(1), r"\w", r"\w"), None):
         return m.group(1)
     return None
+
+
+# A name in capitals with an apostrophe inside a word ("MADA'GASY", "M'GT"): the
+# model cuts at the apostrophe as at an elision. French elides only l', d' (and
+# qu') before a name, so another capital before the apostrophe belongs to the word.
+_INNER_APOSTROPHE_AFTER = re.compile(r"['’][A-ZÀ-Ý][\w’'\-]*(?:[ \t]+[A-ZÀ-Ý]{2,}(?![\w'’]))*")
+_INNER_APOSTROPHE_BEFORE = re.compile(r"(?<![\w'’])[A-CE-KM-Z]['’]$")
+
+
+def whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of a name in capitals grown over an apostrophe inside a word:
+    "MADA" of "MADA'GASY TSARA" and "GT" of "M'GT" are cut names."""
+    name = text[start:end]
+    if name.isupper() and end < len(text) and text[end] in "'’" and not _ELISION.fullmatch(name):
+        m = _INNER_APOSTROPHE_AFTER.match(text, end)
+        if m and m.group().isupper():
+            end = m.end()
+    if name.isupper() and _INNER_APOSTROPHE_BEFORE.search(text, max(0, start - 3), start):
+        start -= 2
+    return start, end
+
+
+_ELISION = re.compile(r"(?i)[ldjmnstc]|qu|jusqu|lorsqu|puisqu")
 
 
 _CITATION_AFTER = re.compile(
@@ -196,6 +243,8 @@ def _long_form_before(text: str, end: int, short: str) -> tuple[int, int] | None
     """The long form that ends at `end` for the acronym `short`, if one fits."""
     n = len(_letters(short))
     window_start = max(0, text.rfind("\n", 0, end) + 1)
+    if _wrapped_name(text, window_start, end, n):
+        window_start = text.rfind("\n", 0, window_start - 1) + 1
     words = list(re.finditer(r"\S+", text[window_start:end]))
     max_words = n + 5
     words = words[-max_words:]
@@ -214,6 +263,17 @@ def _long_form_before(text: str, end: int, short: str) -> tuple[int, int] | None
     if long_start >= 2 and re.match(r"[lL]['’]", text[long_start - 2 : long_start]):
         long_start -= 2  # "L’association …": the elided article carries the capital
     return _extend_head_noun(text, window_start, long_start), long_end
+
+
+def _wrapped_name(text: str, line_start: int, end: int, letters: int) -> bool:
+    """The long form may start on the line before: fewer words than letters stand
+    before the brackets on this line, and the line before ends inside a sentence
+    with a capitalised word ("… Intereuropean Human Aid / Association (IHA)")."""
+    if line_start == 0 or len(text[line_start:end].split()) >= letters:
+        return False
+    previous = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].rstrip()
+    last = previous.split()[-1] if previous.split() else ""
+    return last[:1].isupper() and not previous.endswith((".", "!", "?", ":", ";"))
 
 
 def _extend_head_noun(text: str, floor: int, start: int) -> int:
@@ -241,7 +301,8 @@ def _plausible(short: str, long: str) -> bool:
     # sentence case do ("Service d'aide à l'intégration des élèves (SAIDE)")
     content = [w for w in words if len(w) >= 4]
     capitalised = sum(1 for w in content if w[:1].isupper())
-    head_first = fold(re.sub(r"^[lL]['’]\s*", "", _ARTICLE.sub("", long)).split()[0]) in _lists()[0]
+    first = fold(re.sub(r"^[lL]['’]\s*", "", _ARTICLE.sub("", long)).split()[0])
+    head_first = first in _lists()[0] or first.removesuffix("s") in _lists()[0]  # "Centres …"
     return long[:1].isupper() and (capitalised * 2 >= len(content) or head_first)
 
 
@@ -258,6 +319,13 @@ def _name_before(text: str, end: int, short: str) -> tuple[int, int] | None:
 
 def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Acronyms defined in the text with their long forms (both orders)."""
+    return list(_acronym_definitions(text))
+
+
+@lru_cache(maxsize=4)
+def _acronym_definitions(text: str) -> tuple[AcronymDefinition, ...]:
+    """find_acronym_definitions, remembered for the last few texts: resolve and the
+    product rule both ask for the page's definitions."""
     found: list[AcronymDefinition] = []
     for m in _PARENS.finditer(text):
         inside = m.group(1).strip()
@@ -294,6 +362,14 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
                         inside_start + len(inside),
                     )
                 )
+    for m in _DASH_DEF.finditer(text):  # "Centres collégiaux de soutien – CCS, …"
+        long, short = m.group(1).strip(), m.group(2)
+        if is_acronym(short) and match_long_form(short, long) == 0 and _plausible(short, long):
+            found.append(
+                AcronymDefinition(
+                    short, long, m.start(2), m.end(2), m.start(1), m.start(1) + len(long)
+                )
+            )
     for m in _COLON_DEF.finditer(text):
         short, long = m.group(1), m.group(2).strip()
         if is_acronym(short) and match_long_form(short, long) == 0 and _plausible(short, long):
@@ -302,7 +378,7 @@ def find_acronym_definitions(text: str) -> list[AcronymDefinition]:
                     short, long, m.start(1), m.end(1), m.start(2), m.start(2) + len(long)
                 )
             )
-    return found
+    return tuple(found)
 
 
 _INDEFINITE = frozenset(
@@ -385,8 +461,7 @@ def find_term_acronyms(text: str) -> set[str]:
 
 def find_occurrences(text: str, short: str) -> Iterator[tuple[int, int]]:
     """Where an acronym stands alone as a word in the text."""
-    for m in re.finditer(rf"(?<![\w&.-]){re.escape(short)}(?![\w&-])", text):
-        yield m.start(), m.end()
+    return find_literal(text, short, r"\w&.-", r"\w&-")
 
 
 def canonical_name(forms: list[str]) -> str:
@@ -464,7 +539,9 @@ _TRAILING_BRACKET = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 @cache
-def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+def _cue_patterns() -> tuple[re.Pattern[str], WordStarts]:
+    """The apposition and enumeration patterns; the enumeration is searched where one of
+    its plural nouns starts (textscan)."""
     cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
     words = sorted(cues["apposition"]["words"], key=len, reverse=True)
     forms = [re.escape(w) for w in words] + [re.escape(w.upper()) for w in words if len(w) <= 5]
@@ -472,11 +549,24 @@ def _cue_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         rf"(?<!\w)(?:{'|'.join(forms)})((?:[ \t]+[a-zà-ÿ][a-zà-ÿ'’\-]*){{0,2}})[ \t]+({_NAME})"
     )
     plurals = sorted(cues["enumeration"]["words"], key=len, reverse=True)
-    plural_forms = [re.escape(w) for w in plurals] + [
-        re.escape(w.upper()) for w in plurals if len(w) <= 5
-    ]
-    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(plural_forms)})\b")
-    return apposition, enumeration
+    plurals += [w.upper() for w in plurals if len(w) <= 5]
+    enumeration = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, plurals))})\b")
+    return apposition, WordStarts(enumeration, plurals, ignore_case=False)
+
+
+@cache
+def _quoted_apposition() -> WordStarts:
+    """ "l'association « Les Amis du Lac »", "the charity “Hope Wells”": a name in
+    quotation marks after an organisation noun, in any case."""
+    words = sorted(_apposition_words(), key=len, reverse=True)
+    pattern = re.compile(
+        rf"(?<!\w)(?i:{'|'.join(re.escape(w) for w in words)})[ \t]*[«“\"][ \t\xa0]*"
+        rf"(?P<name>[A-ZÀ-Ý][^»”\"\n]{{1,60}}?)[ \t\xa0]*[»”\"]"
+    )
+    return WordStarts(pattern, words, ignore_case=True)
+
+
+_OPENING_QUOTES = '«“"'
 
 
 def find_apposition_names(text: str) -> list[tuple[int, int]]:
@@ -489,6 +579,10 @@ def find_apposition_names(text: str) -> list[tuple[int, int]]:
         if is_acronym(inside) and _after_org_noun(text[max(0, m.start() - 40) : m.start()]):
             start = m.start(1) + m.group(1).index(inside)
             spans.append((start, start + len(inside)))
+    if any(q in text for q in _OPENING_QUOTES):  # the pattern needs one
+        for m in _quoted_apposition().finditer(text):
+            if not is_junk(m.group("name")):
+                spans.append(m.span("name"))
     for m in apposition.finditer(text):
         fillers = m.group(1).split()
         if fillers and fillers[-1].lower() in _PREPOSITIONS:
@@ -497,6 +591,45 @@ def find_apposition_names(text: str) -> list[tuple[int, int]]:
         name = text[start:end]
         if not is_junk(name) and "\n" not in name:
             spans.append((start, end))
+    return spans
+
+
+_DESCRIBING_ARTICLE = r"(?:(?:une?|an?|the|l['’]|la|le)[ \t]+|[lL]['’])?"
+_POSSESSIVE_BEFORE = r"(?:my|our|their|his|her|its|mon|ma|notre|leur|son|sa)"
+
+
+@cache
+def _described_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    heads = sorted({*_apposition_words(), *_head_words()}, key=len, reverse=True)
+    alternation = "|".join(re.escape(w) for w in heads)
+    # "Teeli Mali (association burkinabè qui gère…)", "Kuwasha (a charity in Utah)"
+    bracket = re.compile(
+        rf"(?P<name>{_NAME})[ \t]*\({_DESCRIBING_ARTICLE}(?i:{alternation})(?![\w-])"
+    )
+    # "my university, Cal Tech.", "notre partenaire, Kalao Santé, …"
+    comma = re.compile(
+        rf"(?<![\w-])(?i:{_POSSESSIVE_BEFORE})[ \t]+(?:{alternation}),[ \t]+(?P<name>{_NAME})"
+        rf"(?=[ \t]*(?:[.,;:)]|\n|$))"
+    )
+    return bracket, comma
+
+
+def _head_words() -> tuple[str, ...]:
+    cues = json.loads((DATA / "cue_words.json").read_text(encoding="utf-8"))
+    return tuple(w for key in ("fr", "en") for w in cues[key] if len(w) > 3)
+
+
+def find_described_names(text: str) -> list[tuple[int, int]]:
+    """Names an organisation noun describes: in brackets after the name ("Teeli
+    Mali (association burkinabè …)", "Kuwasha (a charity …)") or after a possessive and
+    a comma ("my university, Cal Tech.", "notre partenaire, Kalao Santé,")."""
+    bracket, comma = _described_patterns()
+    spans = []
+    for pattern in (bracket, comma):
+        for m in pattern.finditer(text):
+            start, end = m.span("name")
+            if not is_junk(text[start:end]) and "\n" not in text[start:end]:
+                spans.append((start, end))
     return spans
 
 
@@ -511,16 +644,33 @@ def _list_items(inner: str) -> list[tuple[int, int]]:
     return items
 
 
+_NAMES_RUN = re.compile(
+    rf"[ \t]+(?P<run>{_NAME}(?:(?:[ \t]*,[ \t]*|[ \t]+(?:et|and|&)[ \t]+){_NAME})+)"
+    r"(?=[ \t]*(?:[.,;:!?()\n]|$)|[ \t]+[a-zà-ÿ])"
+)
+
+
 def find_enumerated_names(text: str) -> list[tuple[int, int]]:
     """Organisations listed after a plural category noun.
 
     "les organisations non gouvernementales (Good Shepherd, World Vision et ILO)",
-    "our partners: Oxfam, Caritas and the Red Cross". Every item must look like a
-    name (capitalised, short) or the list is not taken.
+    "our partners: Oxfam, Caritas and the Red Cross", "les associations Kalao et
+    Tilé ont …". Every item must look like a name (capitalised, short) or the list
+    is not taken.
     """
     _, enumeration = _cue_patterns()
     spans = []
     for m in enumeration.finditer(text):
+        # "les associations X et Y ont …", "partners X, Y and Z": the names follow at once
+        run = _NAMES_RUN.match(text, m.end())
+        if run:
+            inner = run.group("run")
+            items = _list_items(inner)
+            if len(items) >= 2 and all(
+                re.fullmatch(_NAME, inner[s:e]) and len(inner[s:e].split()) <= 6 for s, e in items
+            ):
+                spans.extend((run.start("run") + s, run.start("run") + e) for s, e in items)
+                continue
         window_end = min(len(text), m.end() + 60)
         for opener in re.finditer(r"[(:]", text[m.end() : window_end]):
             open_at = m.end() + opener.start()
@@ -550,6 +700,7 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
     off, and either carries an organisation noun or holds a name the model tagged.
     """
     spans = []
+    model_spans = SpanIndex(tagged)
     for m in _LIST_ITEM.finditer(text):
         start, end = m.span(1)
         item = text[start:end]
@@ -569,7 +720,7 @@ def find_list_item_names(text: str, tagged: list[tuple[int, int]]) -> list[tuple
             fold(w) in org_words or (w[:1].isupper() and fold(w) in institutions) for w in words
         )
         # the model saw a name where the item starts ("- Achat d'un kit pour le PSP" is no name)
-        model = any(s <= start < e for s, e in tagged)
+        model = model_spans.holds(start)
         if (cue or model) and not is_junk(name):
             spans.append((start, end))
     return spans

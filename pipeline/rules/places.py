@@ -36,12 +36,15 @@ module weighs them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import code_version
+from ..mentions import Mention
+from ..text import fold_word, strip_article
 from . import gazetteer, lexicon
 from . import organisations as org_rules
 from .gazetteer import DATA_DIR, GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
@@ -54,22 +57,27 @@ from .places_context import (
     _starts_with_designator,
     _title_word,
     context_of,
+    feminine_article_before,
     inside_organisation,
+    town_after_article,
 )
 from .places_evidence import (
+    People,
     _compass_words,
     _core,
     _lookup,
     _plain_name,
     _unknown_acronym,
     ambiguous,
+    doubtful_town,
     names_people,
     not_a_place_shape,
+    people_on_page,
+    person_name,
     sureness,
 )
 from .places_spans import (
     _COMPASS_BEFORE,
-    _LEADING_ARTICLE,
     _WRAPPED_NAME,
     _compass_region,
     _joined_names,
@@ -87,10 +95,11 @@ SOURCES = (
     Path(__file__).parent / "places_context.py",
     Path(__file__).parent / "places_evidence.py",
     Path(__file__).parent / "places_spans.py",
+    Path(__file__).parent / "textscan.py",
     *gazetteer.SOURCE_FILES,
     Path(__file__).parent / "lexicon.py",
-    Path(org_rules.__file__),
-    org_rules.DATA,
+    Path(__file__).parent.parent / "mentions.py",
+    *org_rules.SOURCES,  # organisations and what it builds on (text, spans, its data)
     DATA_DIR,
 )
 # The hash of those files: the extractor column changes exactly when the rules do.
@@ -105,71 +114,63 @@ SPLIT_RULE = f"rule:places.split@{RULES_VERSION}"
 
 @dataclass(slots=True)
 class _Decision:
-    mention: dict
+    index: int  # of the mention in the names being reconciled
+    mention: Mention
     place: Place | None
     sure: str | None
     context: str | None
     keep: bool | None = None  # None: undecided yet (an enumeration may decide it)
 
 
-def _relabel(m: dict, label: str, rule: str) -> None:
-    if m["label"] != label:
-        m["label"] = label
-        m["extractor"] = f"{m['extractor']}+{rule}"
+def _as_place(m: Mention, rule: str) -> Mention:
+    return m if m.label == "LOC" else m.relabelled("LOC", rule)
 
 
-def _split_locations(text: str, names: list[dict]) -> list[dict]:
+def _split_locations(text: str, names: list[Mention]) -> list[Mention]:
     out = []
     for m in names:
-        if m["label"] != "LOC":
+        if m.label != "LOC":
             out.append(m)
             continue
-        start = strip_leading_preposition(text, m["start"], m["end"])
-        parts = split_run_together(text, start, m["end"])
-        if parts == [(m["start"], m["end"])]:
+        start = strip_leading_preposition(text, m.start, m.end)
+        parts = split_run_together(text, start, m.end)
+        if parts == [(m.start, m.end)]:
             out.append(m)
             continue
-        for s, e in parts:
-            part = dict(m, start=s, end=e, text=text[s:e])
-            if len(parts) > 1:
-                part["extractor"] = f"{m['extractor']}+{SPLIT_RULE}"
-            out.append(part)
+        rule = SPLIT_RULE if len(parts) > 1 else None
+        out += [m.respanned(text, s, e, rule) for s, e in parts]
     return out
 
 
-def _join_compass(text: str, names: list[dict]) -> list[dict]:
+def _join_compass(text: str, names: list[Mention]) -> list[Mention]:
     """A compass word the model tagged alone ("Northern") and the sure place after it,
     on the same line or the next one ("in Northern\\nGreece", a wrapped line of a
     report), are one place; a compass word alone is not a place."""
-    out: list[dict] = []
+    out: list[Mention] = []
     absorbed: tuple[int, int] | None = None
-    for m in sorted(names, key=lambda m: (m["start"], m["end"])):
-        if absorbed and absorbed[0] <= m["start"] and m["end"] <= absorbed[1]:
+    for m in sorted(names, key=lambda m: (m.start, m.end)):
+        if absorbed and absorbed[0] <= m.start and m.end <= absorbed[1]:
             continue
-        if m["label"] != "LOC" or m["text"].strip().lower() not in _compass_words():
-            end = _with_tail(text, m["start"], m["end"]) if m["label"] == "LOC" else m["end"]
-            if end != m["end"]:
-                m = dict(m, end=end, text=text[m["start"] : end])
-                m["extractor"] = f"{m['extractor']}+{GAZETTEER_RULE}"
-            before = _COMPASS_BEFORE.search(text, max(0, m["start"] - 20), m["start"])
+        if m.label != "LOC" or m.text.strip().lower() not in _compass_words():
+            end = _with_tail(text, m.start, m.end) if m.label == "LOC" else m.end
+            if end != m.end:
+                m = m.respanned(text, m.start, end, GAZETTEER_RULE)
+            before = _COMPASS_BEFORE.search(text, max(0, m.start - 20), m.start)
             if (
-                m["label"] == "LOC"
+                m.label == "LOC"
                 and before
                 and before.group("word").lower() in _compass_words()
-                and not any(o["start"] < m["start"] and o["end"] > before.start() for o in out)
-                and sureness(_lookup(m["text"]), m["text"], "en") == "sure"
+                and not any(o.start < m.start and o.end > before.start() for o in out)
+                and sureness(_lookup(m.text), m.text, "en") == "sure"
             ):
-                start = before.start("word")  # the model left the compass word out
-                m = dict(m, start=start, text=text[start : m["end"]])
-                m["extractor"] = f"{m['extractor']}+{GAZETTEER_RULE}"
+                # the model left the compass word out
+                m = m.respanned(text, before.start("word"), m.end, GAZETTEER_RULE)
             out.append(m)
             continue
-        after = _WRAPPED_NAME.match(text, m["end"])
+        after = _WRAPPED_NAME.match(text, m.end)
         if after and sureness(_lookup(after.group("name")), after.group("name"), "en") == "sure":
             end = after.end("name")
-            joined = dict(m, end=end, text=text[m["start"] : end])
-            joined["extractor"] = f"{m['extractor']}+{GAZETTEER_RULE}"
-            out.append(joined)
+            out.append(m.respanned(text, m.start, end, GAZETTEER_RULE))
             absorbed = (after.start("name"), end)
     return out
 
@@ -181,22 +182,24 @@ _BRACKETED = re.compile(r"\s*\([^()\n]{0,40}\)")
 _ENUMERATION_GAP = 60
 
 
-def _in_enumeration(text: str, m: dict, places: list[dict], index: _Spans | None = None) -> bool:
+def _in_enumeration(
+    text: str, m: Mention, places: list[Mention], index: _Spans | None = None
+) -> bool:
     """m is an item of an enumeration that has a confirmed place as a neighbour item:
     "Diama, Djoudj et Gandiole", "Masaka, Uganda", or one name a line in a list of
     place lines. `index` holds the spans of `places` in the same order, sorted by start
     (built here when not given)."""
     joiner = _patterns()["joiner"]
     if index is None:
-        places = sorted(places, key=lambda p: (p["start"], p["end"]))
-        index = _Spans((p["start"], p["end"]) for p in places)
-    for p in (places[i] for i in index.near(m["start"], m["end"], _ENUMERATION_GAP)):
+        places = sorted(places, key=lambda p: (p.start, p.end))
+        index = _Spans((p.start, p.end) for p in places)
+    for p in (places[i] for i in index.near(m.start, m.end, _ENUMERATION_GAP)):
         if p is m:
             continue
-        if p["end"] <= m["start"]:
-            gap = text[p["end"] : m["start"]]
-        elif m["end"] <= p["start"]:
-            gap = text[m["end"] : p["start"]]
+        if p.end <= m.start:
+            gap = text[p.end : m.start]
+        elif m.end <= p.start:
+            gap = text[m.end : p.start]
         else:
             continue
         # "Lesvos (since July 2019), Samos": a bracket between two items is skipped
@@ -221,18 +224,18 @@ def _in_enumeration(text: str, m: dict, places: list[dict], index: _Spans | None
     return False
 
 
-def _whole_line(text: str, m: dict) -> bool:
-    line_start = text.rfind("\n", 0, m["start"]) + 1
-    line_end = text.find("\n", m["end"])
+def _whole_line(text: str, m: Mention) -> bool:
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
     line_end = len(text) if line_end == -1 else line_end
-    return not text[line_start : m["start"]].strip() and not text[m["end"] : line_end].strip()
+    return not text[line_start : m.start].strip() and not text[m.end : line_end].strip()
 
 
 def _keep(d: _Decision, text: str, language: str) -> bool | None:
     """The first verdict on a mention: True (a place), False (not one) or None (only
     an enumeration of places can still make it one)."""
     m = d.mention
-    label, name = m["label"], m["text"]
+    label, name = m.label, m.text
     if d.sure != "sure" and (names_people(name, language) or not_a_place_shape(name)):
         return False
     if _core(name).lower() in _compass_words():
@@ -240,21 +243,31 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
     if d.sure is None and _unknown_acronym(name):
         return False  # "flooding in AOI": an acronym the gazetteer does not know
     if d.sure == "sure" and not org_rules.has_org_cue(name):
-        if _common_word_opening(text, m["start"], m["end"], language):
+        if _common_word_opening(text, m.start, m.end, language):
             return None
-        return not _named_after(text, m["start"], d.place)
-    unclear = ambiguous(name, language)
+        return not _named_after(text, m.start, d.place)
+    unclear = ambiguous(name, language) or doubtful_town(d.place, name, language)
+    # a frequent word after "la" or "l'" is that word: "à la Confédération", "le secteur
+    # de l'Éducation" (but "quartier Liberté", "sur le Burkina", "communes du Plateau")
+    institution = unclear and feminine_article_before(text, m.start)
+    designated = d.context == "designator" and not institution
+    placed = d.context == "preposition" and not (institution and d.sure is None)
     if label == "LOC":
         if d.context == "preposition" and d.sure is None and _title_word(text, m, language):
             return None  # "A Propos", "Appel à Dons": a word after a preposition
-        if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
+        if placed or designated or (d.sure == "known" and not unclear):
             return True
         return True if d.context == "weak" and not unclear else None
+    if label == "ORG" and org_rules.names_institution(name):
+        return False  # "la Ville de Strasbourg": the town's own noun designates no place
     if label == "ORG" or org_rules.has_org_cue(name):
         return None if d.sure is None else (d.context in ("preposition", "designator") or None)
-    # a person or misc name: "village de Diadiem 3", "à Kibaale"
-    if d.context == "designator" and not lexicon.is_first_name(_core(name)):
+    # a person or misc name: "village de Diadiem 3", "camp Nea Kavala", "à Kibaale"; a
+    # person's full name needs a kind-of-place noun ("Grace Mwangi" after "in")
+    if designated and not lexicon.is_first_name(_core(name)):
         return True
+    if label == "PER" and person_name(name):
+        return False
     return True if d.sure == "known" and d.context == "preposition" else None
 
 
@@ -268,10 +281,10 @@ def _short_organisation_name(name: str, org_names: set[str]) -> bool:
 
 def reconcile(
     text: str,
-    names: list[dict],
+    names: list[Mention],
     language: str,
-    new_mention: Callable[[int, int, str], dict],
-) -> list[dict]:
+    new_mention: Callable[[int, int, str], Mention],
+) -> list[Mention]:
     """The document's name mentions with places decided by all the signals.
 
     `names` are the mentions after the organisation rules (labels ORG, LOC, PER, MISC);
@@ -279,21 +292,28 @@ def reconcile(
     by `new_mention(start, end, extractor)` for places the model missed.
     """
     names = _join_compass(text, _split_locations(text, names))
-    org_spans = [(m["start"], m["end"]) for m in names if m["label"] == "ORG"]
-    org_names = {m["text"] for m in names if m["label"] == "ORG"}
+    people = people_on_page(names)
+    org_spans = _Spans((m.start, m.end) for m in names if m.label == "ORG")
+    org_names = {m.text for m in names if m.label == "ORG"}
     decisions = []
-    for m in names:
-        lang = m.get("language") or language
-        place = _lookup(m["text"])
-        d = _Decision(m, place, sureness(place, m["text"], lang), None)
-        if m["label"] == "ORG" and d.sure is None and _settlement_before(text, m["start"]):
+    for i, m in enumerate(names):
+        lang = m.language or language
+        place = _lookup(m.text)
+        d = _Decision(i, m, place, sureness(place, m.text, lang), None)
+        if m.label == "ORG" and d.sure is None and _settlement_before(text, m.start):
             d.sure = "known"  # "a remote province of Arunachal Pradesh" tagged ORG
-        if m["label"] == "ORG" and d.sure is None:
+        if m.label == "ORG" and d.sure is None:
             continue
-        d.context = context_of(text, m["start"], m["end"], lang if d.sure is None else None)
-        if inside_organisation(text, m["start"], m["end"], org_spans):
-            d.keep = False if m["label"] == "LOC" else None
-        elif d.sure is None and _short_organisation_name(m["text"], org_names):
+        d.context = context_of(text, m.start, m.end, lang if d.sure is None else None)
+        # "Velázquez" on a page about "Marjorie Velázquez"; "Mombasa" of "Mombasa Road";
+        # "la Justice", "the White House" (a town, but after an article)
+        doubtful = d.sure != "sure" and d.context != "designator"
+        if (
+            (doubtful and people.names(m.text))
+            or (doubtful and town_after_article(text, m.start, m.end, d.place))
+            or inside_organisation(text, m.start, m.end, org_spans)
+            or (d.sure is None and _short_organisation_name(m.text, org_names))
+        ):
             d.keep = False
         else:
             d.keep = _keep(d, text, lang)
@@ -304,58 +324,88 @@ def reconcile(
     dropped: set[int] = set()
     for d in decisions:
         if d.keep:
-            _relabel(d.mention, "LOC", CONTEXT_RULE if d.sure != "sure" else GAZETTEER_RULE)
-        elif d.mention["label"] == "LOC":
-            dropped.add(id(d.mention))
-    names = [m for m in names if id(m) not in dropped]
-    added = _places_in_text(text, names, language, org_spans, new_mention)
+            rule = CONTEXT_RULE if d.sure != "sure" else GAZETTEER_RULE
+            names[d.index] = d.mention = _as_place(d.mention, rule)
+        elif d.mention.label == "LOC":
+            dropped.add(d.index)
+    kept = [m for i, m in enumerate(names) if i not in dropped]
+    added = _places_in_text(text, kept, language, org_spans, new_mention, people)
     # a person or misc name enumerated with a place found in the text: "sub counties
     # (Bwesumba and Buhuhira)" where only the first came from the designator
-    undecided = [d for d in decisions if d.keep is None and d.mention["label"] != "LOC"]
+    undecided = [d for d in decisions if d.keep is None and d.mention.label != "LOC"]
     _enumerate(text, undecided, added, language)
     for d in undecided:
         if d.keep:
-            _relabel(d.mention, "LOC", CONTEXT_RULE)
-    return sorted(names + added, key=lambda m: (m["start"], m["end"]))
+            names[d.index] = d.mention = _as_place(d.mention, CONTEXT_RULE)
+    kept = [m for i, m in enumerate(names) if i not in dropped]
+    return sorted(kept + added, key=lambda m: (m.start, m.end))
 
 
-def _enumerate(text: str, decisions: list[_Decision], places: list[dict], language: str) -> None:
+def _enumerate(text: str, decisions: list[_Decision], places: list[Mention], language: str) -> None:
     """Decide the undecided names that an enumeration joins to a confirmed place (a
     kept decision or one of `places`), until nothing changes."""
     changed = True
     while changed:
         changed = False
         confirmed = sorted(
-            places + [d.mention for d in decisions if d.keep], key=lambda p: (p["start"], p["end"])
+            places + [d.mention for d in decisions if d.keep], key=lambda p: (p.start, p.end)
         )
-        index = _Spans((p["start"], p["end"]) for p in confirmed)
+        index = _Spans((p.start, p.end) for p in confirmed)
         for d in decisions:
             m = d.mention
             if (
                 d.keep is not None
-                or m["label"] == "ORG"
+                or m.label == "ORG"
                 or not _in_enumeration(text, m, confirmed, index)
             ):
                 continue
-            lang = m.get("language") or language
-            if names_people(m["text"], lang) or not_a_place_shape(m["text"]):
+            lang = m.language or language
+            if names_people(m.text, lang) or not_a_place_shape(m.text):
                 continue
-            if m["label"] == "LOC" or not ambiguous(m["text"], lang):
+            if m.label == "PER" and person_name(m.text):
+                continue
+            if m.label == "LOC" or not ambiguous(m.text, lang):
                 d.keep = changed = True
+
+
+@functools.lru_cache(maxsize=100_000)
+def _run_verdict(surface: str, language: str) -> tuple[str, Place | None]:
+    """What a capitalised run says by itself, before its context is read: "skip" (no
+    place, or "Le Burkina Faso", whose run without the article comes next), "designated"
+    ("Mutanda District": a place by its kind-of-place word), "compass" ("North Kivu"),
+    or how sure the gazetteer is ("sure", "known"), with the place. It depends on the
+    run's words alone, so it is remembered: pages repeat their names."""
+    place = _lookup(surface)
+    bare = strip_article(surface)
+    if place is not None and bare != surface and _lookup(bare) == place:
+        return "skip", None
+    sure = sureness(place, surface, language)
+    if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
+        return "designated", None
+    if sure is None and _compass_region(surface, 0, len(surface)):
+        return "compass", None
+    if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+        return "skip", None
+    return sure, place
 
 
 def _places_in_text(
     text: str,
-    names: list[dict],
+    names: list[Mention],
     language: str,
-    org_spans: list[tuple[int, int]],
-    new_mention: Callable[[int, int, str], dict],
-) -> list[dict]:
+    org_spans: _Spans,
+    new_mention: Callable[[int, int, str], Mention],
+    people: People | None = None,
+) -> list[Mention]:
     """Places no mention covers: known names (sure ones anywhere, others after a
     preposition of place), any name after a kind-of-place noun, and names enumerated
-    with a place."""
-    taken = _Spans((m["start"], m["end"]) for m in names)
-    added: list[dict] = []
+    with a place. The page's people are no places wherever they are written, in
+    capitals too ("VICTORIA KAMPALA: I grew up…")."""
+    people = people or People()
+    taken = _Spans((m.start, m.end) for m in names)
+    for s, e in _occurrences(text, people.full):
+        taken.add(s, e)
+    added: list[Mention] = []
 
     def free(s: int, e: int) -> bool:
         return not taken.overlaps(s, e)
@@ -367,36 +417,39 @@ def _places_in_text(
         added.append(new_mention(s, e, rule))
         taken.add(s, e)
 
-    for s, e in scan(text):
-        if not free(s, e) or inside_organisation(text, s, e, org_spans):
+    for s, run_end in scan(text):
+        if not free(s, run_end):
             continue
-        e = _with_tail(text, s, e)
-        surface = text[s:e]
-        place = _lookup(surface)
-        article = _LEADING_ARTICLE.match(surface)
-        if place is not None and article and _lookup(surface[article.end() :]) == place:
-            continue  # "Le Burkina Faso": the run without its article comes next
-        sure = sureness(place, surface, language)
-        if sure is None and _starts_with_designator(surface) and _plain_name(surface, language):
-            add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
+        e = _with_tail(text, s, run_end)
+        verdict, place = _run_verdict(text[s:e], language)
+        if verdict == "skip":
             continue
-        if sure is None and _compass_region(text, s, e):
-            add(s, e, GAZETTEER_RULE)
+        # a run inside an organisation's name is no place; asked last (it reads the
+        # words around the run), only of a run that would be added
+        if verdict == "designated":
+            if not inside_organisation(text, s, run_end, org_spans):
+                add(s, e, CONTEXT_RULE)  # "Mutanda District", "Delta du Saloum"
             continue
-        if sure is None or (lexicon.is_language_name(_core(surface)) and sure != "sure"):
+        if verdict == "compass":
+            if not inside_organisation(text, s, run_end, org_spans):
+                add(s, e, GAZETTEER_RULE)
             continue
-        if sure == "sure" and (
+        if verdict == "sure" and (
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
             continue
-        if sure == "sure" or context_of(text, s, e) in ("preposition", "designator"):
+        if verdict != "sure" and (people.names(text[s:e]) or town_after_article(text, s, e, place)):
+            continue
+        if (verdict == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
+            not inside_organisation(text, s, run_end, org_spans)
+        ):
             add(s, e, GAZETTEER_RULE)
     for m in _after_designator().finditer(text):
         s, e = m.span("name")
         if free(s, e) and _usable(s, e):
             add(s, e, CONTEXT_RULE)
-    places = [(m["start"], m["end"]) for m in names if m["label"] == "LOC"]
-    places += [(m["start"], m["end"]) for m in added]
+    places = [(m.start, m.end) for m in names if m.label == "LOC"]
+    places += [(m.start, m.end) for m in added]
     while places:
         place = places.pop()
         for s, e in _joined_names(text, place):
@@ -404,6 +457,21 @@ def _places_in_text(
                 add(s, e, CONTEXT_RULE)
                 places.append((s, e))
     return added
+
+
+def _occurrences(text: str, folded_names: frozenset[str]) -> list[tuple[int, int]]:
+    """Where the text writes these names (folded), in any case."""
+    if not folded_names:
+        return []
+    folded_text = fold_word(text)
+    if len(folded_text) != len(text):  # folding changed lengths: no offsets to trust
+        return []
+    words = "|".join(
+        r"\s+".join(re.escape(w) for w in name.split())
+        for name in sorted(folded_names, key=len, reverse=True)
+    )
+    pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
+    return [m.span() for m in pattern.finditer(folded_text)]
 
 
 __all__ = [

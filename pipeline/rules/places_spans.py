@@ -127,6 +127,13 @@ class _Spans:
             s < end and start < e for s, e in (self._items[i] for i in self.near(start, end))
         )
 
+    def holds_more(self, start: int, end: int) -> bool:
+        """Some span holds [start, end) and more: it covers it and is not the same span."""
+        return any(
+            s <= start and end <= e and (s, e) != (start, end)
+            for s, e in (self._items[i] for i in self.near(start, end))
+        )
+
 
 # A name as the text writes it: capitalised words, with the connectors of place names
 # ("Santa Maria de Jesus", "Delta du Saloum"), and a number or a capital letter that
@@ -137,7 +144,6 @@ _NAME_RUN = (
 )
 _CAPITALISED_RUN = re.compile(_NAME_RUN)
 _MAX_WORDS = 6
-_LEADING_ARTICLE = re.compile(r"^(?:Le|La|Les|The|L['’])\s*(?=\w)")
 
 
 def scan(text: str) -> Iterator[tuple[int, int]]:
