@@ -790,34 +790,3 @@ def test_a_small_town_named_by_ordinary_words_needs_a_context(
     assert lookup(absent) is not None
     assert absent not in _places(text, tagged, language)
     assert _places(f"Nous habitons à {absent}.", [(absent, "LOC")], "fr") == [absent]
-
-
-@pytest.mark.parametrize(
-    ("text", "tagged", "language", "absent"),
-    [
-        (
-            "La demande a été transmise à la Confédération.",
-            [("Confédération", "LOC")],
-            "fr",
-            "Confédération",
-        ),
-        ("Le secteur de l'Éducation recrute.", [("Éducation", "MISC")], "fr", "Éducation"),
-    ],
-)
-def test_a_frequent_word_the_gazetteer_does_not_know_needs_a_place_noun(
-    text: str, tagged: list[tuple[str, str]], language: str, absent: str
-) -> None:
-    """A capitalised frequent word the model calls a place, unknown to the gazetteer, is
-    that word after "la" or "l'", which institutions and fields take and French names of
-    villages do not ("à la Confédération", "le secteur de l'Éducation")."""
-    assert absent not in _places(text, tagged, language)
-
-
-def test_a_frequent_word_after_a_kind_of_place_noun_stays() -> None:
-    text = "Les ateliers ont lieu dans le quartier Liberté, à Dakar."
-    assert "Liberté" in _places(text, [("Liberté", "LOC"), ("Dakar", "LOC")], "fr")
-    text = "Classes are held in the village of Hope, near Jinja."
-    assert "Hope" in _places(text, [("Hope", "LOC"), ("Jinja", "LOC")], "en")
-    assert "Burkina" in _places("Nous travaillons sur le Burkina.", [("Burkina", "LOC")], "fr")
-    # English names of places take "the" ("the Bronx"): only French "la" and "l'" count
-    assert _places("She grew up in the Bronx.", [("Bronx", "LOC")], "en") == ["Bronx"]

@@ -57,7 +57,6 @@ from .places_context import (
     _starts_with_designator,
     _title_word,
     context_of,
-    feminine_article_before,
     inside_organisation,
     town_after_article,
 )
@@ -247,15 +246,10 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
             return None
         return not _named_after(text, m.start, d.place)
     unclear = ambiguous(name, language) or doubtful_town(d.place, name, language)
-    # a frequent word after "la" or "l'" is that word: "à la Confédération", "le secteur
-    # de l'Éducation" (but "quartier Liberté", "sur le Burkina", "communes du Plateau")
-    institution = unclear and feminine_article_before(text, m.start)
-    designated = d.context == "designator" and not institution
-    placed = d.context == "preposition" and not (institution and d.sure is None)
     if label == "LOC":
         if d.context == "preposition" and d.sure is None and _title_word(text, m, language):
             return None  # "A Propos", "Appel à Dons": a word after a preposition
-        if placed or designated or (d.sure == "known" and not unclear):
+        if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
             return True
         return True if d.context == "weak" and not unclear else None
     if label == "ORG" and org_rules.names_institution(name):
@@ -264,7 +258,7 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
         return None if d.sure is None else (d.context in ("preposition", "designator") or None)
     # a person or misc name: "village de Diadiem 3", "camp Nea Kavala", "à Kibaale"; a
     # person's full name needs a kind-of-place noun ("Grace Mwangi" after "in")
-    if designated and not lexicon.is_first_name(_core(name)):
+    if d.context == "designator" and not lexicon.is_first_name(_core(name)):
         return True
     if label == "PER" and person_name(name):
         return False

@@ -366,14 +366,3 @@ def town_after_article(text: str, start: int, end: int, place: Place | None) -> 
             return False
         article = found.group("article") or "l"
     return not place.name.lower().startswith((article.lower() + " ", article.lower() + "'"))
-
-
-_FEMININE_ARTICLE = re.compile(r"(?:\bla[ \t]+|\bl['’])$", re.I)
-
-
-def feminine_article_before(text: str, start: int) -> bool:
-    """ "la" or "l'" right before the name. French names of villages and quarters take
-    no article ("à Kabwelu", "quartier Liberté"), countries and regions mostly "le"
-    ("sur le Burkina", "communes du Plateau"); institutions, sectors and fields take
-    "la" or "l'" ("à la Culture", "à la Confédération", "secteur de l'Éducation")."""
-    return bool(_FEMININE_ARTICLE.search(text, max(0, start - 4), start))
