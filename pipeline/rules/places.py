@@ -44,7 +44,7 @@ from pathlib import Path
 
 from ..config import code_version
 from ..mentions import Mention
-from ..text import fold_word, strip_article
+from ..text import strip_article
 from . import gazetteer, lexicon
 from . import organisations as org_rules
 from .gazetteer import DATA_DIR, GAZETTEER_VERSION, Place, get_place, lookup, normalise_name
@@ -57,23 +57,17 @@ from .places_context import (
     _starts_with_designator,
     _title_word,
     context_of,
-    feminine_article_before,
     inside_organisation,
-    town_after_article,
 )
 from .places_evidence import (
-    People,
     _compass_words,
     _core,
     _lookup,
     _plain_name,
     _unknown_acronym,
     ambiguous,
-    doubtful_town,
     names_people,
     not_a_place_shape,
-    people_on_page,
-    person_name,
     sureness,
 )
 from .places_spans import (
@@ -246,28 +240,20 @@ def _keep(d: _Decision, text: str, language: str) -> bool | None:
         if _common_word_opening(text, m.start, m.end, language):
             return None
         return not _named_after(text, m.start, d.place)
-    unclear = ambiguous(name, language) or doubtful_town(d.place, name, language)
-    # a frequent word after "la" or "l'" is that word: "à la Confédération", "le secteur
-    # de l'Éducation" (but "quartier Liberté", "sur le Burkina", "communes du Plateau")
-    institution = unclear and feminine_article_before(text, m.start)
-    designated = d.context == "designator" and not institution
-    placed = d.context == "preposition" and not (institution and d.sure is None)
+    unclear = ambiguous(name, language)
     if label == "LOC":
         if d.context == "preposition" and d.sure is None and _title_word(text, m, language):
             return None  # "A Propos", "Appel à Dons": a word after a preposition
-        if placed or designated or (d.sure == "known" and not unclear):
+        if d.context in ("preposition", "designator") or (d.sure == "known" and not unclear):
             return True
         return True if d.context == "weak" and not unclear else None
     if label == "ORG" and org_rules.names_institution(name):
         return False  # "la Ville de Strasbourg": the town's own noun designates no place
     if label == "ORG" or org_rules.has_org_cue(name):
         return None if d.sure is None else (d.context in ("preposition", "designator") or None)
-    # a person or misc name: "village de Diadiem 3", "camp Nea Kavala", "à Kibaale"; a
-    # person's full name needs a kind-of-place noun ("Grace Mwangi" after "in")
-    if designated and not lexicon.is_first_name(_core(name)):
+    # a person or misc name: "village de Diadiem 3", "à Kibaale"
+    if d.context == "designator" and not lexicon.is_first_name(_core(name)):
         return True
-    if label == "PER" and person_name(name):
-        return False
     return True if d.sure == "known" and d.context == "preposition" else None
 
 
@@ -292,7 +278,6 @@ def reconcile(
     by `new_mention(start, end, extractor)` for places the model missed.
     """
     names = _join_compass(text, _split_locations(text, names))
-    people = people_on_page(names)
     org_spans = _Spans((m.start, m.end) for m in names if m.label == "ORG")
     org_names = {m.text for m in names if m.label == "ORG"}
     decisions = []
@@ -305,15 +290,9 @@ def reconcile(
         if m.label == "ORG" and d.sure is None:
             continue
         d.context = context_of(text, m.start, m.end, lang if d.sure is None else None)
-        # "Velázquez" on a page about "Marjorie Velázquez"; "Mombasa" of "Mombasa Road";
-        # "la Justice", "the White House" (a town, but after an article)
-        doubtful = d.sure != "sure" and d.context != "designator"
-        if (
-            (doubtful and people.names(m.text))
-            or (doubtful and town_after_article(text, m.start, m.end, d.place))
-            or inside_organisation(text, m.start, m.end, org_spans)
-            or (d.sure is None and _short_organisation_name(m.text, org_names))
-        ):
+        if inside_organisation(text, m.start, m.end, org_spans):
+            d.keep = False if m.label == "LOC" else None
+        elif d.sure is None and _short_organisation_name(m.text, org_names):
             d.keep = False
         else:
             d.keep = _keep(d, text, lang)
@@ -329,7 +308,7 @@ def reconcile(
         elif d.mention.label == "LOC":
             dropped.add(d.index)
     kept = [m for i, m in enumerate(names) if i not in dropped]
-    added = _places_in_text(text, kept, language, org_spans, new_mention, people)
+    added = _places_in_text(text, kept, language, org_spans, new_mention)
     # a person or misc name enumerated with a place found in the text: "sub counties
     # (Bwesumba and Buhuhira)" where only the first came from the designator
     undecided = [d for d in decisions if d.keep is None and d.mention.label != "LOC"]
@@ -362,8 +341,6 @@ def _enumerate(text: str, decisions: list[_Decision], places: list[Mention], lan
             lang = m.language or language
             if names_people(m.text, lang) or not_a_place_shape(m.text):
                 continue
-            if m.label == "PER" and person_name(m.text):
-                continue
             if m.label == "LOC" or not ambiguous(m.text, lang):
                 d.keep = changed = True
 
@@ -395,16 +372,11 @@ def _places_in_text(
     language: str,
     org_spans: _Spans,
     new_mention: Callable[[int, int, str], Mention],
-    people: People | None = None,
 ) -> list[Mention]:
     """Places no mention covers: known names (sure ones anywhere, others after a
     preposition of place), any name after a kind-of-place noun, and names enumerated
-    with a place. The page's people are no places wherever they are written, in
-    capitals too ("VICTORIA KAMPALA: I grew up…")."""
-    people = people or People()
+    with a place."""
     taken = _Spans((m.start, m.end) for m in names)
-    for s, e in _occurrences(text, people.full):
-        taken.add(s, e)
     added: list[Mention] = []
 
     def free(s: int, e: int) -> bool:
@@ -438,8 +410,6 @@ def _places_in_text(
             _named_after(text, s, place) or _common_word_opening(text, s, e, language)
         ):
             continue
-        if verdict != "sure" and (people.names(text[s:e]) or town_after_article(text, s, e, place)):
-            continue
         if (verdict == "sure" or context_of(text, s, e) in ("preposition", "designator")) and (
             not inside_organisation(text, s, run_end, org_spans)
         ):
@@ -457,21 +427,6 @@ def _places_in_text(
                 add(s, e, CONTEXT_RULE)
                 places.append((s, e))
     return added
-
-
-def _occurrences(text: str, folded_names: frozenset[str]) -> list[tuple[int, int]]:
-    """Where the text writes these names (folded), in any case."""
-    if not folded_names:
-        return []
-    folded_text = fold_word(text)
-    if len(folded_text) != len(text):  # folding changed lengths: no offsets to trust
-        return []
-    words = "|".join(
-        r"\s+".join(re.escape(w) for w in name.split())
-        for name in sorted(folded_names, key=len, reverse=True)
-    )
-    pattern = re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
-    return [m.span() for m in pattern.finditer(folded_text)]
 
 
 __all__ = [

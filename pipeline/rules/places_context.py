@@ -14,7 +14,7 @@ from ..mentions import Mention
 from ..text import alternation
 from . import lexicon
 from . import organisations as org_rules
-from .gazetteer import Place, lookup
+from .gazetteer import Place
 from .places_evidence import (
     _common_start,
     _compass_words,
@@ -43,10 +43,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "weak": re.compile(rf"(?:^|[\s(«\"“])(?:{weak})\s*{article}$", re.I),
         # "village de ", "the town of ", "province du ", "sites (", "villages : "
-        # (only a lower-case word may stand between the noun and the name: "province
-        # insulaire de X", never "District Attorney X")
         "designator": re.compile(
-            rf"(?:^|[\s(«\"“])(?i:{designator})(?:\s+[a-zà-ÿ]{{4,}})?(?i:{genitive})\s*[(:]?\s*(?i:{article})$"
+            rf"(?:^|[\s(«\"“])(?:{designator})(?:\s+[a-zà-ÿ]{{4,}})?{genitive}\s*[(:]?\s*{article}$",
+            re.I,
         ),
         "designator_after": re.compile(rf"^\s+(?:{after})\b", re.I),
         # what may stand between two items of an enumeration
@@ -171,14 +170,11 @@ _PHRASE_RIGHT = re.compile(rf"^(?:\s+(?:{_CONNECTOR}\s+)?{_NAME_WORD})+")
 def inside_organisation(
     text: str, start: int, end: int, org_spans: Iterable[tuple[int, int]] | _Spans
 ) -> bool:
-    """The name at text[start:end] is part of an organisation's name, or of a street's,
-    a building's or a venue's (which the guidelines treat alike).
+    """The name at text[start:end] is part of an organisation's name.
 
     Either an organisation mention covers more than the name, or the run of capitalised
     words around it (joined by "de", "of", "for"...) carries an organisation noun:
-    "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government";
-    or a street or building noun ("Mombasa Road", "Palais du Pharo"), or one stands right
-    before the name ("rue de Dakar", "l'Hôtel Bamako", "gare Saint-Charles").
+    "Université de Liège", "Croix-Rouge de Belgique", "Kasese District Local Government".
     `org_spans` are the organisation mentions' spans; a caller that asks for many
     names passes them as a `_Spans`, searched instead of scanned.
     """
@@ -189,64 +185,12 @@ def inside_organisation(
     head = _ORG_HEAD_BEFORE.search(before)
     if head and org_rules.has_org_cue(f"{head.group(1)} {text[start:end]}"):
         return True  # "l'école St Joseph", "le lycée Victor Hugo"
-    if _after_facility_noun(text, start):
-        return True  # "rue de Dakar", "l'Hôtel Bamako", "la gare Saint-Charles"
     left = _PHRASE_LEFT.search(before) or _PHRASE_LEFT_ELIDED.search(before)
     right = _PHRASE_RIGHT.match(_line_after(text, end, 80))
-    # a street or building noun in the name itself makes it a facility's name, unless
-    # the gazetteer knows the name ("Chapel Hill", "Castle Rock"; the noun alone,
-    # "Palais" of "Palais du Pharo", is that noun)
-    name = text[start:end]
-    own = _names_facility(name) and (" " not in name.strip() or lookup(name) is None)
     if not left and not right:
-        return own  # "Jomo Kenyatta International Airport", "gare Saint-Charles"
+        return False
     phrase = (left.group(0) if left else "") + text[start:end] + (right.group(0) if right else "")
-    return (
-        org_rules.has_org_cue(phrase.strip())
-        or own
-        or _names_facility(left.group(0) if left else "")
-        or _names_facility(right.group(0) if right else "")
-    )
-
-
-# ------------------------------------------------------------------------ facilities
-
-
-@functools.cache
-def _facility_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """A street noun before a name, with or without a genitive ("rue de la Paix");
-    a building noun right before it ("Hôtel Martinez", "gare Saint-Charles"); any of
-    them as a capitalised word of a name ("Mombasa Road", "Palais du Pharo")."""
-    spec = _context()
-    streets = alternation(spec["street_nouns"])
-    buildings = alternation(spec["building_nouns"])
-    genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
-    capitalised = _capitalised(spec["street_nouns"] + spec["building_nouns"])
-    return (
-        re.compile(rf"(?:^|[\s'’(])(?i:{streets}){genitive}\s+$"),
-        re.compile(rf"(?:^|[\s'’(])(?i:{buildings})\s+$"),
-        # capitalised anywhere in a name, or in any case at its start ("gare Saint-Charles")
-        re.compile(rf"(?<![\w-])(?:{capitalised})(?![\w-])|^(?i:{streets}|{buildings})\s"),
-    )
-
-
-def _capitalised(words: list[str]) -> str:
-    """An alternation of lower-case words, matched with a capital first letter only."""
-    ordered = sorted({w[:1].upper() + w[1:] for w in words}, key=len, reverse=True)
-    return "|".join(re.escape(w) for w in ordered)
-
-
-def _names_facility(phrase: str) -> bool:
-    """A run of capitalised words that names a street, a building or a venue."""
-    return bool(_facility_patterns()[2].search(phrase))
-
-
-def _after_facility_noun(text: str, start: int) -> bool:
-    """The name at `start` follows a street noun ("rue de", "avenue") or a building
-    noun without a genitive ("Hôtel", "gare", "bâtiment")."""
-    before = _line_before(text, start, 40)
-    streets, buildings, _ = _facility_patterns()
-    return bool(streets.search(before) or buildings.search(before))
+    return org_rules.has_org_cue(phrase.strip())
 
 
 @functools.cache
@@ -258,7 +202,7 @@ def _after_designator() -> WordStarts:
     article = rf"(?:(?:{alternation(spec['articles'])})\s*)?"
     genitive = r"(?:\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’]|of\s+the|of))?"
     pattern = re.compile(
-        rf"(?<![\w-])(?i:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?(?i:{genitive})(?:\s*[(:]\s*|\s+)(?i:{article})"
+        rf"(?i:(?<![\w-])(?:{designator})\b(?:\s+[a-zà-ÿ]{{4,}})?{genitive}(?:\s*[(:]\s*|\s+){article})"
         rf"(?P<name>{_NAME_RUN})"
     )
     return WordStarts(pattern, spec["designators"] + spec["field_labels"], ignore_case=True)
@@ -342,38 +286,3 @@ def _common_word_opening(text: str, start: int, end: int, language: str) -> bool
         and bool(_OPENING.search(text, max(0, start - 5), start))
         and bool(_LOWER_NEXT.match(text, end))
     )
-
-
-_ARTICLE_BEFORE = re.compile(
-    r"(?:^|(?<=[^\w’']))(?P<article>le|la|les|the)[ \t]+$|(?P<elided>l)['’]$", re.I
-)
-
-
-def town_after_article(text: str, start: int, end: int, place: Place | None) -> bool:
-    """A town of the gazetteer named after an article that is not part of its name: town
-    names take none ("à Justice", Oklahoma), so "à la Justice", "la Constitution", "the
-    White House", "the Obama era" are a noun or another name. Regions and countries take
-    one ("le Kivu"); "La Rochelle", "The Hague" carry theirs."""
-    if place is None or place.kind != "city":
-        return False
-    span = text[start:end]
-    own = span.split(None, 1)
-    if len(own) == 2 and own[0].lower() in ("le", "la", "les", "the"):
-        article = own[0]
-    else:
-        found = _ARTICLE_BEFORE.search(text, max(0, start - 5), start)
-        if not found:
-            return False
-        article = found.group("article") or "l"
-    return not place.name.lower().startswith((article.lower() + " ", article.lower() + "'"))
-
-
-_FEMININE_ARTICLE = re.compile(r"(?:\bla[ \t]+|\bl['’])$", re.I)
-
-
-def feminine_article_before(text: str, start: int) -> bool:
-    """ "la" or "l'" right before the name. French names of villages and quarters take
-    no article ("à Kabwelu", "quartier Liberté"), countries and regions mostly "le"
-    ("sur le Burkina", "communes du Plateau"); institutions, sectors and fields take
-    "la" or "l'" ("à la Culture", "à la Confédération", "secteur de l'Éducation")."""
-    return bool(_FEMININE_ARTICLE.search(text, max(0, start - 4), start))

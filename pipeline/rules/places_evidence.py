@@ -10,10 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass
 
-from ..mentions import Mention
-from ..text import alternation, fold_word, strip_article
+from ..text import alternation, strip_article
 from . import lexicon
 from . import organisations as org_rules
 from .gazetteer import DATA_DIR, Place, demonym_place, lookup
@@ -63,36 +61,6 @@ def ambiguous(name: str, language: str) -> bool:
         lexicon.is_first_name(core)
         or lexicon.is_common_word(core, language)
         or lexicon.is_language_name(core)
-    )
-
-
-# Words that join the others in a name ("Bois de la Chapelle", "City of Gold").
-_JOINING = frozenset({"of", "the", "de", "la", "le", "les", "du", "des", "d", "l", "et", "and"})
-
-
-def ordinary_phrase(name: str, language: str) -> bool:
-    """Two or more words, each a frequent word of the page's language and none a first
-    name (the joining words aside): "White House", "Trois Ponts". Word frequencies count
-    well-known places as words ("British Columbia", "Hauts-de-Seine"): only asked about
-    small towns (see `doubtful_town`)."""
-    words = [w for w in re.split(r"[\s\-'’]+", name.strip()) if w and w.lower() not in _JOINING]
-    return len(words) >= 2 and all(
-        lexicon.is_common_word(w, language) and not lexicon.is_first_name(w) for w in words
-    )
-
-
-# Towns below this size are the gazetteer's smallest tier (geonames' cities1000).
-_SMALL_TOWN = 15_000
-
-
-def doubtful_town(place: Place | None, name: str, language: str) -> bool:
-    """A small town named by a phrase of frequent words ("White House", Tennessee):
-    the phrase is far more often meant than the town."""
-    return (
-        place is not None
-        and place.kind == "city"
-        and place.population < _SMALL_TOWN
-        and ordinary_phrase(_core(name), language)
     )
 
 
@@ -197,47 +165,3 @@ def _unknown_acronym(name: str) -> bool:
         and core.isupper()
         and sureness(_lookup(name), name, "en") is None
     )
-
-
-# ----------------------------------------------------------------------- people
-
-_PERSON_WORD = re.compile(r"^[A-ZÀ-ÖØ-Ý][\w'’.\-]*$")
-
-
-def person_name(name: str) -> bool:
-    """A person's full name: two to four capitalised words, the first a first name
-    ("Aminata Traoré", "Pierre-Yves Hamel", "Grace W. Mwangi"), which the gazetteer does
-    not know as a whole ("Victoria Falls", "Santa Cruz" are places)."""
-    words = _core(name).split()
-    if not 2 <= len(words) <= 4 or not all(_PERSON_WORD.match(w) for w in words):
-        return False
-    first = words[0].split("-")[0]
-    return lexicon.is_first_name(first) and _lookup(name) is None
-
-
-@dataclass(frozen=True, slots=True)
-class People:
-    """The people a page names: their full names and their surnames, folded."""
-
-    full: frozenset[str] = frozenset()
-    surnames: frozenset[str] = frozenset()
-
-    def names(self, name: str) -> bool:
-        """`name` is one of these people, whole or by surname ("Velázquez" on a page
-        about "Marjorie Velázquez")."""
-        folded = fold_word(_core(name))
-        return folded in self.full or folded in self.surnames
-
-
-def people_on_page(names: list[Mention]) -> People:
-    """The people among the model's person mentions: a name the model tags PER and that
-    reads as a first name and a surname. Their surnames alone name them too, so a town
-    of that name ("Hollister", "Velázquez") is not a place on that page."""
-    full, surnames = set(), set()
-    for m in names:
-        if m.label == "PER" and person_name(m.text):
-            words = _core(m.text).split()
-            full.add(fold_word(" ".join(words)))
-            if len(words[-1].rstrip(".")) > 2:
-                surnames.add(fold_word(words[-1]))
-    return People(frozenset(full), frozenset(surnames))
