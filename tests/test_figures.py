@@ -679,6 +679,7 @@ def test_counts_near_product_names_and_weekdays_stay(run):
         4.0,
     ]
     assert [f.value for f in run("fr", "Samedi 12 bénévoles sont venus.")] == [12.0]
+    assert [f.value for f in run("en", "Among the NGOs 12 signed the charter.")] == [12.0]
     assert [f.value for f in run("en", "- 3-week courses are offered")] == [3.0]
     assert [(f.value, f.unit) for f in run("en", "We raised USD 500 in May.")] == [(500.0, "USD")]
 
@@ -749,6 +750,10 @@ def test_labels_and_names_with_numbers(run, lang, text, expected):
         # South Asian amounts: rupees before, lakh and crore after
         ("en", "He spent Rs 24 lakh and the centre Rs. 2 crore.", [(2.4e6, "INR"), (2e7, "INR")]),
         ("fr", "Le centre a coûté 3 crores de roupies.", [(3e7, "INR")]),
+        # ISO codes of the currencies of the countries NGOs work in
+        ("en", "We paid MWK 5000 and ZAR 300 for the stoves.", [(5000.0, "MWK"), (300.0, "ZAR")]),
+        ("fr", "Le puits a coûté 5000 ETB et 300 GHS.", [(5000.0, "ETB"), (300.0, "GHS")]),
+        ("en", "Delegates met at the COP 21 summit.", []),
         # the won
         ("en", "VIP tickets cost 60,000₩.", [(60000.0, "KRW")]),
         ("fr", "Le billet coûte 50 000 ₩.", [(50000.0, "KRW")]),
@@ -815,6 +820,10 @@ def test_counters_read_across_lines(lang, text, already, expected):
         ("en", "end of the page\n4\nAcknowledgements\nWe thank our donors."),
         # a number and a sentence
         ("en", "12\nschools were built.\n30\npupils each."),
+        # numbered headings, headings after a determiner, singular headings
+        ("fr", "Plan\n1\nObjectifs\n2\nActivités\n3\nRésultats"),
+        ("fr", "Suivez-nous\n3\nNos réseaux sociaux\n4\nNos partenaires"),
+        ("en", "Report\n4\nIntroduction\n9\nMethodology"),
     ],
 )
 def test_no_counters_without_a_run_of_pairs(lang, text):
@@ -852,7 +861,14 @@ def test_contents_pages_are_dropped(lang, text, pages):
         ("en", "Schools by district\nNorth 12\nSouth 9\nEast 7\nWest 3"),
         # three lines only
         ("en", "Contents\nAbout us 2\nHistory 3\nPartners 5\nWe started in a garage."),
+        # four or five lines without a "Contents" heading
+        ("fr", "Projets par région\nKayes 3\nKoulikoro 5\nSikasso 8\nSégou 12\nMopti 15\nFin"),
     ],
 )
 def test_lines_ending_with_numbers_that_are_no_contents(lang, text):
     assert figures_lines.across_lines(text, _lines(text, lang), []) == ([], [])
+
+
+def test_a_departement_has_two_digits(run):
+    # "(Bamako, 120)" after a town is a count, "(Stains, 93)" a département
+    assert [f.value for f in run("fr", "Élèves inscrits (Bamako, 120) et (Stains, 93).")] == [120.0]

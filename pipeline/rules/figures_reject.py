@@ -232,7 +232,7 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
         if len(core) == 4 and _POSTCODE_LETTERS.match(after):
             return "figures.reject.postal_code"  # "3112 HH Schiedam"
         if (
-            len(core) in (2, 3)
+            (len(core) == 2 or core.startswith("97"))  # 01-95, oversea 971-976
             and _TOWN_IN_BRACKETS.search(before)
             and _CLOSING_BRACKET.match(text, c.core_end)
         ):
@@ -311,7 +311,8 @@ def _name_like(matcher: _Matcher, prv: Token | None) -> bool:
     if prv is None or not prv.is_alpha:
         return False
     word = prv.text
-    if not word.isupper() and word[1:] != word[1:].lower():
+    plural_acronym = word.endswith("s") and word[:-1].isupper()  # "ONGs", "NGOs"
+    if not word.isupper() and word[1:] != word[1:].lower() and not plural_acronym:
         return True  # a brand's mixed case: "macOS 10.15", "openBSD 6", "DirectX 11"
     if not (prv.is_title or (prv.is_upper and len(prv) > 1)):
         return False

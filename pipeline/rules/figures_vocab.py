@@ -103,6 +103,8 @@ class _Lang:
     months: frozenset[str]
     months_title_only: bool
     weekdays: frozenset[str]
+    contents_headings: frozenset[str]  # "sommaire", "contents"
+    plural_determiners: frozenset[str]  # "nos", "our": a label that starts so is a heading
     name_list_gap: re.Pattern[str]  # ", ", " and ", ", et ": between numbers of one list
     list_hyphen_lowercase: bool  # "1-former ...": a lower-case word after the hyphen too
     time_after: re.Pattern[str]
@@ -349,6 +351,8 @@ def _lang(code: str) -> _Lang:
         months=frozenset(data["months"]),
         months_title_only=bool(data.get("months_title_case_only")),
         weekdays=frozenset(data["weekdays"]),
+        contents_headings=frozenset(data["contents_headings"]),
+        plural_determiners=frozenset(data["plural_determiners"]),
         name_list_gap=re.compile(  # a comma, a joiner or both: blanks alone separate cells
             r"[ \u00a0]*(?:,[ \u00a0]*(?:(?:" + alternation(data["list_joiners"]) + r")[ \u00a0]+)?"
             r"|(?:" + alternation(data["list_joiners"]) + r")[ \u00a0]+)"
