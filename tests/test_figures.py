@@ -651,6 +651,7 @@ def test_footnotes_labels_and_references(run, lang, text, expected):
         ("en", "Works with Windows 10, 8.1, and 7."),
         ("en", "Supported: Red Hat Linux 7 and 6, FreeBSD 12 and 11."),
         ("en", "The RTX 3080 and 3090 sold out."),
+        ("en", "The RTX 3080 sold out in minutes."),
         ("fr", "Compatible avec Windows 10, 8.1 et 7."),
         ("fr", "La carte RTX 3070 est épuisée, comme l'openBSD 6."),
         # a day of the week with its day number is a date
@@ -680,6 +681,7 @@ def test_counts_near_product_names_and_weekdays_stay(run):
     ]
     assert [f.value for f in run("fr", "Samedi 12 bénévoles sont venus.")] == [12.0]
     assert [f.value for f in run("en", "Among the NGOs 12 signed the charter.")] == [12.0]
+    assert [f.value for f in run("fr", "Le CICR 150 délégués et la RTX 3080.")] == [150.0]
     assert [f.value for f in run("en", "- 3-week courses are offered")] == [3.0]
     assert [(f.value, f.unit) for f in run("en", "We raised USD 500 in May.")] == [(500.0, "USD")]
 

@@ -250,10 +250,13 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
         return "figures.reject.row_number"  # "3 Karma Tseatn PRT 1 1 2", "1 Introduction"
     if c.parts and c.unit is None and len(core) >= 6 and not any(ch.isspace() for ch in core):
         return "figures.reject.identifier"  # "624-6456", pages "2579–2605"
+    # nothing counted after the number: three or four digits after an acronym are then a
+    # model ("RTX 3080", but "CICR 150 délégués"), any number after a name is in the name
+    weak = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
     if (
         digits
         and c.plain_int
-        and (len(core) <= 2 or (len(core) <= 4 and not _NUMBER_NEXT.match(after)))
+        and (len(core) <= 2 or (len(core) <= 4 and not _NUMBER_NEXT.match(after) and weak))
         and c.unit_kind not in ("currency", "percent", "measure")
         and _acronym_before(matcher, c.core_start)
         and not (nxt is not None and nxt.is_upper and len(nxt) > 1)
@@ -262,12 +265,11 @@ def rejection(matcher: _Matcher, c: _Cand) -> str | None:
     # "Windows 10", "Agenda 21 framework": a number inside a name; a plural noun or a
     # currency after it still makes a count ("Kinshasa 250 élèves"), and so do an amount
     # with thousands groups ("GST 133,000") and the first cell of a row of numbers
-    weak_unit = c.unit is None or (c.unit_kind == "noun" and not c.plural_noun)
-    if c.rule == "figures.words" and weak_unit and _word_in_name(matcher, c, prv, nxt):
+    if c.rule == "figures.words" and weak and _word_in_name(matcher, c, prv, nxt):
         return "figures.reject.in_name"  # "Xbox One X", "the SIX Swiss Exchange"
     if (
         digits
-        and weak_unit
+        and weak
         and not c.grouped
         and c.multiplier is None
         and not _NUMBER_NEXT.match(after)
