@@ -682,6 +682,8 @@ def test_counts_near_product_names_and_weekdays_stay(run):
     assert [f.value for f in run("fr", "Samedi 12 bénévoles sont venus.")] == [12.0]
     assert [f.value for f in run("en", "Among the NGOs 12 signed the charter.")] == [12.0]
     assert [f.value for f in run("fr", "Le CICR 150 délégués et la RTX 3080.")] == [150.0]
+    assert [f.value for f in run("fr", "L'école est à 15’ de marche.")] == [15.0]
+    assert [f.value for f in run("en", "He is 6' tall.")] == [6.0]
     assert [f.value for f in run("en", "- 3-week courses are offered")] == [3.0]
     assert [(f.value, f.unit) for f in run("en", "We raised USD 500 in May.")] == [(500.0, "USD")]
 

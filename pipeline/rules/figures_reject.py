@@ -113,8 +113,8 @@ _REFERENCE_HEAD = re.compile(r"\d+[-‐‑/]\Z")
 # "(Saint-Denis, 93)": a French département number after a town, in brackets
 _TOWN_IN_BRACKETS = re.compile(r"\([^\W\d_][^()\n,]{0,40},[ \u00a0]*\Z")
 _CLOSING_BRACKET = re.compile(r"[ \u00a0]*\)")
-# "65'", "(89’)": the minute of a match (a figure is read only with what follows)
-_MINUTE_MARK = re.compile(r"['’](?![^\W\d_])")
+# "65'", "(89’)": the minute of a match; "15’ de marche", "6' tall" are measures
+_MINUTE_MARK = re.compile(r"['’](?![^\W\d_])(?![ \t\u00a0]+[a-zà-ÿ])")
 # "1-prendre ...", "1-Train ...": numbering glued to the first word of a list item
 _HYPHEN_WORD_AFTER = re.compile(r"[-–]([^\W\d_])")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]\s*|[«“\"(]\s*)\Z")
