@@ -157,6 +157,7 @@ def stage_inputs() -> dict[str, tuple[str | Path, ...]]:
             PACKAGE / "extract.py",
             PACKAGE / "mentions.py",
             PACKAGE / "textnorm.py",
+            PACKAGE / "rules" / "spans.py",  # the overlap index of the document-level figure pass
             *dates.SOURCES,
             *figures.SOURCES,
             "spacy=" + package_version("spacy"),

@@ -30,6 +30,7 @@ from .mentions import Mention
 from .rules import dates as date_rules
 from .rules import figures as figure_rules
 from .rules import figures_lines
+from .rules.spans import SpanIndex
 from .runner import DocResult, one_by_one_on_failure
 from .textnorm import normalise_for_model
 
@@ -347,11 +348,8 @@ def _figures_across_lines(
     figures = [(m.start, m.end) for m in found if m.label == "FIGURE"]
     added, pages = figures_lines.across_lines(doc["text"], lines, figures)
     if pages:
-        found = [
-            m
-            for m in found
-            if m.label != "FIGURE" or not any(m.start < e and s < m.end for s, e in pages)
-        ]
+        contents = SpanIndex(pages)
+        found = [m for m in found if m.label != "FIGURE" or not contents.overlaps(m.start, m.end)]
     for i, f in added:  # document offsets: moved to the offsets of their segment
         seg = segs[i]
         f = _shift(f, -seg["start"])

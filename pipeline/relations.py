@@ -80,6 +80,7 @@ SOURCES = (
     PACKAGE / "relations_structure.py",
     PACKAGE / "relations_owner.py",
     PACKAGE / "text.py",
+    PACKAGE / "segment.py",
     DATA,
 )
 

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from functools import cache
 
 from .config import PACKAGE
+from .segment import SENTENCE_END
 
 DATA = PACKAGE / "rules" / "data" / "relations"
 
 _TABLE_ROW = re.compile(r"\t|\s\|\s")
 _LIST_ITEM = re.compile(r"^\s*(?:[-•*·–—▪►✓➢○◦]|\(?\d{1,2}[.)]|[a-z][.)])\s+")
 _FORM_FIELD = re.compile(r"^\s*[A-ZÀ-Ý][\w'’ /-]{1,30}?\s?:\s+\S")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"'’)\]]*\s+(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9•\-–])|\n")
+# the segmenter's sentence end, or a line break (a unit never runs across lines)
+_SENTENCE_END = re.compile(SENTENCE_END.pattern + r"|\n")
 # A "row" longer than this is a page flattened around a stray bar, not a table row.
 _ROW_CHARS = 300
 _HEADING_END = re.compile(r"[.!?;,:]\s*$")

@@ -19,7 +19,7 @@ from .config import MAX_SEGMENT_CHARS
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends at . ! ? … (optionally closed by quotes/brackets) followed by
 # white space and something that can start a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"'’)\]]*\s+(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9•\-–])")
+SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"'’)\]]*\s+(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9•\-–])")
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -72,7 +72,7 @@ def _sentences(text: str, span: Span, max_chars: int) -> Iterator[Span]:
         return
     sentences = []
     start = span.start
-    for m in _SENTENCE_END.finditer(text, span.start, span.end):
+    for m in SENTENCE_END.finditer(text, span.start, span.end):
         sentences.append(Span(start, m.start()))
         start = m.end()
     sentences.append(Span(start, span.end))
